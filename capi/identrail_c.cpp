@@ -1,0 +1,261 @@
+// The C ABI shim: every entry point catches everything and returns a status.
+#include "identrail.h"
+
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "identrail/identrail.hpp"
+
+namespace it = identrail;
+
+struct idt_error {
+  int32_t code;
+  std::string message;
+};
+struct idt_buffer {
+  std::string bytes;
+};
+struct idt_options {
+  it::engine_options value;
+};
+struct idt_event {
+  const it::event *event;
+  const it::engine *engine;
+};
+struct idt_engine {
+  it::engine engine;
+  std::vector<idt_event> views;  // rebuilt after each feed; events() may have moved
+  void refresh() {
+    const auto &events = engine.events();
+    views.clear();
+    views.reserve(events.size());
+    for (const auto &e : events) views.push_back(idt_event{&e, &engine});
+  }
+};
+
+namespace {
+
+idt_status fail(idt_error **err, it::errc code, std::string message) {
+  const auto status = -static_cast<idt_status>(code);
+  if (err) {
+    *err = new (std::nothrow) idt_error{status, std::move(message)};
+  }
+  return status;
+}
+
+idt_status fail(idt_error **err, const it::error &e) { return fail(err, e.code, e.message); }
+
+// Wraps an entry point body: no exception crosses the C boundary.
+template <class Body>
+idt_status guarded(idt_error **err, Body &&body) noexcept {
+  if (err) *err = nullptr;
+  try {
+    return body();
+  } catch (const std::bad_alloc &) {
+    return fail(err, it::errc::out_of_memory, "out of memory");
+  } catch (const std::exception &e) {
+    return fail(err, it::errc::internal, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(err, it::errc::internal, "internal error");
+  }
+}
+
+idt_status give_buffer(idt_buffer **out, std::string bytes) {
+  *out = new idt_buffer{std::move(bytes)};
+  return IDT_OK;
+}
+
+const char *symbol_text(const idt_event *e, it::symbol s) { return e->engine->symbols().c_str(s); }
+
+}  // namespace
+
+extern "C" {
+
+const char *idt_version(void) { return IDENTRAIL_VERSION_STRING; }
+
+int32_t idt_error_code(const idt_error *err) { return err ? err->code : IDT_OK; }
+const char *idt_error_message(const idt_error *err) { return err ? err->message.c_str() : ""; }
+void idt_error_free(idt_error *err) { delete err; }
+
+const char *idt_buffer_data(const idt_buffer *buf) { return buf ? buf->bytes.c_str() : ""; }
+size_t idt_buffer_size(const idt_buffer *buf) { return buf ? buf->bytes.size() : 0; }
+void idt_buffer_free(idt_buffer *buf) { delete buf; }
+
+idt_status idt_options_new(idt_options **out, idt_error **err) {
+  return guarded(err, [&] {
+    if (!out) return fail(err, it::errc::invalid_argument, "idt_options_new: out is NULL");
+    *out = new idt_options{};
+    return IDT_OK;
+  });
+}
+
+idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value, idt_error **err) {
+  return guarded(err, [&] {
+    if (!opts) return fail(err, it::errc::invalid_argument, "idt_options_set_int: opts is NULL");
+    auto &o = opts->value;
+    switch (key) {
+      case IDT_OPT_DEDUPLICATE: o.normalize.deduplicate = value != 0; return IDT_OK;
+      case IDT_OPT_KEEP_RAW: o.normalize.keep_raw = value != 0; return IDT_OK;
+      case IDT_OPT_GZIP_BACKEND:
+        if (value != IDT_GZIP_LIBDEFLATE && value != IDT_GZIP_ZLIB)
+          return fail(err, it::errc::invalid_argument, "IDT_OPT_GZIP_BACKEND: expected IDT_GZIP_LIBDEFLATE or IDT_GZIP_ZLIB");
+        o.normalize.gzip = value == IDT_GZIP_ZLIB ? it::gzip_backend::zlib : it::gzip_backend::libdeflate;
+        return IDT_OK;
+      case IDT_OPT_MAX_ERRORS:
+        if (value < 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_MAX_ERRORS: must be >= 0");
+        o.normalize.max_errors_kept = static_cast<std::size_t>(value);
+        return IDT_OK;
+      case IDT_OPT_RETAIN_EVENTS: o.retain_events = value != 0; return IDT_OK;
+      case IDT_OPT_MAX_DECOMPRESSED_BYTES:
+        if (value <= 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_MAX_DECOMPRESSED_BYTES: must be > 0");
+        o.normalize.max_decompressed_bytes = static_cast<std::size_t>(value);
+        return IDT_OK;
+    }
+    return fail(err, it::errc::invalid_argument, "idt_options_set_int: unknown option " + std::to_string(key));
+  });
+}
+
+void idt_options_free(idt_options *opts) { delete opts; }
+
+idt_status idt_engine_new(idt_engine **out, const idt_options *opts, idt_error **err) {
+  return guarded(err, [&] {
+    if (!out) return fail(err, it::errc::invalid_argument, "idt_engine_new: out is NULL");
+    *out = new idt_engine{it::engine(opts ? opts->value : it::engine_options{}), {}};
+    return IDT_OK;
+  });
+}
+
+void idt_engine_free(idt_engine *engine) { delete engine; }
+
+idt_status idt_engine_feed(idt_engine *engine, const char *data, size_t len, const char *source_name, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || (!data && len > 0)) return fail(err, it::errc::invalid_argument, "idt_engine_feed: NULL argument");
+    auto read = engine->engine.feed(std::string_view(data ? data : "", len), source_name ? source_name : "<memory>");
+    engine->refresh();
+    return read ? IDT_OK : fail(err, read.error());
+  });
+}
+
+idt_status idt_engine_feed_path(idt_engine *engine, const char *path, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || !path) return fail(err, it::errc::invalid_argument, "idt_engine_feed_path: NULL argument");
+    auto read = engine->engine.feed_path(path);
+    engine->refresh();
+    return read ? IDT_OK : fail(err, read.error());
+  });
+}
+
+uint64_t idt_engine_stat(const idt_engine *engine, idt_stat key) {
+  if (!engine) return 0;
+  const auto &s = engine->engine.stats();
+  switch (key) {
+    case IDT_STAT_TOTAL: return s.total;
+    case IDT_STAT_ACCEPTED: return s.accepted;
+    case IDT_STAT_REJECTED: return s.rejected;
+    case IDT_STAT_DUPLICATES: return s.duplicates;
+    case IDT_STAT_IDENTITIES: return engine->engine.identities().size();
+  }
+  return 0;
+}
+
+size_t idt_engine_error_count(const idt_engine *engine) { return engine ? engine->engine.errors().size() : 0; }
+
+static const it::decode_error *error_at(const idt_engine *engine, size_t index) {
+  if (!engine || index >= engine->engine.errors().size()) return nullptr;
+  return &engine->engine.errors()[index];
+}
+const char *idt_engine_error_source(const idt_engine *engine, size_t index) {
+  const auto *e = error_at(engine, index);
+  return e ? e->source.c_str() : "";
+}
+const char *idt_engine_error_location(const idt_engine *engine, size_t index) {
+  const auto *e = error_at(engine, index);
+  return e ? e->location.c_str() : "";
+}
+const char *idt_engine_error_reason(const idt_engine *engine, size_t index) {
+  const auto *e = error_at(engine, index);
+  return e ? e->reason.c_str() : "";
+}
+
+size_t idt_engine_event_count(const idt_engine *engine) { return engine ? engine->views.size() : 0; }
+const idt_event *idt_engine_event_at(const idt_engine *engine, size_t index) {
+  return engine && index < engine->views.size() ? &engine->views[index] : nullptr;
+}
+
+const char *idt_event_field(const idt_event *event, idt_field key) {
+  if (!event) return "";
+  const auto &e = *event->event;
+  const auto &who = e.who;
+  switch (key) {
+    case IDT_FIELD_ID: return e.id.c_str();
+    case IDT_FIELD_ACCOUNT: return symbol_text(event, e.account);
+    case IDT_FIELD_REGION: return symbol_text(event, e.region);
+    case IDT_FIELD_EVENT_SOURCE: return symbol_text(event, e.event_source);
+    case IDT_FIELD_EVENT_NAME: return symbol_text(event, e.event_name);
+    case IDT_FIELD_ACTION: return symbol_text(event, e.action);
+    case IDT_FIELD_ACTOR_TYPE: return it::to_string(who.type).data();
+    case IDT_FIELD_ACTOR_ARN: return symbol_text(event, who.arn);
+    case IDT_FIELD_ACTOR_PRINCIPAL_ID: return symbol_text(event, who.principal_id);
+    case IDT_FIELD_ACTOR_ACCOUNT_ID: return symbol_text(event, who.account_id);
+    case IDT_FIELD_ACCESS_KEY_ID: return symbol_text(event, who.access_key_id);
+    case IDT_FIELD_USER_NAME: return symbol_text(event, who.user_name);
+    case IDT_FIELD_ISSUER_ARN: return symbol_text(event, who.issuer_arn);
+    case IDT_FIELD_SESSION_NAME: return symbol_text(event, who.session_name);
+    case IDT_FIELD_INSTANCE_ID: return symbol_text(event, who.instance_id);
+    case IDT_FIELD_SOURCE: return symbol_text(event, e.source.text);
+    case IDT_FIELD_USER_AGENT: return symbol_text(event, e.user_agent);
+    case IDT_FIELD_ERROR_CODE: return symbol_text(event, e.result.error_code);
+    case IDT_FIELD_ERROR_MESSAGE: return e.result.error_message.c_str();
+    case IDT_FIELD_EVENT_TYPE: return symbol_text(event, e.event_type);
+    case IDT_FIELD_INVOKED_BY: return symbol_text(event, who.invoked_by);
+    case IDT_FIELD_SOURCE_IDENTITY: return symbol_text(event, who.source_identity);
+  }
+  return "";
+}
+
+int64_t idt_event_time_ns(const idt_event *event) { return event ? it::to_unix_nanos(event->event->time) : 0; }
+int idt_event_success(const idt_event *event) { return event && event->event->result.success ? 1 : 0; }
+size_t idt_event_resource_count(const idt_event *event) { return event ? event->event->resources.size() : 0; }
+const char *idt_event_resource_at(const idt_event *event, size_t index) {
+  if (!event || index >= event->event->resources.size()) return "";
+  return symbol_text(event, event->event->resources[index]);
+}
+
+idt_status idt_event_to_json(const idt_engine *engine, const idt_event *event, idt_json_form form, idt_buffer **out,
+                             idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || !event || !out) return fail(err, it::errc::invalid_argument, "idt_event_to_json: NULL argument");
+    if (form != IDT_JSON_FLAT && form != IDT_JSON_OCSF) return fail(err, it::errc::invalid_argument, "idt_event_to_json: unknown form");
+    std::string json;
+    it::append_event_json(json, *event->event, engine->engine.symbols(),
+                          form == IDT_JSON_OCSF ? it::event_json_form::ocsf : it::event_json_form::flat);
+    return give_buffer(out, std::move(json));
+  });
+}
+
+idt_status idt_event_raw_field(const idt_event *event, const char *path, idt_buffer **out, idt_error **err) {
+  return guarded(err, [&] {
+    if (!event || !path || !out) return fail(err, it::errc::invalid_argument, "idt_event_raw_field: NULL argument");
+    auto field = it::raw_field(*event->event, path);
+    if (!field) return fail(err, field.error());
+    return give_buffer(out, std::move(field->text));
+  });
+}
+
+idt_status idt_engine_report_json(const idt_engine *engine, idt_buffer **out, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || !out) return fail(err, it::errc::invalid_argument, "idt_engine_report_json: NULL argument");
+    return give_buffer(out, it::report_json(engine->engine));
+  });
+}
+
+idt_status idt_engine_report_text(const idt_engine *engine, idt_buffer **out, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || !out) return fail(err, it::errc::invalid_argument, "idt_engine_report_text: NULL argument");
+    return give_buffer(out, it::report_text(engine->engine));
+  });
+}
+
+}  // extern "C"

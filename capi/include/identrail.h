@@ -1,0 +1,167 @@
+/*
+ * identrail C ABI: a stable interface for Go, Rust and C callers.
+ *
+ * Conventions
+ *  - Handles are opaque. idt_x_new(&out, ..., &err) returns an idt_status: 0 on
+ *    success, a negative error code otherwise (the same numbers as the C++
+ *    identrail::errc and Python's identrail.Error.code, negated).
+ *  - Every call that can fail takes an optional `idt_error **err`. Pass NULL to
+ *    ignore details; otherwise, on failure *err receives an error object to be
+ *    read with idt_error_code/idt_error_message and freed with idt_error_free.
+ *  - idt_x_free(NULL) is a no-op. Strings returned as `const char *` are owned
+ *    by the handle they came from and stay valid until it is freed (or, for an
+ *    engine, until the next feed call for event and error views).
+ *  - Bytes the library allocates for the caller come in an idt_buffer, freed with
+ *    idt_buffer_free, never with free().
+ *  - No exception crosses this boundary. A handle is used by one thread at a time.
+ */
+#ifndef IDENTRAIL_H
+#define IDENTRAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define IDT_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define IDT_API __attribute__((visibility("default")))
+#else
+#define IDT_API
+#endif
+
+#define IDT_VERSION_MAJOR 0
+#define IDT_VERSION_MINOR 1
+#define IDT_VERSION_PATCH 0
+
+typedef int32_t idt_status;
+#define IDT_OK 0
+#define IDT_E_INVALID_ARGUMENT (-1)
+#define IDT_E_IO (-2)
+#define IDT_E_PARSE (-3)
+#define IDT_E_DECOMPRESS (-4)
+#define IDT_E_UNSUPPORTED_FORMAT (-5)
+#define IDT_E_INVALID_RECORD (-6)
+#define IDT_E_LIMIT_EXCEEDED (-7)
+#define IDT_E_NOT_FOUND (-8)
+#define IDT_E_OUT_OF_MEMORY (-9)
+#define IDT_E_INTERNAL (-10)
+
+typedef struct idt_error idt_error;
+typedef struct idt_options idt_options;
+typedef struct idt_engine idt_engine;
+typedef struct idt_event idt_event;
+typedef struct idt_buffer idt_buffer;
+
+/* "0.1.0" */
+IDT_API const char *idt_version(void);
+
+IDT_API int32_t idt_error_code(const idt_error *err);
+IDT_API const char *idt_error_message(const idt_error *err);
+IDT_API void idt_error_free(idt_error *err);
+
+IDT_API const char *idt_buffer_data(const idt_buffer *buf);
+IDT_API size_t idt_buffer_size(const idt_buffer *buf);
+IDT_API void idt_buffer_free(idt_buffer *buf);
+
+/* Options: typed setters on keys, so adding an option never changes a layout. */
+typedef enum idt_option {
+  IDT_OPT_DEDUPLICATE = 1,            /* bool, default 1 */
+  IDT_OPT_KEEP_RAW = 2,               /* bool, default 1: keep raw records for idt_event_raw_field */
+  IDT_OPT_GZIP_BACKEND = 3,           /* IDT_GZIP_LIBDEFLATE (default) or IDT_GZIP_ZLIB */
+  IDT_OPT_MAX_ERRORS = 4,             /* decode errors kept, default 1000 */
+  IDT_OPT_RETAIN_EVENTS = 5,          /* bool, default 1: keep events for idt_engine_event_at */
+  IDT_OPT_MAX_DECOMPRESSED_BYTES = 6  /* default 4 GiB */
+} idt_option;
+
+#define IDT_GZIP_LIBDEFLATE 0
+#define IDT_GZIP_ZLIB 1
+
+IDT_API idt_status idt_options_new(idt_options **out, idt_error **err);
+IDT_API idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value, idt_error **err);
+IDT_API void idt_options_free(idt_options *opts);
+
+/* opts may be NULL for defaults; the engine copies what it needs. */
+IDT_API idt_status idt_engine_new(idt_engine **out, const idt_options *opts, idt_error **err);
+IDT_API void idt_engine_free(idt_engine *engine);
+
+/* Decodes bytes in any supported format. Bad records are not call failures:
+ * they are counted (IDT_STAT_REJECTED) and listed (idt_engine_error_*). */
+IDT_API idt_status idt_engine_feed(idt_engine *engine, const char *data, size_t len, const char *source_name,
+                                   idt_error **err);
+/* A file, or every log file under a directory. */
+IDT_API idt_status idt_engine_feed_path(idt_engine *engine, const char *path, idt_error **err);
+
+typedef enum idt_stat {
+  IDT_STAT_TOTAL = 1,
+  IDT_STAT_ACCEPTED = 2,
+  IDT_STAT_REJECTED = 3,
+  IDT_STAT_DUPLICATES = 4,
+  IDT_STAT_IDENTITIES = 5
+} idt_stat;
+IDT_API uint64_t idt_engine_stat(const idt_engine *engine, idt_stat key);
+
+/* Decode errors: source (file), location (record, line, byte) and reason. */
+IDT_API size_t idt_engine_error_count(const idt_engine *engine);
+IDT_API const char *idt_engine_error_source(const idt_engine *engine, size_t index);
+IDT_API const char *idt_engine_error_location(const idt_engine *engine, size_t index);
+IDT_API const char *idt_engine_error_reason(const idt_engine *engine, size_t index);
+
+/* Events, in the order accepted (needs IDT_OPT_RETAIN_EVENTS). The view stays
+ * valid until the engine is fed again or freed. */
+IDT_API size_t idt_engine_event_count(const idt_engine *engine);
+IDT_API const idt_event *idt_engine_event_at(const idt_engine *engine, size_t index);
+
+typedef enum idt_field {
+  IDT_FIELD_ID = 1,
+  IDT_FIELD_ACCOUNT = 2,
+  IDT_FIELD_REGION = 3,
+  IDT_FIELD_EVENT_SOURCE = 4,
+  IDT_FIELD_EVENT_NAME = 5,
+  IDT_FIELD_ACTION = 6,
+  IDT_FIELD_ACTOR_TYPE = 7,
+  IDT_FIELD_ACTOR_ARN = 8,
+  IDT_FIELD_ACTOR_PRINCIPAL_ID = 9,
+  IDT_FIELD_ACTOR_ACCOUNT_ID = 10,
+  IDT_FIELD_ACCESS_KEY_ID = 11,
+  IDT_FIELD_USER_NAME = 12,
+  IDT_FIELD_ISSUER_ARN = 13,
+  IDT_FIELD_SESSION_NAME = 14,
+  IDT_FIELD_INSTANCE_ID = 15,
+  IDT_FIELD_SOURCE = 16,
+  IDT_FIELD_USER_AGENT = 17,
+  IDT_FIELD_ERROR_CODE = 18,
+  IDT_FIELD_ERROR_MESSAGE = 19,
+  IDT_FIELD_EVENT_TYPE = 20,
+  IDT_FIELD_INVOKED_BY = 21,
+  IDT_FIELD_SOURCE_IDENTITY = 22
+} idt_field;
+
+/* Never NULL: "" when the field is absent or the key unknown. */
+IDT_API const char *idt_event_field(const idt_event *event, idt_field key);
+/* Event time, nanoseconds since the Unix epoch (UTC). */
+IDT_API int64_t idt_event_time_ns(const idt_event *event);
+/* 1 when the call succeeded, 0 when CloudTrail logged an errorCode. */
+IDT_API int idt_event_success(const idt_event *event);
+IDT_API size_t idt_event_resource_count(const idt_event *event);
+IDT_API const char *idt_event_resource_at(const idt_event *event, size_t index);
+
+typedef enum idt_json_form { IDT_JSON_FLAT = 0, IDT_JSON_OCSF = 1 } idt_json_form;
+IDT_API idt_status idt_event_to_json(const idt_engine *engine, const idt_event *event, idt_json_form form,
+                                     idt_buffer **out, idt_error **err);
+/* The raw record's value at a dotted path ("requestParameters.bucketName"): a
+ * string unescaped, anything else as JSON text. IDT_E_NOT_FOUND if absent. */
+IDT_API idt_status idt_event_raw_field(const idt_event *event, const char *path, idt_buffer **out, idt_error **err);
+
+/* The `identrail analyze --json` report, and its readable form. */
+IDT_API idt_status idt_engine_report_json(const idt_engine *engine, idt_buffer **out, idt_error **err);
+IDT_API idt_status idt_engine_report_text(const idt_engine *engine, idt_buffer **out, idt_error **err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IDENTRAIL_H */

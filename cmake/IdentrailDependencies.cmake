@@ -1,0 +1,6 @@
+# Every C/C++ dependency comes from the system (Debian packages); nothing is downloaded.
+find_package(simdjson REQUIRED CONFIG)
+find_package(tl-expected REQUIRED CONFIG)
+find_package(ZLIB REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(libdeflate REQUIRED IMPORTED_TARGET libdeflate)

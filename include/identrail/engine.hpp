@@ -1,0 +1,74 @@
+// The pipeline: normalize now; detection, correlation and response stages plug
+// in here as they land. One thread at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "identrail/core/error.hpp"
+#include "identrail/core/symbol.hpp"
+#include "identrail/core/time.hpp"
+#include "identrail/normalize/event.hpp"
+#include "identrail/normalize/normalizer.hpp"
+
+namespace identrail {
+inline namespace v0 {
+
+struct engine_options {
+  normalizer_options normalize;
+  bool retain_events = true;  // keep accepted events for events(); off for pure streaming
+  std::size_t max_source_ips_per_identity = 64;
+};
+
+// What the engine knows about one identity (keyed by ARN, else principal id).
+struct identity_summary {
+  symbol key;
+  identity_type type = identity_type::unknown;
+  symbol root_principal;  // the session issuer for sessions until correlation resolves chains
+  timestamp first_seen{};
+  timestamp last_seen{};
+  std::uint64_t events = 0;
+  std::uint64_t failed = 0;
+  std::vector<symbol> source_ips;  // distinct, first-seen order, capped
+};
+
+class engine {
+ public:
+  explicit engine(engine_options options = {});
+  ~engine();
+  engine(engine &&) noexcept;
+  engine &operator=(engine &&) noexcept;
+
+  [[nodiscard]] result<std::size_t> feed(std::string_view bytes, std::string_view source = "<memory>");
+  [[nodiscard]] result<std::size_t> feed_path(const std::string &path,
+                                              const std::function<void(const std::string &)> &on_file = {});
+  // Called for each accepted event after the engine has taken it into account.
+  void on_event(std::function<void(const event &)> callback);
+
+  [[nodiscard]] const symbol_table &symbols() const noexcept;
+  [[nodiscard]] const std::vector<event> &events() const noexcept;
+  [[nodiscard]] const decode_stats &stats() const noexcept;
+  [[nodiscard]] const std::vector<decode_error> &errors() const noexcept;
+
+  // Identities in order of first appearance.
+  [[nodiscard]] const std::vector<identity_summary> &identities() const noexcept;
+  // (action, count), most used first; ties by name.
+  [[nodiscard]] std::vector<std::pair<symbol, std::uint64_t>> top_actions(std::size_t limit) const;
+  [[nodiscard]] std::optional<std::pair<timestamp, timestamp>> time_span() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// The identity an event is attributed to: its ARN, else principal id, else invoking service.
+[[nodiscard]] symbol identity_key_of(const event &e, symbol_table &symbols);
+
+}  // namespace v0
+}  // namespace identrail

@@ -1,0 +1,88 @@
+// Decoding CloudTrail in any delivery format into normalized events.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "identrail/core/error.hpp"
+#include "identrail/core/symbol.hpp"
+#include "identrail/normalize/event.hpp"
+
+namespace identrail {
+inline namespace v0 {
+
+enum class gzip_backend : std::uint8_t { libdeflate = 0, zlib = 1 };
+
+struct normalizer_options {
+  bool deduplicate = true;  // drop a record whose (eventID, eventTime, eventSource, eventName) was seen
+  bool keep_raw = true;     // keep each record's raw JSON for raw_field()
+  gzip_backend gzip = gzip_backend::libdeflate;
+  std::size_t max_errors_kept = 1000;  // later errors are counted, not stored
+  std::size_t max_decompressed_bytes = std::size_t{4} << 30;  // guards against gzip bombs
+};
+
+// One record (or whole input) that could not be decoded.
+struct decode_error {
+  std::string source;    // file path or the caller's name for a buffer
+  std::string location;  // "record 3 (byte 1042)", "line 7 (byte 5120)", "file"
+  std::string reason;
+  errc code = errc::invalid_record;
+};
+
+struct decode_stats {
+  std::uint64_t total = 0;  // accepted + rejected + duplicates
+  std::uint64_t accepted = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t errors_dropped = 0;  // rejected records whose error exceeded max_errors_kept
+};
+
+// Called for every accepted event; the event is only valid during the call.
+// Return false to stop reading the current input.
+using event_sink = std::function<bool(const event &)>;
+
+// Auto-detects S3 delivery files ({"Records":[...]}), gzip, JSON arrays, JSON
+// lines and EventBridge envelopes. Bad records are reported, counted and
+// skipped; the good records around them still come through. One thread at a
+// time (it owns a simdjson parser); interns into the table it was given.
+class normalizer {
+ public:
+  normalizer(symbol_table &symbols, normalizer_options options = {});
+  ~normalizer();
+  normalizer(normalizer &&) noexcept;
+  normalizer &operator=(normalizer &&) noexcept;
+
+  // Decodes one input. Content problems never fail the call: they become
+  // decode errors. The result is the number of events accepted from it; an
+  // error is returned only when the call itself is wrong (out of memory).
+  [[nodiscard]] result<std::size_t> feed(std::string_view bytes, std::string_view source, const event_sink &sink);
+
+  // Reads a file, or every log file under a directory (recursively, in name
+  // order; see looks_like_log_file). A missing top-level path is an error;
+  // bad or unreadable files are decode errors.
+  [[nodiscard]] result<std::size_t> feed_path(const std::string &path, const event_sink &sink,
+                                              const std::function<void(const std::string &)> &on_file = {});
+
+  [[nodiscard]] const decode_stats &stats() const noexcept;
+  [[nodiscard]] const std::vector<decode_error> &errors() const noexcept;
+  [[nodiscard]] const normalizer_options &options() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Whether a directory walk reads this file: .json, .jsonl, .ndjson, each
+// optionally .gz, and any .gz. A file named explicitly is always read.
+[[nodiscard]] bool looks_like_log_file(std::string_view file_name);
+
+// Lists the files feed_path would read, in the order it reads them.
+[[nodiscard]] result<std::vector<std::string>> list_input_files(const std::string &path);
+
+}  // namespace v0
+}  // namespace identrail

@@ -1,0 +1,29 @@
+// Reading any part of the raw record by dotted path, so rules can test
+// requestParameters.bucketName or responseElements.credentials.accessKeyId.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "identrail/core/error.hpp"
+#include "identrail/normalize/event.hpp"
+
+namespace identrail {
+inline namespace v0 {
+
+enum class json_kind : std::uint8_t { null = 0, boolean = 1, number = 2, string = 3, object = 4, array = 5 };
+
+struct json_field {
+  json_kind kind = json_kind::null;
+  // Strings unescaped; numbers and booleans as written; objects and arrays as raw JSON.
+  std::string text;
+};
+
+// Path segments are separated by '.', array elements are addressed by index
+// ("resources.0.ARN"). A missing path is errc::not_found; a record stored
+// without its raw JSON is errc::invalid_argument.
+[[nodiscard]] result<json_field> raw_field(const event &e, std::string_view path);
+
+}  // namespace v0
+}  // namespace identrail

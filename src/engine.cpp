@@ -1,0 +1,99 @@
+#include "identrail/engine.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace identrail {
+inline namespace v0 {
+
+symbol identity_key_of(const event &e, symbol_table &symbols) {
+  if (!e.who.arn.empty()) return e.who.arn;
+  if (!e.who.principal_id.empty()) return e.who.principal_id;
+  if (!e.who.invoked_by.empty()) return e.who.invoked_by;
+  return symbols.intern("unknown");
+}
+
+struct engine::impl {
+  explicit impl(engine_options opts) : options(std::move(opts)), normalize(symbols, options.normalize) {}
+
+  engine_options options;
+  symbol_table symbols;
+  normalizer normalize;
+  std::vector<event> events;
+  std::vector<identity_summary> identities;
+  std::unordered_map<symbol, std::size_t, symbol_hash> identity_index;
+  std::unordered_map<symbol, std::uint64_t, symbol_hash> action_counts;
+  std::optional<std::pair<timestamp, timestamp>> span;
+  std::function<void(const event &)> callback;
+  event_sink sink = [this](const event &e) {
+    take(e);
+    return true;
+  };
+
+  void take(const event &e) {
+    const symbol key = identity_key_of(e, symbols);
+    auto [it, inserted] = identity_index.try_emplace(key, identities.size());
+    if (inserted) {
+      identity_summary summary;
+      summary.key = key;
+      summary.type = e.who.type;
+      // Until correlation resolves chains, a session's principal is its issuer.
+      summary.root_principal = e.who.issuer_arn.empty() ? key : e.who.issuer_arn;
+      summary.first_seen = summary.last_seen = e.time;
+      identities.push_back(summary);
+    }
+    auto &id = identities[it->second];
+    id.first_seen = std::min(id.first_seen, e.time);
+    id.last_seen = std::max(id.last_seen, e.time);
+    ++id.events;
+    if (!e.result.success) ++id.failed;
+    if (e.source.is_ip() && id.source_ips.size() < options.max_source_ips_per_identity &&
+        std::find(id.source_ips.begin(), id.source_ips.end(), e.source.text) == id.source_ips.end())
+      id.source_ips.push_back(e.source.text);
+    ++action_counts[e.action];
+    if (!span) span.emplace(e.time, e.time);
+    else span = std::pair{std::min(span->first, e.time), std::max(span->second, e.time)};
+    if (options.retain_events) events.push_back(e);
+    if (callback) callback(e);
+  }
+};
+
+engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
+engine::~engine() = default;
+engine::engine(engine &&) noexcept = default;
+engine &engine::operator=(engine &&) noexcept = default;
+
+result<std::size_t> engine::feed(std::string_view bytes, std::string_view source) {
+  return impl_->normalize.feed(bytes, source, impl_->sink);
+}
+
+result<std::size_t> engine::feed_path(const std::string &path, const std::function<void(const std::string &)> &on_file) {
+  return impl_->normalize.feed_path(path, impl_->sink, on_file);
+}
+
+void engine::on_event(std::function<void(const event &)> callback) { impl_->callback = std::move(callback); }
+
+const symbol_table &engine::symbols() const noexcept { return impl_->symbols; }
+const std::vector<event> &engine::events() const noexcept { return impl_->events; }
+const decode_stats &engine::stats() const noexcept { return impl_->normalize.stats(); }
+const std::vector<decode_error> &engine::errors() const noexcept { return impl_->normalize.errors(); }
+const std::vector<identity_summary> &engine::identities() const noexcept { return impl_->identities; }
+std::optional<std::pair<timestamp, timestamp>> engine::time_span() const noexcept { return impl_->span; }
+
+std::vector<std::pair<symbol, std::uint64_t>> engine::top_actions(std::size_t limit) const {
+  std::vector<std::pair<symbol, std::uint64_t>> rows(impl_->action_counts.begin(), impl_->action_counts.end());
+  const auto &symbols = impl_->symbols;
+  const auto order = [&](const auto &a, const auto &b) {
+    return a.second != b.second ? a.second > b.second : symbols.str(a.first) < symbols.str(b.first);
+  };
+  if (rows.size() > limit) {
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(limit), rows.end(), order);
+    rows.resize(limit);
+  } else {
+    std::sort(rows.begin(), rows.end(), order);
+  }
+  return rows;
+}
+
+}  // namespace v0
+}  // namespace identrail

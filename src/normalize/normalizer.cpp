@@ -1,0 +1,608 @@
+#include "identrail/normalize/normalizer.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unordered_set>
+
+#include "gzip.hpp"
+#include "record_decoder.hpp"
+#include "utf8.hpp"
+
+namespace identrail {
+inline namespace v0 {
+namespace {
+
+namespace od = simdjson::ondemand;
+using detail::field_status;
+
+// Largest simdjson batch for JSON lines: bounds the parser's index memory on
+// multi-gigabyte inputs while holding any single CloudTrail record many times over.
+constexpr std::size_t kMaxBatch = std::size_t{64} << 20;
+
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+std::size_t skip_space(std::string_view s, std::size_t pos) {
+  while (pos < s.size() && is_space(s[pos])) ++pos;
+  return pos;
+}
+
+// Duplicate key: two independent 64-bit hashes of the identifying fields, so a
+// false "duplicate" needs a simultaneous collision in both.
+struct dedup_key {
+  std::uint64_t a, b;
+  bool operator==(const dedup_key &) const = default;
+};
+struct dedup_hash {
+  std::size_t operator()(const dedup_key &k) const noexcept { return k.a; }
+};
+
+dedup_key make_dedup_key(const event &e, const symbol_table &symbols) {
+  std::uint64_t a = 1469598103934665603ull;  // FNV-1a
+  std::uint64_t b = 0x9E3779B97F4A7C15ull;
+  auto mix = [&](std::string_view s) {
+    for (const char c : s) {
+      a = (a ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+      b = (b + static_cast<unsigned char>(c)) * 0xff51afd7ed558ccdull;
+      b ^= b >> 29;
+    }
+    a = (a ^ 0xff) * 1099511628211ull;
+    b = (b + 0xff) * 0xc4ceb9fe1a85ec53ull;
+  };
+  mix(e.id);
+  mix(symbols.str(e.event_source));
+  mix(symbols.str(e.event_name));
+  const auto t = to_unix_nanos(e.time);
+  mix(std::string_view(reinterpret_cast<const char *>(&t), sizeof t));
+  return {a, b};
+}
+
+}  // namespace
+
+struct normalizer::impl {
+  impl(symbol_table &table, normalizer_options opts) : symbols(table), options(opts), decoder(table) {}
+  impl(const impl &) = delete;
+  impl &operator=(const impl &) = delete;
+
+  symbol_table &symbols;
+  normalizer_options options;
+  decode_stats stats;
+  std::vector<decode_error> errors;
+  od::parser parser;
+  od::parser line_parser;  // a second parser: line mode runs while the stream's parser is abandoned
+  detail::record_decoder decoder;
+  std::unordered_set<dedup_key, dedup_hash> seen;
+  event scratch;
+
+  // Per-input state.
+  std::string buffer;  // decompressed or copied input, followed by simdjson padding
+  std::string_view input;
+  std::string_view source;
+  std::string offset_note;  // " of decompressed data" for gzip inputs
+  std::vector<std::size_t> bad_utf8;
+  const event_sink *sink = nullptr;
+  bool stopped = false;
+  std::size_t accepted_here = 0;
+  std::size_t line_cursor_offset = 0;
+  std::size_t line_cursor_line = 1;
+
+  void reject(std::string location, std::string reason, errc code = errc::invalid_record) {
+    ++stats.rejected;
+    ++stats.total;
+    if (errors.size() < options.max_errors_kept)
+      errors.push_back(decode_error{std::string(source), std::move(location), std::move(reason), code});
+    else
+      ++stats.errors_dropped;
+  }
+
+  // Takes back the last rejection, when line mode is about to re-read that record.
+  void undo_reject(std::size_t errors_before) {
+    --stats.rejected;
+    --stats.total;
+    if (errors.size() > errors_before) errors.pop_back();
+    else if (stats.errors_dropped > 0) --stats.errors_dropped;
+  }
+
+  std::size_t offset_of(const char *p) const { return static_cast<std::size_t>(p - input.data()); }
+
+  std::string at_byte(std::size_t offset) const { return "byte " + std::to_string(offset) + offset_note; }
+
+  std::size_t line_of(std::size_t offset) {
+    // Errors arrive in increasing offset order, so count newlines incrementally.
+    if (offset < line_cursor_offset) line_cursor_offset = 0, line_cursor_line = 1;
+    line_cursor_line += static_cast<std::size_t>(
+        std::count(input.begin() + static_cast<std::ptrdiff_t>(line_cursor_offset),
+                   input.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    line_cursor_offset = offset;
+    return line_cursor_line;
+  }
+
+  // Location text for a record that starts at `offset`: by record index inside
+  // an array, by line for JSON lines.
+  std::string location(std::size_t offset, std::ptrdiff_t record_index) {
+    if (record_index >= 0) return "record " + std::to_string(record_index) + " (" + at_byte(offset) + ")";
+    return "line " + std::to_string(line_of(offset)) + " (" + at_byte(offset) + ")";
+  }
+
+  std::optional<std::size_t> bad_byte_in(std::string_view span) const {
+    if (bad_utf8.empty() || span.empty()) return std::nullopt;
+    const std::size_t begin = offset_of(span.data());
+    const auto it = std::lower_bound(bad_utf8.begin(), bad_utf8.end(), begin);
+    if (it != bad_utf8.end() && *it < begin + span.size()) return *it;
+    return std::nullopt;
+  }
+
+  // Hands a decoded record on, after the checks that need the whole record.
+  void emit(event &e, std::string_view raw, std::size_t offset, std::ptrdiff_t record_index) {
+    if (auto bad = bad_byte_in(raw)) {
+      reject(location(offset, record_index), "invalid UTF-8 at " + at_byte(*bad));
+      return;
+    }
+    if (options.deduplicate && !e.id.empty() && !seen.insert(make_dedup_key(e, symbols)).second) {
+      ++stats.duplicates;
+      ++stats.total;
+      return;
+    }
+    if (options.keep_raw) e.raw.assign(raw);
+    ++stats.accepted;
+    ++stats.total;
+    ++accepted_here;
+    if (sink && *sink && !(*sink)(e)) stopped = true;
+  }
+
+  // One record object. `raw` is its text when the caller already knows it.
+  field_status record(od::object object, std::string_view raw, std::size_t offset, std::ptrdiff_t index) {
+    if (raw.empty() && (options.keep_raw || !bad_utf8.empty())) {
+      if (auto err = object.raw_json().get(raw)) return broken(offset, index, err);
+      if (auto err = object.reset().error()) return broken(offset, index, err);
+    }
+    const auto status = decoder.decode(object, scratch);
+    if (status == field_status::ok) emit(scratch, raw, offset, index);
+    else reject(location(offset, index), decoder.reason(), status == field_status::broken ? errc::parse_error : errc::invalid_record);
+    return status;
+  }
+
+  field_status broken(std::size_t offset, std::ptrdiff_t index, simdjson::error_code code) {
+    reject(location(offset, index), std::string("malformed JSON: ") + simdjson::error_message(code), errc::parse_error);
+    return field_status::broken;
+  }
+
+  // {"Records":[...]}: every element is a record; a malformed element ends the
+  // array (nothing after it can be located reliably) but keeps what came before.
+  field_status records_array(od::value value, std::size_t container_offset) {
+    od::array array;
+    if (auto err = value.get_array().get(array)) {
+      reject("file", std::string("Records: expected an array (") + simdjson::error_message(err) + ")",
+             errc::unsupported_format);
+      return field_status::broken;
+    }
+    std::ptrdiff_t index = 0;
+    for (auto element : array) {
+      if (stopped) return field_status::ok;
+      od::value item;
+      if (auto err = element.get(item)) return broken(container_offset, index, err);
+      const std::size_t offset = offset_of(item.raw_json_token().data());
+      od::json_type type;
+      if (auto err = item.type().get(type)) return broken(offset, index, err);
+      if (type != od::json_type::object) {
+        reject(location(offset, index), "expected a record object");
+      } else {
+        od::object object;
+        if (auto err = item.get_object().get(object)) return broken(offset, index, err);
+        if (record(object, {}, offset, index) == field_status::broken) return field_status::broken;
+      }
+      ++index;
+    }
+    return field_status::ok;
+  }
+
+  // A top-level JSON object: an S3 delivery file, an EventBridge envelope or a
+  // bare record. One pass over its keys decides which.
+  field_status top_object(od::object object, std::string_view raw, std::size_t offset, std::ptrdiff_t index,
+                          bool allow_records) {
+    decoder.begin(scratch);
+    bool saw_records = false, saw_detail = false, envelope_is_cloudtrail = false;
+    std::string detail_type;
+    field_status detail_status = field_status::ok;
+    std::string detail_reason;
+    field_status own_status = field_status::ok;  // the object read as a bare record
+    std::string own_reason;
+    std::string_view detail_raw;
+    event detail_event;
+    for (auto field : object) {
+      od::raw_json_string raw_key;
+      if (auto err = field.key().get(raw_key)) return broken(offset, index, err);
+      const auto key = detail::key_text(raw_key);
+      od::value value;
+      if (auto err = field.value().get(value)) return broken(offset, index, err);
+      if (key == "Records" && allow_records) {
+        saw_records = true;
+        if (records_array(value, offset) == field_status::broken) return field_status::broken;
+      } else if (key == "detail") {
+        // EventBridge wraps the CloudTrail record unchanged in "detail".
+        saw_detail = true;
+        od::object detail;
+        if (value.get_object().get(detail) != simdjson::SUCCESS) {
+          detail_status = field_status::invalid;
+          detail_reason = "EventBridge detail: expected an object";
+          continue;
+        }
+        if (auto err = detail.raw_json().get(detail_raw)) return broken(offset, index, err);
+        if (auto err = detail.reset().error()) return broken(offset, index, err);
+        event outer = std::move(scratch);
+        detail_status = decoder.decode(detail, scratch);
+        detail_reason = decoder.reason();
+        detail_event = std::move(scratch);
+        scratch = std::move(outer);
+        if (detail_status == field_status::broken) {
+          reject(location(offset, index), detail_reason, errc::parse_error);
+          return field_status::broken;
+        }
+      } else if (key == "detail-type") {
+        std::string_view text;
+        if (value.get_string().get(text) == simdjson::SUCCESS) detail_type.assign(text);
+        envelope_is_cloudtrail = detail_type.ends_with("via CloudTrail");
+      } else if (auto s = decoder.apply(key, value, scratch); s == field_status::broken) {
+        reject(location(offset, index), decoder.reason(), errc::parse_error);
+        return s;
+      } else if (s == field_status::invalid && own_status == field_status::ok) {
+        // Keep scanning: a later "Records" or "detail" may show this is a container.
+        own_reason = decoder.reason();
+        own_status = field_status::invalid;
+      }
+    }
+    if (saw_records) return field_status::ok;
+    if (saw_detail) {
+      if (!envelope_is_cloudtrail) {
+        reject(location(offset, index), "EventBridge event with detail-type \"" + detail_type +
+                                            "\" is not a CloudTrail event",
+               errc::unsupported_format);
+        return field_status::invalid;
+      }
+      if (detail_status != field_status::ok) {
+        reject(location(offset, index), detail_reason);
+        return detail_status;
+      }
+      emit(detail_event, detail_raw, offset, index);
+      return field_status::ok;
+    }
+    if (own_status != field_status::ok) {
+      reject(location(offset, index), own_reason);
+      return own_status;
+    }
+    if (decoder.finish(scratch) != field_status::ok) {
+      reject(location(offset, index), decoder.reason());
+      return field_status::invalid;
+    }
+    if (raw.empty() && (options.keep_raw || !bad_utf8.empty())) {
+      if (auto err = object.raw_json().get(raw)) return broken(offset, index, err);
+    }
+    emit(scratch, raw, offset, index);
+    return field_status::ok;
+  }
+
+  // Any top-level value: an object, or an array of records or envelopes.
+  void top_value(od::value value, std::string_view raw, std::size_t offset, std::ptrdiff_t index) {
+    od::json_type type;
+    if (auto err = value.type().get(type)) {
+      broken(offset, index, err);
+      return;
+    }
+    if (type == od::json_type::object) {
+      od::object object;
+      if (auto err = value.get_object().get(object)) {
+        broken(offset, index, err);
+        return;
+      }
+      top_object(object, raw, offset, index, true);
+      return;
+    }
+    reject(location(offset, index), "expected a JSON object, found " +
+                                        std::string(type == od::json_type::array ? "an array" : "a scalar"),
+           errc::unsupported_format);
+  }
+
+  // A file cut off mid-string fails simdjson's first pass as a whole. Retry on
+  // prefixes ending at an earlier '}' so the records before the cut are read;
+  // the cut record then fails on its own and is reported.
+  simdjson::error_code parse_salvaging_prefix(std::size_t start, std::string_view &text, od::document &doc) {
+    auto err = parser.iterate(text.data(), text.size(), buffer.size() - start).get(doc);
+    std::size_t end = text.size();
+    for (int attempt = 0; err == simdjson::UNCLOSED_STRING && attempt < 16 && end > 1; ++attempt) {
+      const auto brace = text.rfind('}', end - 1);
+      if (brace == std::string_view::npos || brace == 0) break;
+      end = brace;
+      const std::string_view prefix = text.substr(0, brace + 1);
+      if (parser.iterate(prefix.data(), prefix.size(), buffer.size() - start).get(doc) == simdjson::SUCCESS) {
+        text = prefix;
+        return simdjson::SUCCESS;
+      }
+    }
+    return err;
+  }
+
+  void single_document(std::size_t start) {
+    std::string_view text = input.substr(start);
+    od::document doc;
+    if (auto err = parse_salvaging_prefix(start, text, doc)) {
+      reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
+      return;
+    }
+    od::json_type type;
+    if (auto err = doc.type().get(type)) {
+      reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
+      return;
+    }
+    if (type == od::json_type::array) {
+      // A JSON array of records (or of EventBridge envelopes).
+      od::array array;
+      if (auto err = doc.get_array().get(array)) {
+        reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
+        return;
+      }
+      std::ptrdiff_t index = 0;
+      for (auto element : array) {
+        if (stopped) return;
+        od::value item;
+        if (auto err = element.get(item)) {
+          broken(start, index, err);
+          return;
+        }
+        const std::size_t offset = offset_of(item.raw_json_token().data());
+        od::json_type item_type;
+        if (auto err = item.type().get(item_type)) {
+          broken(offset, index, err);
+          return;
+        }
+        if (item_type != od::json_type::object) {
+          reject(location(offset, index), "expected a record object");
+        } else {
+          od::object object;
+          if (auto err = item.get_object().get(object)) {
+            broken(offset, index, err);
+            return;
+          }
+          if (top_object(object, {}, offset, index, false) == field_status::broken) return;
+        }
+        ++index;
+      }
+      return;
+    }
+    if (type != od::json_type::object) {
+      reject("file", "expected a JSON object or array at the top level", errc::unsupported_format);
+      return;
+    }
+    od::object object;
+    if (auto err = doc.get_object().get(object)) {
+      reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
+      return;
+    }
+    std::string_view trimmed = text;
+    while (!trimmed.empty() && is_space(trimmed.back())) trimmed.remove_suffix(1);
+    if (top_object(object, trimmed, start, 0, true) == field_status::broken) return;
+    const char *end = nullptr;
+    if (doc.current_location().get(end) == simdjson::SUCCESS) {
+      const std::size_t rest = skip_space(input, offset_of(end));
+      if (rest < input.size()) reject("file", "unexpected data after the JSON document at " + at_byte(rest), errc::parse_error);
+    }
+  }
+
+  // JSON lines through simdjson's document stream. On the first malformed
+  // document the rest is read line by line, so one bad line costs one record.
+  void json_lines(std::size_t start) {
+    const std::size_t batch = std::clamp<std::size_t>(input.size() - start, 1 << 20, kMaxBatch);
+    od::document_stream stream;
+    if (parser.iterate_many(input.data() + start, input.size() - start, batch).get(stream) != simdjson::SUCCESS) {
+      lines_from(start);
+      return;
+    }
+    std::size_t resume_at = input.size();
+    bool fall_back = false;
+    for (auto it = stream.begin(); it != stream.end(); ++it) {
+      if (stopped) return;
+      const std::size_t offset = start + it.current_index();
+      od::document_reference doc;
+      if ((*it).get(doc) != simdjson::SUCCESS) {
+        resume_at = offset;
+        fall_back = true;
+        break;
+      }
+      od::value value;
+      if (doc.get_value().get(value) != simdjson::SUCCESS) {
+        resume_at = offset;
+        fall_back = true;
+        break;
+      }
+      std::string_view raw = it.source();
+      while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
+      const auto rejected_before = stats.rejected;
+      const auto errors_before = errors.size();
+      const auto accepted_before = accepted_here;
+      top_value(value, raw, offset, -1);
+      const bool structural = stats.rejected != rejected_before &&
+                              (errors.size() == errors_before || errors.back().code == errc::parse_error);
+      if (structural) {
+        // The stream cannot be trusted past a malformed document; read the rest
+        // line by line. If the document already gave records, keep its error
+        // and move past it rather than read those records twice.
+        fall_back = true;
+        if (accepted_here == accepted_before) {
+          undo_reject(errors_before);
+          resume_at = offset;
+        } else {
+          const auto newline = input.find('\n', offset);
+          resume_at = newline == std::string_view::npos ? input.size() : newline + 1;
+        }
+        break;
+      }
+    }
+    if (fall_back) {
+      lines_from(resume_at);
+      return;
+    }
+    if (const std::size_t truncated = stream.truncated_bytes(); truncated > 0) {
+      const std::size_t offset = skip_space(input, input.size() - truncated);
+      if (offset < input.size()) reject(location(offset, -1), "truncated record (incomplete JSON at end of input)", errc::parse_error);
+    }
+  }
+
+  void lines_from(std::size_t pos) {
+    while (pos < input.size() && !stopped) {
+      const auto newline = input.find('\n', pos);
+      const std::size_t end = newline == std::string_view::npos ? input.size() : newline;
+      const std::size_t begin = skip_space(input, pos);
+      if (begin < end) {
+        std::string_view line = input.substr(begin, end - begin);
+        while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
+        od::document doc;
+        od::value value;
+        simdjson::error_code err = line_parser.iterate(line.data(), line.size(), buffer.size() - begin).get(doc);
+        if (!err) err = doc.get_value().get(value);
+        if (err) {
+          reject(location(begin, -1), std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
+        } else {
+          top_value(value, line, begin, -1);
+        }
+      }
+      pos = end + 1;
+    }
+  }
+
+  result<std::size_t> feed(std::string_view bytes, std::string_view name, const event_sink &callback) {
+    source = name;
+    sink = &callback;
+    stopped = false;
+    accepted_here = 0;
+    bad_utf8.clear();
+    offset_note.clear();
+    line_cursor_offset = 0;
+    line_cursor_line = 1;
+    bool input_rejected = false;
+    try {
+      if (detail::looks_gzipped(bytes)) {
+        auto unzipped = detail::gunzip(bytes, options.gzip, options.max_decompressed_bytes);
+        buffer = std::move(unzipped.data);
+        offset_note = " of decompressed data";
+        if (!unzipped.failure.empty()) {
+          input_rejected = true;
+          reject("file", unzipped.failure + (buffer.empty() ? "" : "; reading the " + std::to_string(buffer.size()) +
+                                                                      " bytes decoded before it"),
+                 errc::decompress_error);
+          // A damaged tail leaves a partial record: only whole lines/records are read.
+        }
+      } else {
+        buffer.assign(bytes);
+      }
+      const std::size_t length = buffer.size();
+      buffer.append(simdjson::SIMDJSON_PADDING, '\0');
+      input = std::string_view(buffer.data(), length);
+
+      std::size_t start = skip_space(input, input.starts_with("\xEF\xBB\xBF") ? 3 : 0);
+      if (start >= input.size()) {
+        if (!input_rejected) reject("file", "empty input: no JSON found", errc::unsupported_format);
+        return accepted_here;
+      }
+      if (!simdjson::validate_utf8(input.data(), input.size())) bad_utf8 = detail::replace_invalid_utf8(buffer);
+
+      const auto first_newline = input.find('\n', start);
+      std::string_view first_line = input.substr(start, first_newline == std::string_view::npos ? std::string_view::npos : first_newline - start);
+      while (!first_line.empty() && is_space(first_line.back())) first_line.remove_suffix(1);
+      // One object per line (JSON lines, or a compact single-line delivery file)
+      // streams; anything else (pretty-printed files, arrays) is one document.
+      if (input[start] == '{' && first_line.ends_with('}')) json_lines(start);
+      else single_document(start);
+      return accepted_here;
+    } catch (const std::bad_alloc &) {
+      return make_error(errc::out_of_memory, "out of memory while reading " + std::string(source));
+    }
+  }
+};
+
+normalizer::normalizer(symbol_table &symbols, normalizer_options options)
+    : impl_(std::make_unique<impl>(symbols, options)) {}
+normalizer::~normalizer() = default;
+normalizer::normalizer(normalizer &&) noexcept = default;
+normalizer &normalizer::operator=(normalizer &&) noexcept = default;
+
+result<std::size_t> normalizer::feed(std::string_view bytes, std::string_view source, const event_sink &sink) {
+  return impl_->feed(bytes, source, sink);
+}
+
+const decode_stats &normalizer::stats() const noexcept { return impl_->stats; }
+const std::vector<decode_error> &normalizer::errors() const noexcept { return impl_->errors; }
+const normalizer_options &normalizer::options() const noexcept { return impl_->options; }
+
+bool looks_like_log_file(std::string_view name) {
+  for (const std::string_view ext : {".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz"})
+    if (name.ends_with(ext)) return true;
+  return false;
+}
+
+result<std::vector<std::string>> list_input_files(const std::string &path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) return make_error(errc::not_found, path + ": no such file or directory");
+  std::vector<std::string> files;
+  if (fs::is_regular_file(status)) {
+    files.push_back(path);
+    return files;
+  }
+  if (!fs::is_directory(status)) return make_error(errc::invalid_argument, path + ": not a file or directory");
+  for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    // Digest files sit beside the logs in S3 exports but hold hashes, not events.
+    if (it->is_directory(ec) && it->path().filename() == "CloudTrail-Digest") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && looks_like_log_file(it->path().filename().string()))
+      files.push_back(it->path().string());
+  }
+  if (ec) return make_error(errc::io_error, path + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+namespace {
+result<std::string> read_whole_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(errc::io_error, path + ": cannot open: " + std::strerror(errno));
+  std::string data;
+  in.seekg(0, std::ios::end);
+  const auto size = in.tellg();
+  if (size > 0) {
+    data.resize(static_cast<std::size_t>(size));
+    in.seekg(0, std::ios::beg);
+    in.read(data.data(), size);
+  }
+  if (!in && !in.eof()) return make_error(errc::io_error, path + ": read failed");
+  return data;
+}
+}  // namespace
+
+result<std::size_t> normalizer::feed_path(const std::string &path, const event_sink &sink,
+                                          const std::function<void(const std::string &)> &on_file) {
+  auto files = list_input_files(path);
+  if (!files) return tl::unexpected(files.error());
+  std::size_t accepted = 0;
+  for (const auto &file : *files) {
+    if (on_file) on_file(file);
+    auto data = read_whole_file(file);
+    if (!data) {
+      impl_->source = file;
+      impl_->reject("file", data.error().message, errc::io_error);
+      continue;
+    }
+    auto n = feed(*data, file, sink);
+    if (!n) return n;
+    accepted += *n;
+  }
+  return accepted;
+}
+
+}  // namespace v0
+}  // namespace identrail

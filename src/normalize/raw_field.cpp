@@ -1,0 +1,103 @@
+#include "identrail/normalize/raw_field.hpp"
+
+#include <simdjson.h>
+
+#include <charconv>
+
+namespace identrail {
+inline namespace v0 {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+std::string_view trim_token(std::string_view token) {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t' || token.back() == ',' || token.back() == '}' || token.back() == ']'))
+    token.remove_suffix(1);
+  return token;
+}
+
+error path_error(errc code, std::string_view path, std::string_view why) {
+  return error{code, std::string(path) + ": " + std::string(why)};
+}
+
+}  // namespace
+
+result<json_field> raw_field(const event &e, std::string_view path) {
+  if (e.raw.empty()) return tl::unexpected(path_error(errc::invalid_argument, path, "the event was stored without its raw record"));
+  // One parser per thread: raw_field may be called from several threads on different events.
+  thread_local od::parser parser;
+  const simdjson::padded_string padded(e.raw);
+  od::document doc;
+  if (auto err = parser.iterate(padded).get(doc))
+    return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
+  od::value current;
+  if (auto err = doc.get_value().get(current))
+    return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
+
+  std::string_view rest = path;
+  while (!rest.empty()) {
+    const auto dot = rest.find('.');
+    const std::string_view segment = rest.substr(0, dot);
+    rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+    od::json_type type;
+    if (auto err = current.type().get(type)) return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
+    od::value next;
+    if (type == od::json_type::object) {
+      if (current.find_field_unordered(segment).get(next) != simdjson::SUCCESS)
+        return tl::unexpected(path_error(errc::not_found, path, "no such field"));
+    } else if (type == od::json_type::array) {
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(segment.data(), segment.data() + segment.size(), index);
+      if (ec != std::errc{} || end != segment.data() + segment.size())
+        return tl::unexpected(path_error(errc::not_found, path, "array index expected"));
+      od::array array;
+      if (auto err = current.get_array().get(array)) return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
+      if (array.at(index).get(next) != simdjson::SUCCESS) return tl::unexpected(path_error(errc::not_found, path, "index out of range"));
+    } else {
+      return tl::unexpected(path_error(errc::not_found, path, "no such field"));
+    }
+    current = next;
+  }
+
+  json_field out;
+  od::json_type type;
+  if (auto err = current.type().get(type)) return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
+  std::string_view text;
+  switch (type) {
+    case od::json_type::string:
+      out.kind = json_kind::string;
+      if (auto err = current.get_string().get(text)) return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
+      out.text.assign(text);
+      break;
+    case od::json_type::number:
+    case od::json_type::boolean:
+      out.kind = type == od::json_type::number ? json_kind::number : json_kind::boolean;
+      out.text.assign(trim_token(current.raw_json_token()));
+      break;
+    case od::json_type::null:
+      out.kind = json_kind::null;
+      break;
+    case od::json_type::object:
+    case od::json_type::array:
+      out.kind = type == od::json_type::object ? json_kind::object : json_kind::array;
+      simdjson::error_code err = simdjson::SUCCESS;
+      if (type == od::json_type::object) {
+        od::object object;
+        err = current.get_object().get(object);
+        if (!err) err = object.raw_json().get(text);
+      } else {
+        od::array array;
+        err = current.get_array().get(array);
+        if (!err) err = array.raw_json().get(text);
+      }
+      if (err)
+        return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
+      out.text.assign(text);
+      break;
+  }
+  return out;
+}
+
+}  // namespace v0
+}  // namespace identrail

@@ -1,0 +1,430 @@
+#include "record_decoder.hpp"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+
+#include "identrail/normalize/action_map.hpp"
+
+namespace identrail::detail {
+namespace {
+
+std::string_view json_type_name(od::json_type type) {
+  switch (type) {
+    case od::json_type::array: return "array";
+    case od::json_type::object: return "object";
+    case od::json_type::number: return "number";
+    case od::json_type::string: return "string";
+    case od::json_type::boolean: return "boolean";
+    case od::json_type::null: return "null";
+  }
+  return "unknown";
+}
+
+bool is_structural_error(simdjson::error_code code) {
+  return code != simdjson::INCORRECT_TYPE && code != simdjson::NUMBER_ERROR && code != simdjson::NUMBER_OUT_OF_RANGE &&
+         code != simdjson::STRING_ERROR;
+}
+
+identity_type parse_identity_type(std::string_view t) {
+  struct row {
+    std::string_view name;
+    identity_type type;
+  };
+  static constexpr row rows[] = {
+      {"IAMUser", identity_type::iam_user},
+      {"AssumedRole", identity_type::assumed_role},
+      {"AWSService", identity_type::aws_service},
+      {"Root", identity_type::root},
+      {"Role", identity_type::role},
+      {"FederatedUser", identity_type::federated_user},
+      {"SAMLUser", identity_type::saml_user},
+      {"WebIdentityUser", identity_type::web_identity_user},
+      {"AWSAccount", identity_type::aws_account},
+      {"IdentityCenterUser", identity_type::identity_center_user},
+      {"Directory", identity_type::directory},
+  };
+  for (const auto &r : rows)
+    if (r.name == t) return r.type;
+  return identity_type::unknown;
+}
+
+event_category parse_category(std::string_view c) {
+  if (c == "Management") return event_category::management;
+  if (c == "Data") return event_category::data;
+  if (c == "Insight") return event_category::insight;
+  if (c == "NetworkActivity") return event_category::network_activity;
+  return event_category::unknown;
+}
+
+bool is_instance_id(std::string_view s) {
+  if (s.size() < 10 || s.size() > 19 || !s.starts_with("i-")) return false;
+  for (char c : s.substr(2))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+std::string_view last_path_segment(std::string_view arn) {
+  const auto slash = arn.rfind('/');
+  return slash == std::string_view::npos ? std::string_view{} : arn.substr(slash + 1);
+}
+
+void parse_source(std::string_view text, source_address &out) {
+  char buf[64];
+  if (text.size() < sizeof buf) {
+    std::memcpy(buf, text.data(), text.size());
+    buf[text.size()] = '\0';
+    if (inet_pton(AF_INET, buf, out.bytes.data()) == 1) {
+      out.type = source_address::kind::ipv4;
+      return;
+    }
+    if (inet_pton(AF_INET6, buf, out.bytes.data()) == 1) {
+      out.type = source_address::kind::ipv6;
+      return;
+    }
+  }
+  out.bytes = {};
+  out.type = source_address::kind::name;  // "ec2.amazonaws.com", "AWS Internal"
+}
+
+}  // namespace
+
+std::string_view key_text(od::raw_json_string key) noexcept {
+  const char *start = key.raw();
+  const char *end = start;
+  while (*end != '"') {
+    if (*end == '\\') ++end;  // never matches a known key; just do not stop inside an escape
+    ++end;
+  }
+  return {start, static_cast<std::size_t>(end - start)};
+}
+
+field_status record_decoder::fail(std::string reason, field_status status) {
+  reason_ = std::move(reason);
+  return status;
+}
+
+field_status record_decoder::fail_simdjson(std::string_view field, simdjson::error_code code) {
+  std::string reason = "malformed JSON";
+  if (!field.empty()) reason.append(" in ").append(field);
+  reason.append(": ").append(simdjson::error_message(code));
+  return fail(std::move(reason), is_structural_error(code) ? field_status::broken : field_status::invalid);
+}
+
+field_status record_decoder::read_text(od::value value, std::string_view field, std::string_view &text,
+                                       bool numbers_as_text) {
+  od::json_type type;
+  if (auto err = value.type().get(type)) return fail_simdjson(field, err);
+  if (type == od::json_type::string) {
+    if (auto err = value.get_string().get(text)) return fail_simdjson(field, err);
+    return field_status::ok;
+  }
+  if (type == od::json_type::null) {
+    text = {};
+    return field_status::ok;
+  }
+  // Account ids exported through YAML or some SIEMs arrive as numbers: keep their digits.
+  if (type == od::json_type::number && numbers_as_text) {
+    std::string_view token = value.raw_json_token();
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                              token.back() == '\t' || token.back() == ',' || token.back() == '}'))
+      token.remove_suffix(1);
+    text = token;
+    return field_status::ok;
+  }
+  return fail(std::string(field) + ": expected a string, found " + std::string(json_type_name(type)));
+}
+
+field_status record_decoder::read_symbol(od::value value, std::string_view field, symbol &out, bool numbers_as_text) {
+  std::string_view text;
+  const auto status = read_text(value, field, text, numbers_as_text);
+  if (status == field_status::ok) out = symbols_.intern(text);
+  return status;
+}
+
+field_status record_decoder::read_flag(od::value value, std::string_view field, tristate &out) {
+  od::json_type type;
+  if (auto err = value.type().get(type)) return fail_simdjson(field, err);
+  if (type == od::json_type::boolean) {
+    bool b = false;
+    if (auto err = value.get_bool().get(b)) return fail_simdjson(field, err);
+    out = b ? tristate::yes : tristate::no;
+    return field_status::ok;
+  }
+  if (type == od::json_type::string) {  // userIdentity attributes carry "true"/"false" strings
+    std::string_view s;
+    if (auto err = value.get_string().get(s)) return fail_simdjson(field, err);
+    out = (s == "true" || s == "True") ? tristate::yes : (s == "false" || s == "False") ? tristate::no : tristate::unknown;
+    return field_status::ok;
+  }
+  if (type == od::json_type::null) return field_status::ok;
+  return fail(std::string(field) + ": expected a boolean, found " + std::string(json_type_name(type)));
+}
+
+void record_decoder::begin(event &out) {
+  out.id.clear();
+  out.time = {};
+  out.provider = aws_;
+  out.account = out.region = out.event_source = out.event_name = out.event_type = out.action = symbol{};
+  out.action_from = action_origin::fallback;
+  out.who = actor{};
+  out.source = source_address{};
+  out.user_agent = symbol{};
+  out.result.success = true;
+  out.result.error_code = symbol{};
+  out.result.error_message.clear();
+  out.read_only = tristate::unknown;
+  out.category = event_category::unknown;
+  out.resources.clear();
+  out.raw.clear();
+  reason_.clear();
+  time_text_ = {};
+  has_time_ = has_name_ = false;
+}
+
+field_status record_decoder::apply(std::string_view key, od::value value, event &out) {
+  std::string_view text;
+  switch (key.empty() ? '\0' : key[0]) {
+    case 'e':
+      if (key == "eventTime") {
+        if (auto s = read_text(value, key, text, false); s != field_status::ok) return s;
+        if (text.empty()) return field_status::ok;  // null: reported as missing by finish()
+        auto t = parse_rfc3339(text);
+        if (!t) return fail("eventTime: " + t.error().message);
+        out.time = *t;
+        has_time_ = true;
+        return field_status::ok;
+      }
+      if (key == "eventName") {
+        auto s = read_symbol(value, key, out.event_name);
+        has_name_ = !out.event_name.empty();
+        return s;
+      }
+      if (key == "eventSource") return read_symbol(value, key, out.event_source);
+      if (key == "eventID") {
+        if (auto s = read_text(value, key, text, true); s != field_status::ok) return s;
+        out.id.assign(text);
+        return field_status::ok;
+      }
+      if (key == "eventType") return read_symbol(value, key, out.event_type);
+      if (key == "eventCategory") {
+        if (auto s = read_text(value, key, text, false); s != field_status::ok) return s;
+        if (!text.empty()) out.category = parse_category(text);
+        return field_status::ok;
+      }
+      if (key == "errorCode") {
+        if (auto s = read_symbol(value, key, out.result.error_code); s != field_status::ok) return s;
+        if (!out.result.error_code.empty()) out.result.success = false;
+        return field_status::ok;
+      }
+      if (key == "errorMessage") {
+        if (auto s = read_text(value, key, text, false); s != field_status::ok) return s;
+        out.result.error_message.assign(text);
+        return field_status::ok;
+      }
+      return field_status::ok;
+    case 'a':
+      if (key == "awsRegion") return read_symbol(value, key, out.region);
+      return field_status::ok;
+    case 'u':
+      if (key == "userIdentity") return user_identity(value, out.who);
+      if (key == "userAgent") return read_symbol(value, key, out.user_agent);
+      return field_status::ok;
+    case 's':
+      if (key == "sourceIPAddress") {
+        if (auto s = read_symbol(value, key, out.source.text); s != field_status::ok) return s;
+        if (!out.source.text.empty()) parse_source(symbols_.str(out.source.text), out.source);
+        return field_status::ok;
+      }
+      return field_status::ok;
+    case 'r':
+      if (key == "recipientAccountId") return read_symbol(value, key, out.account, true);
+      if (key == "readOnly") return read_flag(value, key, out.read_only);
+      if (key == "resources") return resources(value, out);
+      return field_status::ok;
+    case 'm':
+      if (key == "managementEvent") {
+        tristate management = tristate::unknown;
+        if (auto s = read_flag(value, key, management); s != field_status::ok) return s;
+        if (out.category == event_category::unknown && management != tristate::unknown)
+          out.category = management == tristate::yes ? event_category::management : event_category::data;
+        return field_status::ok;
+      }
+      return field_status::ok;
+    default:
+      return field_status::ok;
+  }
+}
+
+field_status record_decoder::user_identity(od::value value, actor &who) {
+  od::json_type type;
+  if (auto err = value.type().get(type)) return fail_simdjson("userIdentity", err);
+  if (type == od::json_type::null) return field_status::ok;
+  if (type != od::json_type::object)
+    return fail("userIdentity: expected an object, found " + std::string(json_type_name(type)));
+  od::object object;
+  if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity", err);
+  for (auto field : object) {
+    od::raw_json_string raw_key;
+    if (auto err = field.key().get(raw_key)) return fail_simdjson("userIdentity", err);
+    const auto key = key_text(raw_key);
+    od::value v;
+    if (auto err = field.value().get(v)) return fail_simdjson("userIdentity", err);
+    field_status s = field_status::ok;
+    if (key == "type") {
+      s = read_symbol(v, "userIdentity.type", who.type_name);
+      who.type = parse_identity_type(symbols_.str(who.type_name));
+    } else if (key == "arn") {
+      s = read_symbol(v, "userIdentity.arn", who.arn);
+    } else if (key == "principalId") {
+      s = read_symbol(v, "userIdentity.principalId", who.principal_id, true);
+    } else if (key == "accountId") {
+      s = read_symbol(v, "userIdentity.accountId", who.account_id, true);
+    } else if (key == "accessKeyId") {
+      s = read_symbol(v, "userIdentity.accessKeyId", who.access_key_id);
+    } else if (key == "userName") {
+      s = read_symbol(v, "userIdentity.userName", who.user_name);
+    } else if (key == "invokedBy") {
+      s = read_symbol(v, "userIdentity.invokedBy", who.invoked_by);
+    } else if (key == "sessionContext") {
+      s = session_context(v, who);
+    }
+    if (s != field_status::ok) return s;
+  }
+  return field_status::ok;
+}
+
+field_status record_decoder::session_context(od::value value, actor &who) {
+  od::json_type type;
+  if (auto err = value.type().get(type)) return fail_simdjson("userIdentity.sessionContext", err);
+  if (type != od::json_type::object) return field_status::ok;  // null or {}: nothing to learn
+  od::object object;
+  if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity.sessionContext", err);
+  for (auto field : object) {
+    od::raw_json_string raw_key;
+    if (auto err = field.key().get(raw_key)) return fail_simdjson("userIdentity.sessionContext", err);
+    const auto key = key_text(raw_key);
+    od::value v;
+    if (auto err = field.value().get(v)) return fail_simdjson("userIdentity.sessionContext", err);
+    field_status s = field_status::ok;
+    if (key == "sessionIssuer") {
+      s = session_issuer(v, who);
+    } else if (key == "sourceIdentity") {
+      s = read_symbol(v, "userIdentity.sessionContext.sourceIdentity", who.source_identity);
+    } else if (key == "attributes") {
+      od::json_type t;
+      if (auto err = v.type().get(t)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
+      if (t != od::json_type::object) continue;
+      od::object attributes;
+      if (auto err = v.get_object().get(attributes)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
+      for (auto attr : attributes) {
+        od::raw_json_string attr_key;
+        if (auto err = attr.key().get(attr_key)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
+        od::value av;
+        if (auto err = attr.value().get(av)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
+        const auto k = key_text(attr_key);
+        if (k == "mfaAuthenticated") {
+          s = read_flag(av, "userIdentity.sessionContext.attributes.mfaAuthenticated", who.mfa);
+        } else if (k == "creationDate") {
+          std::string_view text;
+          s = read_text(av, "userIdentity.sessionContext.attributes.creationDate", text, false);
+          // A bad creation date costs the attribute, not the record: the event itself is sound.
+          if (s == field_status::ok && !text.empty())
+            if (auto created = parse_rfc3339(text)) who.session_created = *created;
+        }
+        if (s != field_status::ok) return s;
+      }
+    }
+    if (s != field_status::ok) return s;
+  }
+  return field_status::ok;
+}
+
+field_status record_decoder::session_issuer(od::value value, actor &who) {
+  od::json_type type;
+  if (auto err = value.type().get(type)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
+  if (type != od::json_type::object) return field_status::ok;
+  od::object object;
+  if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
+  for (auto field : object) {
+    od::raw_json_string raw_key;
+    if (auto err = field.key().get(raw_key)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
+    const auto key = key_text(raw_key);
+    od::value v;
+    if (auto err = field.value().get(v)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
+    field_status s = field_status::ok;
+    if (key == "arn") s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.arn", who.issuer_arn);
+    else if (key == "type") s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.type", who.issuer_type);
+    if (s != field_status::ok) return s;
+  }
+  return field_status::ok;
+}
+
+field_status record_decoder::resources(od::value value, event &out) {
+  od::json_type type;
+  if (auto err = value.type().get(type)) return fail_simdjson("resources", err);
+  if (type == od::json_type::null) return field_status::ok;
+  if (type != od::json_type::array) return fail("resources: expected an array, found " + std::string(json_type_name(type)));
+  od::array array;
+  if (auto err = value.get_array().get(array)) return fail_simdjson("resources", err);
+  for (auto element : array) {
+    od::value item;
+    if (auto err = element.get(item)) return fail_simdjson("resources", err);
+    od::json_type item_type;
+    if (auto err = item.type().get(item_type)) return fail_simdjson("resources", err);
+    if (item_type != od::json_type::object) continue;  // tolerated: carries no ARN
+    od::object object;
+    if (auto err = item.get_object().get(object)) return fail_simdjson("resources", err);
+    for (auto field : object) {
+      od::raw_json_string raw_key;
+      if (auto err = field.key().get(raw_key)) return fail_simdjson("resources", err);
+      const auto key = key_text(raw_key);
+      if (key != "ARN" && key != "arn") continue;
+      od::value v;
+      if (auto err = field.value().get(v)) return fail_simdjson("resources", err);
+      symbol arn;
+      if (auto s = read_symbol(v, "resources.ARN", arn); s != field_status::ok) return s;
+      if (!arn.empty()) out.resources.push_back(arn);
+    }
+  }
+  return field_status::ok;
+}
+
+void record_decoder::derive_action(event &out) {
+  const std::uint64_t key = static_cast<std::uint64_t>(out.event_source.id) << 32 | out.event_name.id;
+  auto found = action_cache_.find(key);
+  if (found == action_cache_.end()) {
+    auto mapped = map_action(symbols_.str(out.event_source), symbols_.str(out.event_name));
+    found = action_cache_.emplace(key, std::make_pair(symbols_.intern(mapped.action), mapped.origin)).first;
+  }
+  out.action = found->second.first;
+  out.action_from = found->second.second;
+}
+
+field_status record_decoder::finish(event &out) {
+  if (!has_time_) return fail("missing eventTime");
+  if (!has_name_) return fail("missing eventName");
+  if (out.account.empty()) out.account = out.who.account_id;
+  const auto arn = symbols_.str(out.who.arn);
+  if (out.who.type == identity_type::assumed_role || out.who.type == identity_type::federated_user) {
+    const auto session = last_path_segment(arn);
+    out.who.session_name = symbols_.intern(session);
+    if (is_instance_id(session)) out.who.instance_id = out.who.session_name;
+  }
+  derive_action(out);
+  return field_status::ok;
+}
+
+field_status record_decoder::decode(od::object object, event &out) {
+  begin(out);
+  for (auto field : object) {
+    od::raw_json_string raw_key;
+    if (auto err = field.key().get(raw_key)) return fail_simdjson({}, err);
+    od::value value;
+    if (auto err = field.value().get(value)) return fail_simdjson({}, err);
+    if (auto s = apply(key_text(raw_key), value, out); s != field_status::ok) return s;
+  }
+  return finish(out);
+}
+
+}  // namespace identrail::detail

@@ -1,0 +1,63 @@
+// Private: one CloudTrail record object (simdjson on-demand) into an event.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "identrail/core/symbol.hpp"
+#include "identrail/normalize/event.hpp"
+
+namespace identrail::detail {
+
+namespace od = simdjson::ondemand;
+
+enum class field_status : std::uint8_t {
+  ok,       // value taken, or skipped because it is not a field we model
+  invalid,  // the record is bad (wrong type, bad time); the JSON around it is intact
+  broken,   // the JSON itself is malformed: stop reading this document
+};
+
+// The key text as written (CloudTrail keys carry no escapes).
+[[nodiscard]] std::string_view key_text(od::raw_json_string key) noexcept;
+
+class record_decoder {
+ public:
+  explicit record_decoder(symbol_table &symbols) : symbols_(symbols), aws_(symbols.intern("aws")) {}
+
+  void begin(event &out);
+  // Applies one top-level field of a record; on failure `reason()` says why.
+  field_status apply(std::string_view key, od::value value, event &out);
+  // Checks what a record must have and derives the rest (action, account).
+  field_status finish(event &out);
+  [[nodiscard]] const std::string &reason() const noexcept { return reason_; }
+
+  // Decodes a whole record object.
+  field_status decode(od::object object, event &out);
+
+ private:
+  field_status user_identity(od::value value, actor &who);
+  field_status session_context(od::value value, actor &who);
+  field_status session_issuer(od::value value, actor &who);
+  field_status resources(od::value value, event &out);
+  field_status read_text(od::value value, std::string_view field, std::string_view &text, bool numbers_as_text);
+  field_status read_symbol(od::value value, std::string_view field, symbol &out, bool numbers_as_text = false);
+  field_status read_flag(od::value value, std::string_view field, tristate &out);
+  field_status fail(std::string reason, field_status status = field_status::invalid);
+  field_status fail_simdjson(std::string_view field, simdjson::error_code code);
+  void derive_action(event &out);
+
+  symbol_table &symbols_;
+  symbol aws_;
+  std::string reason_;
+  std::string_view time_text_;
+  bool has_time_ = false;
+  bool has_name_ = false;
+  // (source, name) symbol pair -> action: mapping is string work, done once per pair.
+  std::unordered_map<std::uint64_t, std::pair<symbol, action_origin>> action_cache_;
+};
+
+}  // namespace identrail::detail

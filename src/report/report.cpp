@@ -1,0 +1,140 @@
+#include "identrail/report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "../core/json_writer.hpp"
+#include "identrail/version.hpp"
+
+namespace identrail {
+inline namespace v0 {
+namespace {
+
+using detail::json_array;
+using detail::json_object;
+
+std::vector<const identity_summary *> identities_by_activity(const engine &e) {
+  std::vector<const identity_summary *> rows;
+  rows.reserve(e.identities().size());
+  for (const auto &id : e.identities()) rows.push_back(&id);
+  const auto &symbols = e.symbols();
+  std::stable_sort(rows.begin(), rows.end(), [&](const auto *a, const auto *b) {
+    return a->events != b->events ? a->events > b->events : symbols.str(a->key) < symbols.str(b->key);
+  });
+  return rows;
+}
+
+}  // namespace
+
+std::string report_json(const engine &e) {
+  const auto &s = e.symbols();
+  const auto &stats = e.stats();
+  std::string out;
+  out.reserve(4096 + e.identities().size() * 256);
+  json_object root(out);
+  root.num("version", report_schema_version);
+  root.str("identrail_version", IDENTRAIL_VERSION_STRING);
+  {
+    json_object events(root.key("events"));
+    events.num("total", stats.total);
+    events.num("accepted", stats.accepted);
+    events.num("rejected", stats.rejected);
+    events.num("duplicates", stats.duplicates);
+    events.num("errors_not_listed", stats.errors_dropped);
+  }
+  if (const auto span = e.time_span()) {
+    json_object time_span(root.key("time_span"));
+    time_span.str("first", format_rfc3339(span->first));
+    time_span.str("last", format_rfc3339(span->second));
+  }
+  {
+    json_array errors(root.key("errors"));
+    for (const auto &err : e.errors()) {
+      json_object o(errors.next());
+      o.str("source", err.source);
+      o.str("location", err.location);
+      o.str("reason", err.reason);
+    }
+  }
+  { json_array detections(root.key("detections")); }
+  {
+    json_array identities(root.key("identities"));
+    for (const auto *id : identities_by_activity(e)) {
+      json_object o(identities.next());
+      o.str("arn", s.str(id->key));
+      o.str("type", to_string(id->type));
+      o.str("root_principal", s.str(id->root_principal));
+      o.str("status", "normal");
+      o.str("risk", "none");
+      o.str("first_seen", format_rfc3339(id->first_seen));
+      o.str("last_seen", format_rfc3339(id->last_seen));
+      o.num("events", id->events);
+      o.num("failed_events", id->failed);
+      {
+        json_array ips(o.key("source_ips"));
+        for (const auto ip : id->source_ips) ips.str(s.str(ip));
+      }
+      o.num("detections", 0);
+    }
+  }
+  {
+    json_array actions(root.key("top_actions"));
+    for (const auto &[action, count] : e.top_actions(25)) {
+      json_object o(actions.next());
+      o.str("action", s.str(action));
+      o.num("count", count);
+    }
+  }
+  {
+    json_object graph(root.key("graph"));
+    { json_array nodes(graph.key("nodes")); }
+    { json_array edges(graph.key("edges")); }
+  }
+  return out;
+}
+
+std::string report_text(const engine &e, const report_options &options) {
+  const auto &s = e.symbols();
+  const auto &stats = e.stats();
+  std::string out;
+  char line[512];
+  auto add = [&](const char *fmt, auto... args) {
+    const int n = std::snprintf(line, sizeof line, fmt, args...);
+    if (n > 0) out.append(line, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof line - 1));
+  };
+  out += "identrail " IDENTRAIL_VERSION_STRING " analysis\n\n";
+  add("Events      %llu read: %llu accepted, %llu rejected, %llu duplicates\n",
+      static_cast<unsigned long long>(stats.total), static_cast<unsigned long long>(stats.accepted),
+      static_cast<unsigned long long>(stats.rejected), static_cast<unsigned long long>(stats.duplicates));
+  if (const auto span = e.time_span())
+    add("Time span   %s .. %s\n", format_rfc3339(span->first).c_str(), format_rfc3339(span->second).c_str());
+  add("Identities  %zu\n", e.identities().size());
+
+  if (!e.errors().empty()) {
+    out += "\nRejected input\n";
+    std::size_t shown = 0;
+    for (const auto &err : e.errors()) {
+      if (shown++ == options.max_errors) {
+        add("  ... and %zu more (see --json)\n", e.errors().size() - options.max_errors);
+        break;
+      }
+      add("  %s: %s: %s\n", err.source.c_str(), err.location.c_str(), err.reason.c_str());
+    }
+  }
+
+  out += "\nTop identities\n";
+  add("  %8s  %6s  %-15s  %s\n", "events", "failed", "type", "identity");
+  const auto rows = identities_by_activity(e);
+  for (std::size_t i = 0; i < rows.size() && i < options.top; ++i)
+    add("  %8llu  %6llu  %-15s  %s\n", static_cast<unsigned long long>(rows[i]->events),
+        static_cast<unsigned long long>(rows[i]->failed), std::string(to_string(rows[i]->type)).c_str(),
+        std::string(s.str(rows[i]->key)).c_str());
+
+  out += "\nTop actions\n";
+  for (const auto &[action, count] : e.top_actions(options.top))
+    add("  %8llu  %s\n", static_cast<unsigned long long>(count), std::string(s.str(action)).c_str());
+  return out;
+}
+
+}  // namespace v0
+}  // namespace identrail

@@ -1,0 +1,120 @@
+/* The C ABI, exercised from C99. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "identrail.h"
+
+static int failures = 0;
+#define CHECK(cond)                                                     \
+  do {                                                                  \
+    if (!(cond)) {                                                      \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                       \
+    }                                                                   \
+  } while (0)
+
+static const char *RECORDS =
+    "{\"eventTime\":\"2026-03-01T10:00:00Z\",\"eventSource\":\"lambda.amazonaws.com\","
+    "\"eventName\":\"ListFunctions20150331\",\"eventID\":\"c1\",\"awsRegion\":\"us-east-1\","
+    "\"sourceIPAddress\":\"203.0.113.9\",\"userIdentity\":{\"type\":\"IAMUser\","
+    "\"arn\":\"arn:aws:iam::111122223333:user/ops-admin\",\"accessKeyId\":\"AKIAEXAMPLE\"},"
+    "\"requestParameters\":{\"maxItems\":50}}\n"
+    "{\"eventTime\": 12}\n"
+    "{\"eventTime\":\"2026-03-01T10:00:00Z\",\"eventSource\":\"lambda.amazonaws.com\","
+    "\"eventName\":\"ListFunctions20150331\",\"eventID\":\"c1\"}\n";
+
+static void test_errors_and_options(void) {
+  idt_error *err = NULL;
+  idt_options *opts = NULL;
+  CHECK(idt_options_new(&opts, &err) == IDT_OK && err == NULL);
+  CHECK(idt_options_set_int(opts, IDT_OPT_GZIP_BACKEND, 7, &err) == IDT_E_INVALID_ARGUMENT);
+  CHECK(err != NULL && idt_error_code(err) == IDT_E_INVALID_ARGUMENT);
+  CHECK(strstr(idt_error_message(err), "IDT_OPT_GZIP_BACKEND") != NULL);
+  idt_error_free(err);
+  CHECK(idt_options_set_int(opts, (idt_option)999, 1, NULL) == IDT_E_INVALID_ARGUMENT);
+  CHECK(idt_options_set_int(opts, IDT_OPT_GZIP_BACKEND, IDT_GZIP_ZLIB, NULL) == IDT_OK);
+  CHECK(idt_engine_new(NULL, opts, &err) == IDT_E_INVALID_ARGUMENT);
+  idt_error_free(err);
+  idt_options_free(opts);
+  /* Freeing NULL is a no-op everywhere. */
+  idt_options_free(NULL);
+  idt_engine_free(NULL);
+  idt_error_free(NULL);
+  idt_buffer_free(NULL);
+}
+
+static void test_feed_and_iterate(void) {
+  idt_engine *engine = NULL;
+  idt_error *err = NULL;
+  idt_buffer *buf = NULL;
+  const idt_event *ev;
+  CHECK(idt_engine_new(&engine, NULL, &err) == IDT_OK);
+  CHECK(idt_engine_feed(engine, RECORDS, strlen(RECORDS), "inline", &err) == IDT_OK);
+  CHECK(idt_engine_stat(engine, IDT_STAT_TOTAL) == 3);
+  CHECK(idt_engine_stat(engine, IDT_STAT_ACCEPTED) == 1);
+  CHECK(idt_engine_stat(engine, IDT_STAT_REJECTED) == 1);
+  CHECK(idt_engine_stat(engine, IDT_STAT_DUPLICATES) == 1);
+  CHECK(idt_engine_error_count(engine) == 1);
+  CHECK(strcmp(idt_engine_error_source(engine, 0), "inline") == 0);
+  CHECK(strncmp(idt_engine_error_location(engine, 0), "line 2", 6) == 0);
+  CHECK(strstr(idt_engine_error_reason(engine, 0), "eventTime") != NULL);
+  CHECK(strcmp(idt_engine_error_reason(engine, 5), "") == 0);
+
+  CHECK(idt_engine_event_count(engine) == 1);
+  ev = idt_engine_event_at(engine, 0);
+  CHECK(ev != NULL);
+  CHECK(idt_engine_event_at(engine, 1) == NULL);
+  CHECK(strcmp(idt_event_field(ev, IDT_FIELD_ACTION), "lambda:ListFunctions") == 0);
+  CHECK(strcmp(idt_event_field(ev, IDT_FIELD_ACTOR_ARN), "arn:aws:iam::111122223333:user/ops-admin") == 0);
+  CHECK(strcmp(idt_event_field(ev, IDT_FIELD_ACTOR_TYPE), "IAMUser") == 0);
+  CHECK(strcmp(idt_event_field(ev, IDT_FIELD_SOURCE), "203.0.113.9") == 0);
+  CHECK(strcmp(idt_event_field(ev, IDT_FIELD_ERROR_CODE), "") == 0);
+  CHECK(strcmp(idt_event_field(ev, (idt_field)999), "") == 0);
+  CHECK(idt_event_time_ns(ev) == 1772359200LL * 1000000000LL);
+  CHECK(idt_event_success(ev) == 1);
+
+  CHECK(idt_event_raw_field(ev, "requestParameters.maxItems", &buf, &err) == IDT_OK);
+  CHECK(strcmp(idt_buffer_data(buf), "50") == 0);
+  idt_buffer_free(buf);
+  CHECK(idt_event_raw_field(ev, "requestParameters.nothing", &buf, &err) == IDT_E_NOT_FOUND);
+  CHECK(strstr(idt_error_message(err), "requestParameters.nothing") != NULL);
+  idt_error_free(err);
+
+  CHECK(idt_event_to_json(engine, ev, IDT_JSON_OCSF, &buf, NULL) == IDT_OK);
+  CHECK(strstr(idt_buffer_data(buf), "\"class_uid\":6003") != NULL);
+  idt_buffer_free(buf);
+
+  CHECK(idt_engine_report_json(engine, &buf, NULL) == IDT_OK);
+  CHECK(strstr(idt_buffer_data(buf), "\"accepted\":1") != NULL);
+  CHECK(idt_buffer_size(buf) == strlen(idt_buffer_data(buf)));
+  idt_buffer_free(buf);
+  idt_engine_free(engine);
+}
+
+static void test_paths(void) {
+  idt_engine *engine = NULL;
+  idt_error *err = NULL;
+  CHECK(idt_engine_new(&engine, NULL, NULL) == IDT_OK);
+  CHECK(idt_engine_feed_path(engine, "/no/such/identrail/file", &err) == IDT_E_NOT_FOUND);
+  CHECK(err && strstr(idt_error_message(err), "/no/such/identrail/file") != NULL);
+  idt_error_free(err);
+  CHECK(idt_engine_feed_path(engine, IDENTRAIL_DATASETS "/aws-cloudtrail-processing-library", &err) == IDT_OK);
+  CHECK(idt_engine_stat(engine, IDT_STAT_ACCEPTED) == 37);
+  CHECK(idt_engine_stat(engine, IDT_STAT_REJECTED) == 5);
+  CHECK(idt_engine_feed(engine, NULL, 5, "x", NULL) == IDT_E_INVALID_ARGUMENT);
+  idt_engine_free(engine);
+}
+
+int main(void) {
+  CHECK(strcmp(idt_version(), "0.1.0") == 0);
+  test_errors_and_options();
+  test_feed_and_iterate();
+  test_paths();
+  if (failures) {
+    fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("capi: all checks passed\n");
+  return 0;
+}

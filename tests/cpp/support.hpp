@@ -1,0 +1,72 @@
+// Helpers shared by the C++ tests.
+#pragma once
+
+#include <zlib.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "identrail/identrail.hpp"
+
+namespace identrail::test {
+
+inline std::string datasets() { return IDENTRAIL_DATASETS; }
+inline std::string sample_dir() { return IDENTRAIL_SAMPLE_DIR; }
+
+inline std::string read_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline std::vector<std::string> read_lines(const std::string &path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+inline std::string gzip(const std::string &data) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2");
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef *>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+// A complete, realistic CloudTrail record with the given id, time and name.
+inline std::string record(const std::string &id, const std::string &time = "2026-03-01T10:00:00Z",
+                          const std::string &name = "GetSendQuota", const std::string &extra = "") {
+  return R"({"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/ops-admin","accountId":"111122223333","accessKeyId":"AKIAEXAMPLE","userName":"ops-admin"},"eventTime":")" +
+         time + R"(","eventSource":"ses.amazonaws.com","eventName":")" + name +
+         R"(","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2.15.0","requestParameters":null,"responseElements":null,"requestID":"r-)" +
+         id + R"(","eventID":")" + id + R"(","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management")" +
+         extra + "}";
+}
+
+struct collected {
+  std::vector<std::string> ids;
+  std::size_t accepted = 0;
+};
+
+// Feeds bytes into a fresh engine and returns it.
+inline engine feed_one(const std::string &bytes, engine_options options = {}) {
+  engine e(std::move(options));
+  auto read = e.feed(bytes, "test-input");
+  if (!read) throw std::runtime_error(read.error().message);
+  return e;
+}
+
+}  // namespace identrail::test

@@ -1,0 +1,2 @@
+// The C header also compiles as C++ with -pedantic -Werror.
+#include "identrail.h"
