@@ -6,19 +6,20 @@
 namespace identrail {
 inline namespace v0 {
 
-symbol identity_key_of(const event &e, symbol_table &symbols) {
+symbol identity_key_of(const event &e) noexcept {
   if (!e.who.arn.empty()) return e.who.arn;
   if (!e.who.principal_id.empty()) return e.who.principal_id;
-  if (!e.who.invoked_by.empty()) return e.who.invoked_by;
-  return symbols.intern("unknown");
+  return e.who.invoked_by;
 }
 
 struct engine::impl {
-  explicit impl(engine_options opts) : options(std::move(opts)), normalize(symbols, options.normalize) {}
+  explicit impl(engine_options opts)
+      : options(std::move(opts)), normalize(symbols, options.normalize), unknown(symbols.intern("unknown")) {}
 
   engine_options options;
   symbol_table symbols;
   normalizer normalize;
+  symbol unknown;
   std::vector<event> events;
   std::vector<identity_summary> identities;
   std::unordered_map<symbol, std::size_t, symbol_hash> identity_index;
@@ -31,7 +32,8 @@ struct engine::impl {
   };
 
   void take(const event &e) {
-    const symbol key = identity_key_of(e, symbols);
+    const symbol found = identity_key_of(e);
+    const symbol key = found.empty() ? unknown : found;
     auto [it, inserted] = identity_index.try_emplace(key, identities.size());
     if (inserted) {
       identity_summary summary;

@@ -67,8 +67,9 @@ class engine {
   std::unique_ptr<impl> impl_;
 };
 
-// The identity an event is attributed to: its ARN, else principal id, else invoking service.
-[[nodiscard]] symbol identity_key_of(const event &e, symbol_table &symbols);
+// The identity an event is attributed to: its ARN, else principal id, else
+// invoking service; empty when the record names none (reported as "unknown").
+[[nodiscard]] symbol identity_key_of(const event &e) noexcept;
 
 }  // namespace v0
 }  // namespace identrail

@@ -1,0 +1,82 @@
+"""identrail: finds compromised cloud identities in CloudTrail logs.
+
+    >>> import identrail
+    >>> engine = identrail.Engine()
+    >>> engine.feed_path("AWSLogs/")
+    >>> engine.stats, engine.errors
+    >>> df = identrail.to_pandas(engine)
+
+``read()`` yields normalized events from paths or bytes; ``sample_path()`` is
+the bundled sample trace.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator, Union
+
+from . import errors
+from ._core import DecodeError, Engine, Event, Stats, __version__, list_input_files
+from .errors import Error, InvalidArgument, NotFoundError, ParseError
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["Engine", "Event", "Stats", "DecodeError", "Error", "ParseError", "NotFoundError", "InvalidArgument",
+           "errors", "read", "events", "to_pandas", "sample_path", "list_input_files", "__version__"]
+
+Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
+
+
+def sample_path() -> Path:
+    """The bundled sample trace (gzip S3 delivery files of one compromised day)."""
+    installed = Path(__file__).resolve().parent / "sample_data"
+    if installed.is_dir():
+        return installed
+    # Running from a source checkout.
+    return Path(__file__).resolve().parents[3] / "examples" / "data" / "sample"
+
+
+def _inputs(sources: Source | Iterable[Source]) -> list[Source]:
+    if isinstance(sources, (str, os.PathLike, bytes, bytearray, memoryview)):
+        return [sources]
+    return list(sources)
+
+
+def events(engine: Engine, start: int = 0) -> Iterator[Event]:
+    """The engine's events from index ``start`` on."""
+    for i in range(start, len(engine)):
+        yield engine.event(i)
+
+
+def read(sources: Source | Iterable[Source], engine: Engine | None = None, **options) -> Iterator[Event]:
+    """Yields normalized events from files, directories or bytes, input by input.
+
+    Bad records do not raise: they are counted in ``engine.stats`` and listed in
+    ``engine.errors``. A path that does not exist raises ``NotFoundError``.
+    """
+    engine = engine if engine is not None else Engine(**options)
+    for source in _inputs(sources):
+        start = len(engine)
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            engine.feed(bytes(source), "<memory>")
+        else:
+            engine.feed_path(os.fspath(source))
+        yield from events(engine, start)
+
+
+def to_pandas(source: Engine | Source | Iterable[Source]) -> "pandas.DataFrame":
+    """One row per event: time (UTC), identity, action, source IP, outcome, ..."""
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas needs pandas: pip install 'identrail[pandas]'") from exc
+    engine = source if isinstance(source, Engine) else None
+    if engine is None:
+        engine = Engine()
+        for _ in read(source, engine):
+            pass
+    columns = engine._columns()
+    frame = pd.DataFrame(columns)
+    frame.insert(0, "time", pd.to_datetime(frame.pop("time_ns"), unit="ns", utc=True))
+    return frame

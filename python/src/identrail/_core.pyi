@@ -1,0 +1,71 @@
+from typing import Callable
+
+__version__: str
+
+class DecodeError:
+    source: str
+    location: str
+    reason: str
+    code: int
+
+class Stats:
+    total: int
+    accepted: int
+    rejected: int
+    duplicates: int
+    def as_dict(self) -> dict[str, int]: ...
+
+class Event:
+    id: str
+    time_ns: int
+    time: str
+    provider: str
+    account: str
+    region: str
+    event_source: str
+    event_name: str
+    event_type: str
+    action: str
+    action_origin: str
+    actor_type: str
+    actor_arn: str
+    principal_id: str
+    actor_account: str
+    access_key_id: str
+    user_name: str
+    issuer_arn: str
+    issuer_type: str
+    session_name: str
+    source_identity: str
+    instance_id: str
+    invoked_by: str
+    mfa: bool | None
+    session_created: str | None
+    source: str
+    source_kind: str
+    user_agent: str
+    success: bool
+    error_code: str
+    error_message: str
+    read_only: bool | None
+    category: str
+    resources: list[str]
+    def raw_field(self, path: str) -> str | None: ...
+    def to_json(self, form: str = "flat") -> str: ...
+
+class Engine:
+    def __init__(self, deduplicate: bool = True, keep_raw: bool = True, gzip: str = "libdeflate",
+                 max_errors: int = 1000, retain_events: bool = True) -> None: ...
+    def feed(self, data: bytes, source: str = "<memory>") -> int: ...
+    def feed_path(self, path: str) -> int: ...
+    @property
+    def stats(self) -> Stats: ...
+    @property
+    def errors(self) -> list[DecodeError]: ...
+    def __len__(self) -> int: ...
+    def event(self, index: int) -> Event: ...
+    def _columns(self, start: int = 0) -> dict[str, list]: ...
+    def report_json(self) -> str: ...
+    def report_text(self, top: int = 10) -> str: ...
+
+def list_input_files(path: str) -> list[str]: ...

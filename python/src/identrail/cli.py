@@ -1,0 +1,100 @@
+"""The ``identrail`` command: a thin shell over the library.
+
+    identrail analyze [PATH ...] [--json] [--top N]
+    identrail events  [PATH ...] [--format flat|ocsf]
+
+With no PATH, the bundled sample trace is read.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from tqdm import tqdm
+
+from . import Engine, __version__, events, list_input_files, sample_path
+from .errors import Error
+
+
+def _files(paths: Sequence[str]) -> list[str]:
+    files: list[str] = []
+    for path in paths or [str(sample_path())]:
+        files.extend(list_input_files(path))
+    return files
+
+
+def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
+    files = _files(paths)
+    # A bar only helps when there are many files and someone is watching.
+    bar = tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 2 or None, file=sys.stderr,
+               leave=False)
+    for path in bar:
+        engine.feed_path(path)
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    engine = Engine(gzip=args.gzip)
+    _load(args.paths, not args.no_progress, engine)
+    if args.json:
+        report = json.loads(engine.report_json())
+        json.dump(report, sys.stdout, indent=2 if args.pretty else None)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(engine.report_text(top=args.top))
+    return 0
+
+
+def _events(args: argparse.Namespace) -> int:
+    engine = Engine(gzip=args.gzip)
+    _load(args.paths, not args.no_progress, engine)
+    out = sys.stdout
+    for event in events(engine):
+        out.write(event.to_json(args.format))
+        out.write("\n")
+    for err in engine.errors:
+        print(f"identrail: {err.source}: {err.location}: {err.reason}", file=sys.stderr)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="identrail", description="Find compromised cloud identities in CloudTrail logs.")
+    parser.add_argument("--version", action="version", version=f"identrail {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def inputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="*", metavar="PATH",
+                       help="CloudTrail files or directories (gzip, {\"Records\":[...]}, JSON lines, EventBridge); "
+                            "default: the bundled sample trace")
+        p.add_argument("--no-progress", action="store_true", help="no progress bar")
+        p.add_argument("--gzip", choices=["libdeflate", "zlib"], default="libdeflate", help=argparse.SUPPRESS)
+
+    analyze = sub.add_parser("analyze", help="read logs and print the report")
+    inputs(analyze)
+    analyze.add_argument("--json", action="store_true", help="print the machine report as JSON")
+    analyze.add_argument("--pretty", action="store_true", help="indent the JSON report")
+    analyze.add_argument("--top", type=int, default=10, metavar="N", help="rows in the top tables (default 10)")
+    analyze.set_defaults(run=_analyze)
+
+    ev = sub.add_parser("events", help="write the normalized events as JSON lines")
+    inputs(ev)
+    ev.add_argument("--format", choices=["flat", "ocsf"], default="flat",
+                    help="identrail's flat form or OCSF API Activity (class 6003)")
+    ev.set_defaults(run=_events)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except Error as exc:
+        print(f"identrail: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `identrail events | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

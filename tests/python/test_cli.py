@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import identrail
+from identrail.cli import main
+
+from conftest import lines, record
+
+
+def test_analyze_sample_text_report(capsys):
+    assert main(["analyze", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "1216 accepted" in out and "3 duplicates" in out
+    assert "Top identities" in out and "webapp-ec2-role" in out
+    assert "Top actions" in out and "s3:GetObject" in out
+
+
+def test_analyze_json_report_shape(capsys, tmp_path):
+    bad = tmp_path / "bad.json"
+    good = lines([record("a")]) + b"\n"
+    bad.write_bytes(good + b"{oops\n")
+    assert main(["analyze", "--json", "--no-progress", str(identrail.sample_path()), str(bad)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) >= {"version", "events", "errors", "detections", "identities", "graph"}
+    assert report["events"] == {"total": 1221, "accepted": 1217, "rejected": 1, "duplicates": 3,
+                                "errors_not_listed": 0}
+    (error,) = report["errors"]
+    assert error["source"] == str(bad)
+    assert error["location"] == f"line 2 (byte {len(good)})"
+    assert error["reason"]
+    assert report["detections"] == [] and report["graph"] == {"nodes": [], "edges": []}
+    ids = {i["arn"]: i for i in report["identities"]}
+    inst = ids["arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890"]
+    assert inst["type"] == "AssumedRole"
+    assert inst["root_principal"] == "arn:aws:iam::111122223333:role/webapp-ec2-role"
+    assert inst["status"] == "normal" and inst["risk"] == "none" and inst["detections"] == 0
+    assert "185.220.101.45" in inst["source_ips"]
+    assert inst["first_seen"].endswith("Z") and inst["first_seen"] <= inst["last_seen"]
+
+
+def test_events_command_writes_ocsf_lines(capsys, tmp_path):
+    path = tmp_path / "two.jsonl"
+    path.write_bytes(lines([record("a"), record("b")]))
+    assert main(["events", "--format", "ocsf", str(path)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["metadata"]["uid"] for r in rows] == ["a", "b"]
+    assert all(r["class_uid"] == 6003 for r in rows)
+
+
+def test_missing_path_is_a_clean_error(capsys, tmp_path):
+    assert main(["analyze", str(tmp_path / "missing")]) == 2
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_console_script_is_installed():
+    out = subprocess.run([sys.executable, "-m", "identrail", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"identrail {identrail.__version__}"
