@@ -8,6 +8,8 @@
 #include <fstream>
 #include <unordered_set>
 
+#include <unistd.h>
+
 #include "gzip.hpp"
 #include "record_decoder.hpp"
 #include "utf8.hpp"
@@ -19,9 +21,25 @@ namespace {
 namespace od = simdjson::ondemand;
 using detail::field_status;
 
-// Largest simdjson batch for JSON lines: bounds the parser's index memory on
-// multi-gigabyte inputs while holding any single CloudTrail record many times over.
-constexpr std::size_t kMaxBatch = std::size_t{64} << 20;
+// simdjson batch for JSON lines: small enough for its index to stay in cache
+// (and for the stage-1 thread to pipeline), large enough for any CloudTrail
+// record (256 KB at most). A larger document sends the stream to line mode.
+constexpr std::size_t kBatch = std::size_t{1} << 20;
+
+// simdjson reads up to SIMDJSON_PADDING bytes past the end. Within the same
+// memory page that is harmless, so the caller's bytes are parsed in place;
+// AddressSanitizer cannot know that, so its builds always copy.
+bool can_parse_in_place(std::string_view bytes) {
+#if defined(__SANITIZE_ADDRESS__)
+  (void)bytes;
+  return false;
+#else
+  static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  if (bytes.empty()) return false;
+  const auto last = reinterpret_cast<std::uintptr_t>(bytes.data() + bytes.size() - 1);
+  return (last % page) + simdjson::SIMDJSON_PADDING < page;
+#endif
+}
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
@@ -80,6 +98,10 @@ struct normalizer::impl {
   // Per-input state.
   std::string buffer;  // decompressed or copied input, followed by simdjson padding
   std::string_view input;
+  std::size_t capacity = 0;  // readable bytes from input.data(): at least size + SIMDJSON_PADDING
+  std::string line_copy;     // line mode parses a padded copy of each line
+  static constexpr std::size_t npos_origin = static_cast<std::size_t>(-1);
+  std::size_t line_origin = npos_origin;  // in line mode, the input offset of line_copy[0]
   std::string_view source;
   std::string offset_note;  // " of decompressed data" for gzip inputs
   std::vector<std::size_t> bad_utf8;
@@ -106,7 +128,11 @@ struct normalizer::impl {
     else if (stats.errors_dropped > 0) --stats.errors_dropped;
   }
 
-  std::size_t offset_of(const char *p) const { return static_cast<std::size_t>(p - input.data()); }
+  std::size_t offset_of(const char *p) const {
+    if (line_origin != npos_origin && p >= line_copy.data() && p <= line_copy.data() + line_copy.size())
+      return line_origin + static_cast<std::size_t>(p - line_copy.data());
+    return static_cast<std::size_t>(p - input.data());
+  }
 
   std::string at_byte(std::size_t offset) const { return "byte " + std::to_string(offset) + offset_note; }
 
@@ -309,14 +335,14 @@ struct normalizer::impl {
   // prefixes ending at an earlier '}' so the records before the cut are read;
   // the cut record then fails on its own and is reported.
   simdjson::error_code parse_salvaging_prefix(std::size_t start, std::string_view &text, od::document &doc) {
-    auto err = parser.iterate(text.data(), text.size(), buffer.size() - start).get(doc);
+    auto err = parser.iterate(text.data(), text.size(), capacity - start).get(doc);
     std::size_t end = text.size();
     for (int attempt = 0; err == simdjson::UNCLOSED_STRING && attempt < 16 && end > 1; ++attempt) {
       const auto brace = text.rfind('}', end - 1);
       if (brace == std::string_view::npos || brace == 0) break;
       end = brace;
       const std::string_view prefix = text.substr(0, brace + 1);
-      if (parser.iterate(prefix.data(), prefix.size(), buffer.size() - start).get(doc) == simdjson::SUCCESS) {
+      if (parser.iterate(prefix.data(), prefix.size(), capacity - start).get(doc) == simdjson::SUCCESS) {
         text = prefix;
         return simdjson::SUCCESS;
       }
@@ -327,7 +353,13 @@ struct normalizer::impl {
   void single_document(std::size_t start) {
     std::string_view text = input.substr(start);
     od::document doc;
-    if (auto err = parse_salvaging_prefix(start, text, doc)) {
+    auto parsed = parse_salvaging_prefix(start, text, doc);
+    if (parsed == simdjson::UTF8_ERROR && bad_utf8.empty()) {
+      sanitize_utf8();
+      text = input.substr(start);
+      parsed = parse_salvaging_prefix(start, text, doc);
+    }
+    if (auto err = parsed) {
       reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
       return;
     }
@@ -392,8 +424,8 @@ struct normalizer::impl {
 
   // JSON lines through simdjson's document stream. On the first malformed
   // document the rest is read line by line, so one bad line costs one record.
-  void json_lines(std::size_t start) {
-    const std::size_t batch = std::clamp<std::size_t>(input.size() - start, 1 << 20, kMaxBatch);
+  void json_lines(std::size_t start, std::size_t first_line_length) {
+    const std::size_t batch = std::max(kBatch, 2 * first_line_length + 64);
     od::document_stream stream;
     if (parser.iterate_many(input.data() + start, input.size() - start, batch).get(stream) != simdjson::SUCCESS) {
       lines_from(start);
@@ -459,16 +491,44 @@ struct normalizer::impl {
         while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
         od::document doc;
         od::value value;
-        simdjson::error_code err = line_parser.iterate(line.data(), line.size(), buffer.size() - begin).get(doc);
+        // A padded copy: parsed in place, simdjson's last-block checks could see the next line's bytes.
+        line_copy.assign(line);
+        line_copy.append(simdjson::SIMDJSON_PADDING, ' ');
+        simdjson::error_code err = line_parser.iterate(line_copy.data(), line.size(), line_copy.size()).get(doc);
+        if (err == simdjson::UTF8_ERROR) {
+          // Replace the bad bytes and read on: emit() rejects the records that held them.
+          for (const auto offset : detail::replace_invalid_utf8(line_copy)) bad_utf8.push_back(begin + offset);
+          err = line_parser.iterate(line_copy.data(), line.size(), line_copy.size()).get(doc);
+        }
         if (!err) err = doc.get_value().get(value);
         if (err) {
           reject(location(begin, -1), std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
         } else {
-          top_value(value, line, begin, -1);
+          line_origin = begin;
+          top_value(value, std::string_view(line_copy.data(), line.size()), begin, -1);
+          line_origin = npos_origin;
         }
       }
       pos = end + 1;
     }
+  }
+
+  void pad_buffer() {
+    const std::size_t length = buffer.size();
+    buffer.append(simdjson::SIMDJSON_PADDING, '\0');
+    input = std::string_view(buffer.data(), length);
+    capacity = buffer.size();
+  }
+
+  // simdjson rejects a whole buffer for one invalid UTF-8 byte. Then we work on
+  // a copy with those bytes replaced and reject only the records holding them.
+  void sanitize_utf8() {
+    if (input.data() != buffer.data()) {
+      buffer.assign(input);
+      pad_buffer();
+    }
+    bad_utf8 = detail::replace_invalid_utf8(buffer);
+    input = std::string_view(buffer.data(), input.size());
   }
 
   result<std::size_t> feed(std::string_view bytes, std::string_view name, const event_sink &callback) {
@@ -493,26 +553,27 @@ struct normalizer::impl {
                  errc::decompress_error);
           // A damaged tail leaves a partial record: only whole lines/records are read.
         }
+        pad_buffer();
+      } else if (can_parse_in_place(bytes)) {
+        input = bytes;
+        capacity = bytes.size() + simdjson::SIMDJSON_PADDING;
       } else {
         buffer.assign(bytes);
+        pad_buffer();
       }
-      const std::size_t length = buffer.size();
-      buffer.append(simdjson::SIMDJSON_PADDING, '\0');
-      input = std::string_view(buffer.data(), length);
 
       std::size_t start = skip_space(input, input.starts_with("\xEF\xBB\xBF") ? 3 : 0);
       if (start >= input.size()) {
         if (!input_rejected) reject("file", "empty input: no JSON found", errc::unsupported_format);
         return accepted_here;
       }
-      if (!simdjson::validate_utf8(input.data(), input.size())) bad_utf8 = detail::replace_invalid_utf8(buffer);
 
       const auto first_newline = input.find('\n', start);
       std::string_view first_line = input.substr(start, first_newline == std::string_view::npos ? std::string_view::npos : first_newline - start);
       while (!first_line.empty() && is_space(first_line.back())) first_line.remove_suffix(1);
       // One object per line (JSON lines, or a compact single-line delivery file)
       // streams; anything else (pretty-printed files, arrays) is one document.
-      if (input[start] == '{' && first_line.ends_with('}')) json_lines(start);
+      if (input[start] == '{' && first_line.ends_with('}')) json_lines(start, first_line.size());
       else single_document(start);
       return accepted_here;
     } catch (const std::bad_alloc &) {

@@ -1,0 +1,193 @@
+// Normalizer throughput against a simdjson-only baseline on the same bytes.
+//   normalize_bench [--events=N] [google benchmark flags]
+// Prints events/s for each case and its ratio to the baseline, measured in this run.
+#include <benchmark/benchmark.h>
+#include <simdjson.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+
+#include "identrail/identrail.hpp"
+#include "traffic.hpp"
+
+namespace {
+
+namespace od = simdjson::ondemand;
+using namespace identrail;
+
+std::size_t g_events = 100'000;
+constexpr std::size_t kRecordsPerFile = 1000;  // a busy account's 5-minute delivery file
+
+struct corpus {
+  std::string ndjson;
+  std::vector<std::string> gz_files;  // {"Records":[...]} per file
+  std::size_t gz_bytes = 0;
+};
+
+std::string gzip(const std::string &data) {
+  z_stream zs{};
+  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef *>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+const corpus &data() {
+  static const corpus c = [] {
+    corpus out;
+    auto t = bench::generate_traffic(g_events);
+    out.ndjson.reserve(t.bytes + t.records.size());
+    for (const auto &r : t.records) out.ndjson.append(r).push_back('\n');
+    for (std::size_t i = 0; i < t.records.size(); i += kRecordsPerFile) {
+      std::string file = R"({"Records":[)";
+      for (std::size_t j = i; j < std::min(i + kRecordsPerFile, t.records.size()); ++j) {
+        if (j != i) file.push_back(',');
+        file += t.records[j];
+      }
+      file += "]}";
+      out.gz_files.push_back(gzip(file));
+      out.gz_bytes += out.gz_files.back().size();
+    }
+    std::fprintf(stderr, "corpus: %zu events, %.1f MB NDJSON (%.0f bytes/event), %zu gzip files (%.1f MB)\n", g_events,
+                 static_cast<double>(out.ndjson.size()) / 1e6, static_cast<double>(out.ndjson.size()) / static_cast<double>(g_events),
+                 out.gz_files.size(), static_cast<double>(out.gz_bytes) / 1e6);
+    return out;
+  }();
+  return c;
+}
+
+// The baseline: simdjson alone pulling the fields identrail models out of every record.
+std::size_t extract_fields(od::object record) {
+  std::size_t sink = 0;
+  auto take = [&](od::value v) {
+    std::string_view s;
+    if (v.get_string().get(s) == simdjson::SUCCESS) sink += s.size();
+  };
+  for (auto field : record) {
+    const std::string_view key = field.unescaped_key().value_unsafe();
+    od::value v = field.value().value_unsafe();
+    if (key == "userIdentity") {
+      for (auto f : v.get_object().value_unsafe()) {
+        const std::string_view k = f.unescaped_key().value_unsafe();
+        od::value iv = f.value().value_unsafe();
+        if (k == "sessionContext") {
+          for (auto sc : iv.get_object().value_unsafe()) {
+            const std::string_view sk = sc.unescaped_key().value_unsafe();
+            od::value sv = sc.value().value_unsafe();
+            if (sk == "sessionIssuer" || sk == "attributes")
+              for (auto x : sv.get_object().value_unsafe()) take(x.value().value_unsafe());
+          }
+        } else {
+          take(iv);
+        }
+      }
+    } else if (key == "resources") {
+      for (auto r : v.get_array().value_unsafe())
+        for (auto x : r.get_object().value_unsafe())
+          if (x.unescaped_key().value_unsafe() == "ARN") take(x.value().value_unsafe());
+    } else if (key == "readOnly" || key == "managementEvent") {
+      bool b = false;
+      if (v.get_bool().get(b) == simdjson::SUCCESS) sink += b;
+    } else if (key == "eventTime" || key == "eventSource" || key == "eventName" || key == "awsRegion" ||
+               key == "sourceIPAddress" || key == "userAgent" || key == "errorCode" || key == "errorMessage" ||
+               key == "eventID" || key == "eventType" || key == "recipientAccountId" || key == "eventCategory") {
+      take(v);
+    }
+  }
+  return sink;
+}
+
+void BM_simdjson_baseline(benchmark::State &state) {
+  const auto &c = data();
+  const simdjson::padded_string padded(c.ndjson);
+  od::parser parser;
+  for (auto _ : state) {
+    std::size_t sink = 0, n = 0;
+    od::document_stream stream = parser.iterate_many(padded, 1 << 20).value_unsafe();
+    for (auto doc : stream) {
+      sink += extract_fields(doc.get_object().value_unsafe());
+      ++n;
+    }
+    benchmark::DoNotOptimize(sink);
+    if (n != g_events) state.SkipWithError("baseline lost events");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * g_events));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.ndjson.size()));
+}
+
+void run_normalizer(benchmark::State &state, bool keep_raw, bool gz, gzip_backend backend) {
+  const auto &c = data();
+  for (auto _ : state) {
+    // A fresh table and duplicate filter each round: the same bytes are not duplicates of the last round.
+    symbol_table symbols;
+    normalizer_options options;
+    options.keep_raw = keep_raw;
+    options.gzip = backend;
+    normalizer n(symbols, options);
+    std::size_t accepted = 0;
+    const event_sink sink = [&](const event &e) {
+      benchmark::DoNotOptimize(e.action);
+      return true;
+    };
+    if (gz) {
+      for (std::size_t i = 0; i < c.gz_files.size(); ++i) accepted += n.feed(c.gz_files[i], "bench.json.gz", sink).value();
+    } else {
+      accepted = n.feed(c.ndjson, "bench.jsonl", sink).value();
+    }
+    if (accepted != g_events) state.SkipWithError("normalizer lost events");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * g_events));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.ndjson.size()));
+}
+
+void BM_identrail_ndjson(benchmark::State &s) { run_normalizer(s, false, false, gzip_backend::libdeflate); }
+void BM_identrail_ndjson_keep_raw(benchmark::State &s) { run_normalizer(s, true, false, gzip_backend::libdeflate); }
+void BM_identrail_records_gz_libdeflate(benchmark::State &s) { run_normalizer(s, false, true, gzip_backend::libdeflate); }
+void BM_identrail_records_gz_zlib(benchmark::State &s) { run_normalizer(s, false, true, gzip_backend::zlib); }
+
+BENCHMARK(BM_simdjson_baseline)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_identrail_ndjson)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_identrail_ndjson_keep_raw)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_identrail_records_gz_libdeflate)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_identrail_records_gz_zlib)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// Collects events/s per benchmark so the ratios come from this one run.
+class ratio_reporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run> &runs) override {
+    for (const auto &run : runs)
+      if (run.run_type == Run::RT_Iteration || run.aggregate_name == "mean") {
+        const auto it = run.counters.find("items_per_second");
+        if (it != run.counters.end()) rates[run.run_name.function_name] = it->second.value;
+      }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  std::map<std::string, double> rates;
+};
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "--events=", 9) == 0) g_events = std::stoul(argv[i] + 9);
+  benchmark::Initialize(&argc, argv);
+  data();
+  ratio_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  const auto base = reporter.rates.find("BM_simdjson_baseline");
+  if (base == reporter.rates.end() || base->second <= 0) return 0;
+  std::printf("\n%-40s %14s %10s\n", "case", "events/s", "vs simdjson");
+  for (const auto &[name, rate] : reporter.rates)
+    std::printf("%-40s %14.0f %10.2f\n", name.c_str(), rate, rate / base->second);
+  benchmark::Shutdown();
+  return 0;
+}

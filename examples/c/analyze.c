@@ -1,0 +1,44 @@
+/* Reads CloudTrail files or directories through the C ABI and prints the
+ * counts, the decode errors and the first events.
+ *   analyze_c PATH...                                                        */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "identrail.h"
+
+int main(int argc, char **argv) {
+  idt_engine *engine = NULL;
+  idt_error *err = NULL;
+  size_t i, n;
+  int a;
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s PATH...\n", argv[0]);
+    return 2;
+  }
+  if (idt_engine_new(&engine, NULL, &err) != IDT_OK) {
+    fprintf(stderr, "identrail: %s\n", idt_error_message(err));
+    idt_error_free(err);
+    return 1;
+  }
+  for (a = 1; a < argc; ++a) {
+    if (idt_engine_feed_path(engine, argv[a], &err) != IDT_OK) {
+      fprintf(stderr, "identrail: %s\n", idt_error_message(err));
+      idt_error_free(err);
+      idt_engine_free(engine);
+      return 1;
+    }
+  }
+  printf("identrail %s: %" PRIu64 " read, %" PRIu64 " accepted, %" PRIu64 " rejected, %" PRIu64 " duplicates\n",
+         idt_version(), idt_engine_stat(engine, IDT_STAT_TOTAL), idt_engine_stat(engine, IDT_STAT_ACCEPTED),
+         idt_engine_stat(engine, IDT_STAT_REJECTED), idt_engine_stat(engine, IDT_STAT_DUPLICATES));
+  for (i = 0, n = idt_engine_error_count(engine); i < n; ++i)
+    printf("  rejected %s: %s: %s\n", idt_engine_error_source(engine, i), idt_engine_error_location(engine, i),
+           idt_engine_error_reason(engine, i));
+  for (i = 0, n = idt_engine_event_count(engine); i < n && i < 5; ++i) {
+    const idt_event *ev = idt_engine_event_at(engine, i);
+    printf("  %s  %-32s %s from %s\n", idt_event_field(ev, IDT_FIELD_ID), idt_event_field(ev, IDT_FIELD_ACTION),
+           idt_event_field(ev, IDT_FIELD_ACTOR_ARN), idt_event_field(ev, IDT_FIELD_SOURCE));
+  }
+  idt_engine_free(engine);
+  return 0;
+}
