@@ -6,7 +6,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <unordered_set>
 
 #include <unistd.h>
 
@@ -54,28 +53,44 @@ struct dedup_key {
   std::uint64_t a, b;
   bool operator==(const dedup_key &) const = default;
 };
-struct dedup_hash {
-  std::size_t operator()(const dedup_key &k) const noexcept { return k.a; }
+
+// The set of keys seen, open addressing: one insert per event, so no node
+// allocation per event. {0,0} marks an empty slot and is never a key.
+class dedup_set {
+ public:
+  dedup_set() : slots_(1024) {}
+  bool insert(dedup_key key) {
+    if (key.a == 0 && key.b == 0) key.b = 1;
+    for (std::size_t i = key.a & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == key) return false;
+      if (slots_[i].a == 0 && slots_[i].b == 0) {
+        slots_[i] = key;
+        if (++size_ * 2 > slots_.size()) grow();
+        return true;
+      }
+    }
+  }
+
+ private:
+  void grow() {
+    std::vector<dedup_key> old(slots_.size() * 2, dedup_key{0, 0});
+    old.swap(slots_);
+    for (const auto &k : old) {
+      if (k.a == 0 && k.b == 0) continue;
+      std::size_t i = k.a & (slots_.size() - 1);
+      while (!(slots_[i].a == 0 && slots_[i].b == 0)) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = k;
+    }
+  }
+  std::vector<dedup_key> slots_;
+  std::size_t size_ = 0;
 };
 
-dedup_key make_dedup_key(const event &e, const symbol_table &symbols) {
-  std::uint64_t a = 1469598103934665603ull;  // FNV-1a
-  std::uint64_t b = 0x9E3779B97F4A7C15ull;
-  auto mix = [&](std::string_view s) {
-    for (const char c : s) {
-      a = (a ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-      b = (b + static_cast<unsigned char>(c)) * 0xff51afd7ed558ccdull;
-      b ^= b >> 29;
-    }
-    a = (a ^ 0xff) * 1099511628211ull;
-    b = (b + 0xff) * 0xc4ceb9fe1a85ec53ull;
-  };
-  mix(e.id);
-  mix(symbols.str(e.event_source));
-  mix(symbols.str(e.event_name));
-  const auto t = to_unix_nanos(e.time);
-  mix(std::string_view(reinterpret_cast<const char *>(&t), sizeof t));
-  return {a, b};
+dedup_key make_dedup_key(const event &e) {
+  // Symbols are unique within the table the set belongs to, so their ids stand in for the strings.
+  const std::uint64_t extra = (static_cast<std::uint64_t>(e.event_source.id) << 32 | e.event_name.id) ^
+                              static_cast<std::uint64_t>(to_unix_nanos(e.time)) * 0x9E3779B97F4A7C15ull;
+  return {hashing::hash_bytes(e.id, 0x243F6A8885A308D3ull ^ extra), hashing::hash_bytes(e.id, 0x13198A2E03707344ull + extra)};
 }
 
 }  // namespace
@@ -92,7 +107,7 @@ struct normalizer::impl {
   od::parser parser;
   od::parser line_parser;  // a second parser: line mode runs while the stream's parser is abandoned
   detail::record_decoder decoder;
-  std::unordered_set<dedup_key, dedup_hash> seen;
+  dedup_set seen;
   event scratch;
 
   // Per-input state.
@@ -167,7 +182,7 @@ struct normalizer::impl {
       reject(location(offset, record_index), "invalid UTF-8 at " + at_byte(*bad));
       return;
     }
-    if (options.deduplicate && !e.id.empty() && !seen.insert(make_dedup_key(e, symbols)).second) {
+    if (options.deduplicate && !e.id.empty() && !seen.insert(make_dedup_key(e))) {
       ++stats.duplicates;
       ++stats.total;
       return;
@@ -241,13 +256,13 @@ struct normalizer::impl {
     for (auto field : object) {
       od::raw_json_string raw_key;
       if (auto err = field.key().get(raw_key)) return broken(offset, index, err);
-      const auto key = detail::key_text(raw_key);
+      const detail::json_key key(raw_key);
       od::value value;
       if (auto err = field.value().get(value)) return broken(offset, index, err);
-      if (key == "Records" && allow_records) {
+      if (key.is("Records") && allow_records) {
         saw_records = true;
         if (records_array(value, offset) == field_status::broken) return field_status::broken;
-      } else if (key == "detail") {
+      } else if (key.is("detail")) {
         // EventBridge wraps the CloudTrail record unchanged in "detail".
         saw_detail = true;
         od::object detail;
@@ -267,7 +282,7 @@ struct normalizer::impl {
           reject(location(offset, index), detail_reason, errc::parse_error);
           return field_status::broken;
         }
-      } else if (key == "detail-type") {
+      } else if (key.is("detail-type")) {
         std::string_view text;
         if (value.get_string().get(text) == simdjson::SUCCESS) detail_type.assign(text);
         envelope_is_cloudtrail = detail_type.ends_with("via CloudTrail");
@@ -448,8 +463,7 @@ struct normalizer::impl {
         fall_back = true;
         break;
       }
-      std::string_view raw = it.source();
-      while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
+      const std::string_view raw = options.keep_raw ? stream_record_text(it, offset) : std::string_view{};
       const auto rejected_before = stats.rejected;
       const auto errors_before = errors.size();
       const auto accepted_before = accepted_here;
@@ -479,6 +493,20 @@ struct normalizer::impl {
       const std::size_t offset = skip_space(input, input.size() - truncated);
       if (offset < input.size()) reject(location(offset, -1), "truncated record (incomplete JSON at end of input)", errc::parse_error);
     }
+  }
+
+  // A JSON-lines record is its line. memchr finds the line end far faster than
+  // simdjson's source(), which walks the structurals; source() remains for a
+  // document that does not end where its line does.
+  std::string_view stream_record_text(od::document_stream::iterator &it, std::size_t offset) const {
+    const auto newline = input.find('\n', offset);
+    std::string_view line = input.substr(offset, newline == std::string_view::npos ? std::string_view::npos : newline - offset);
+    while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
+    const std::size_t next = skip_space(input, offset + line.size());
+    if (line.ends_with('}') && (next >= input.size() || input[next] == '{')) return line;
+    std::string_view raw = it.source();
+    while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
+    return raw;
   }
 
   void lines_from(std::size_t pos) {

@@ -89,16 +89,6 @@ void parse_source(std::string_view text, source_address &out) {
 
 }  // namespace
 
-std::string_view key_text(od::raw_json_string key) noexcept {
-  const char *start = key.raw();
-  const char *end = start;
-  while (*end != '"') {
-    if (*end == '\\') ++end;  // never matches a known key; just do not stop inside an escape
-    ++end;
-  }
-  return {start, static_cast<std::size_t>(end - start)};
-}
-
 field_status record_decoder::fail(std::string reason, field_status status) {
   reason_ = std::move(reason);
   return status;
@@ -182,12 +172,12 @@ void record_decoder::begin(event &out) {
   has_time_ = has_name_ = false;
 }
 
-field_status record_decoder::apply(std::string_view key, od::value value, event &out) {
+field_status record_decoder::apply(json_key key, od::value value, event &out) {
   std::string_view text;
-  switch (key.empty() ? '\0' : key[0]) {
+  switch (key.first()) {
     case 'e':
-      if (key == "eventTime") {
-        if (auto s = read_text(value, key, text, false); s != field_status::ok) return s;
+      if (key.is("eventTime")) {
+        if (auto s = read_text(value, "eventTime", text, false); s != field_status::ok) return s;
         if (text.empty()) return field_status::ok;  // null: reported as missing by finish()
         auto t = parse_rfc3339(text);
         if (!t) return fail("eventTime: " + t.error().message);
@@ -195,57 +185,63 @@ field_status record_decoder::apply(std::string_view key, od::value value, event 
         has_time_ = true;
         return field_status::ok;
       }
-      if (key == "eventName") {
-        auto s = read_symbol(value, key, out.event_name);
+      if (key.is("eventName")) {
+        auto s = read_symbol(value, "eventName", out.event_name);
         has_name_ = !out.event_name.empty();
         return s;
       }
-      if (key == "eventSource") return read_symbol(value, key, out.event_source);
-      if (key == "eventID") {
-        if (auto s = read_text(value, key, text, true); s != field_status::ok) return s;
+      if (key.is("eventSource")) return read_symbol(value, "eventSource", out.event_source);
+      if (key.is("eventID")) {
+        if (auto s = read_text(value, "eventID", text, true); s != field_status::ok) return s;
         out.id.assign(text);
         return field_status::ok;
       }
-      if (key == "eventType") return read_symbol(value, key, out.event_type);
-      if (key == "eventCategory") {
-        if (auto s = read_text(value, key, text, false); s != field_status::ok) return s;
+      if (key.is("eventType")) return read_symbol(value, "eventType", out.event_type);
+      if (key.is("eventCategory")) {
+        if (auto s = read_text(value, "eventCategory", text, false); s != field_status::ok) return s;
         if (!text.empty()) out.category = parse_category(text);
         return field_status::ok;
       }
-      if (key == "errorCode") {
-        if (auto s = read_symbol(value, key, out.result.error_code); s != field_status::ok) return s;
+      if (key.is("errorCode")) {
+        if (auto s = read_symbol(value, "errorCode", out.result.error_code); s != field_status::ok) return s;
         if (!out.result.error_code.empty()) out.result.success = false;
         return field_status::ok;
       }
-      if (key == "errorMessage") {
-        if (auto s = read_text(value, key, text, false); s != field_status::ok) return s;
+      if (key.is("errorMessage")) {
+        if (auto s = read_text(value, "errorMessage", text, false); s != field_status::ok) return s;
         out.result.error_message.assign(text);
         return field_status::ok;
       }
       return field_status::ok;
     case 'a':
-      if (key == "awsRegion") return read_symbol(value, key, out.region);
+      if (key.is("awsRegion")) return read_symbol(value, "awsRegion", out.region);
       return field_status::ok;
     case 'u':
-      if (key == "userIdentity") return user_identity(value, out.who);
-      if (key == "userAgent") return read_symbol(value, key, out.user_agent);
+      if (key.is("userIdentity")) return user_identity(value, out.who);
+      if (key.is("userAgent")) return read_symbol(value, "userAgent", out.user_agent);
       return field_status::ok;
     case 's':
-      if (key == "sourceIPAddress") {
-        if (auto s = read_symbol(value, key, out.source.text); s != field_status::ok) return s;
-        if (!out.source.text.empty()) parse_source(symbols_.str(out.source.text), out.source);
+      if (key.is("sourceIPAddress")) {
+        if (auto s = read_symbol(value, "sourceIPAddress", out.source.text); s != field_status::ok) return s;
+        if (out.source.text.empty()) return field_status::ok;
+        auto [cached, inserted] = address_cache_.try_emplace(out.source.text.id);
+        if (inserted) {
+          cached->second.text = out.source.text;
+          parse_source(symbols_.str(out.source.text), cached->second);
+        }
+        out.source = cached->second;
         return field_status::ok;
       }
       return field_status::ok;
     case 'r':
-      if (key == "recipientAccountId") return read_symbol(value, key, out.account, true);
-      if (key == "readOnly") return read_flag(value, key, out.read_only);
-      if (key == "resources") return resources(value, out);
+      if (key.is("recipientAccountId")) return read_symbol(value, "recipientAccountId", out.account, true);
+      if (key.is("readOnly")) return read_flag(value, "readOnly", out.read_only);
+      if (key.is("resources")) return resources(value, out);
       return field_status::ok;
     case 'm':
-      if (key == "managementEvent") {
+      if (key.is("managementEvent")) {
         tristate management = tristate::unknown;
-        if (auto s = read_flag(value, key, management); s != field_status::ok) return s;
+        if (auto s = read_flag(value, "managementEvent", management); s != field_status::ok) return s;
         if (out.category == event_category::unknown && management != tristate::unknown)
           out.category = management == tristate::yes ? event_category::management : event_category::data;
         return field_status::ok;
@@ -267,26 +263,26 @@ field_status record_decoder::user_identity(od::value value, actor &who) {
   for (auto field : object) {
     od::raw_json_string raw_key;
     if (auto err = field.key().get(raw_key)) return fail_simdjson("userIdentity", err);
-    const auto key = key_text(raw_key);
+    const json_key key(raw_key);
     od::value v;
     if (auto err = field.value().get(v)) return fail_simdjson("userIdentity", err);
     field_status s = field_status::ok;
-    if (key == "type") {
+    if (key.is("type")) {
       s = read_symbol(v, "userIdentity.type", who.type_name);
       who.type = parse_identity_type(symbols_.str(who.type_name));
-    } else if (key == "arn") {
+    } else if (key.is("arn")) {
       s = read_symbol(v, "userIdentity.arn", who.arn);
-    } else if (key == "principalId") {
+    } else if (key.is("principalId")) {
       s = read_symbol(v, "userIdentity.principalId", who.principal_id, true);
-    } else if (key == "accountId") {
+    } else if (key.is("accountId")) {
       s = read_symbol(v, "userIdentity.accountId", who.account_id, true);
-    } else if (key == "accessKeyId") {
+    } else if (key.is("accessKeyId")) {
       s = read_symbol(v, "userIdentity.accessKeyId", who.access_key_id);
-    } else if (key == "userName") {
+    } else if (key.is("userName")) {
       s = read_symbol(v, "userIdentity.userName", who.user_name);
-    } else if (key == "invokedBy") {
+    } else if (key.is("invokedBy")) {
       s = read_symbol(v, "userIdentity.invokedBy", who.invoked_by);
-    } else if (key == "sessionContext") {
+    } else if (key.is("sessionContext")) {
       s = session_context(v, who);
     }
     if (s != field_status::ok) return s;
@@ -303,15 +299,15 @@ field_status record_decoder::session_context(od::value value, actor &who) {
   for (auto field : object) {
     od::raw_json_string raw_key;
     if (auto err = field.key().get(raw_key)) return fail_simdjson("userIdentity.sessionContext", err);
-    const auto key = key_text(raw_key);
+    const json_key key(raw_key);
     od::value v;
     if (auto err = field.value().get(v)) return fail_simdjson("userIdentity.sessionContext", err);
     field_status s = field_status::ok;
-    if (key == "sessionIssuer") {
+    if (key.is("sessionIssuer")) {
       s = session_issuer(v, who);
-    } else if (key == "sourceIdentity") {
+    } else if (key.is("sourceIdentity")) {
       s = read_symbol(v, "userIdentity.sessionContext.sourceIdentity", who.source_identity);
-    } else if (key == "attributes") {
+    } else if (key.is("attributes")) {
       od::json_type t;
       if (auto err = v.type().get(t)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
       if (t != od::json_type::object) continue;
@@ -322,10 +318,10 @@ field_status record_decoder::session_context(od::value value, actor &who) {
         if (auto err = attr.key().get(attr_key)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
         od::value av;
         if (auto err = attr.value().get(av)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
-        const auto k = key_text(attr_key);
-        if (k == "mfaAuthenticated") {
+        const json_key k(attr_key);
+        if (k.is("mfaAuthenticated")) {
           s = read_flag(av, "userIdentity.sessionContext.attributes.mfaAuthenticated", who.mfa);
-        } else if (k == "creationDate") {
+        } else if (k.is("creationDate")) {
           std::string_view text;
           s = read_text(av, "userIdentity.sessionContext.attributes.creationDate", text, false);
           // A bad creation date costs the attribute, not the record: the event itself is sound.
@@ -349,12 +345,12 @@ field_status record_decoder::session_issuer(od::value value, actor &who) {
   for (auto field : object) {
     od::raw_json_string raw_key;
     if (auto err = field.key().get(raw_key)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
-    const auto key = key_text(raw_key);
+    const json_key key(raw_key);
     od::value v;
     if (auto err = field.value().get(v)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
     field_status s = field_status::ok;
-    if (key == "arn") s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.arn", who.issuer_arn);
-    else if (key == "type") s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.type", who.issuer_type);
+    if (key.is("arn")) s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.arn", who.issuer_arn);
+    else if (key.is("type")) s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.type", who.issuer_type);
     if (s != field_status::ok) return s;
   }
   return field_status::ok;
@@ -378,8 +374,8 @@ field_status record_decoder::resources(od::value value, event &out) {
     for (auto field : object) {
       od::raw_json_string raw_key;
       if (auto err = field.key().get(raw_key)) return fail_simdjson("resources", err);
-      const auto key = key_text(raw_key);
-      if (key != "ARN" && key != "arn") continue;
+      const json_key key(raw_key);
+      if (!key.is("ARN") && !key.is("arn")) continue;
       od::value v;
       if (auto err = field.value().get(v)) return fail_simdjson("resources", err);
       symbol arn;
@@ -422,7 +418,7 @@ field_status record_decoder::decode(od::object object, event &out) {
     if (auto err = field.key().get(raw_key)) return fail_simdjson({}, err);
     od::value value;
     if (auto err = field.value().get(value)) return fail_simdjson({}, err);
-    if (auto s = apply(key_text(raw_key), value, out); s != field_status::ok) return s;
+    if (auto s = apply(json_key(raw_key), value, out); s != field_status::ok) return s;
   }
   return finish(out);
 }

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,8 +22,21 @@ enum class field_status : std::uint8_t {
   broken,   // the JSON itself is malformed: stop reading this document
 };
 
-// The key text as written (CloudTrail keys carry no escapes).
-[[nodiscard]] std::string_view key_text(od::raw_json_string key) noexcept;
+// An object key as it sits in the (padded) input. Compared with memcmp plus a
+// check of the closing quote, so matching never scans for the key's end.
+// CloudTrail keys carry no escapes; an escaped key simply matches nothing.
+class json_key {
+ public:
+  explicit json_key(od::raw_json_string key) noexcept : raw_(key.raw()) {}
+  [[nodiscard]] bool is(std::string_view name) const noexcept {
+    // Reading name.size() + 1 bytes is safe: the input carries SIMDJSON_PADDING.
+    return std::memcmp(raw_, name.data(), name.size()) == 0 && raw_[name.size()] == '"';
+  }
+  [[nodiscard]] char first() const noexcept { return raw_[0]; }
+
+ private:
+  const char *raw_;
+};
 
 class record_decoder {
  public:
@@ -30,7 +44,7 @@ class record_decoder {
 
   void begin(event &out);
   // Applies one top-level field of a record; on failure `reason()` says why.
-  field_status apply(std::string_view key, od::value value, event &out);
+  field_status apply(json_key key, od::value value, event &out);
   // Checks what a record must have and derives the rest (action, account).
   field_status finish(event &out);
   [[nodiscard]] const std::string &reason() const noexcept { return reason_; }
@@ -58,6 +72,8 @@ class record_decoder {
   bool has_name_ = false;
   // (source, name) symbol pair -> action: mapping is string work, done once per pair.
   std::unordered_map<std::uint64_t, std::pair<symbol, action_origin>> action_cache_;
+  // sourceIPAddress symbol -> parsed address: inet_pton once per distinct value.
+  std::unordered_map<std::uint32_t, source_address> address_cache_;
 };
 
 }  // namespace identrail::detail
