@@ -1,8 +1,10 @@
-// Deterministic, realistic CloudTrail traffic for benchmarks: many identities,
+// Deterministic, realistic CloudTrail traffic for benchmarks: many identities
+// (Zipf-distributed activity),
 // a weighted mix of services, full userIdentity blocks, request parameters,
 // resources and TLS details, about 1.4 KB per event.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -57,11 +59,16 @@ inline traffic generate_traffic(std::size_t count, std::uint64_t seed = 42) {
       "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36"};
   constexpr std::size_t kIdentities = 2000;
 
+  std::vector<double> weights(kIdentities);
+  for (std::size_t k = 0; k < kIdentities; ++k) weights[k] = 1.0 / std::pow(static_cast<double>(k + 1), 1.1);
+  std::discrete_distribution<std::size_t> zipf(weights.begin(), weights.end());
+
   traffic out;
   out.records.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
     const auto &c = calls[pick(std::size(calls))];
-    const std::size_t who = pick(kIdentities);
+    // CloudTrail volume is skewed: a few service roles make most calls (Zipf, s = 1.1).
+    const std::size_t who = zipf(rng);
     const bool session = who % 10 < 6;
     const std::string name = (session ? "role-" : "user-") + std::to_string(who);
     const int second = static_cast<int>(i % 86400);

@@ -128,8 +128,20 @@ field_status record_decoder::read_text(od::value value, std::string_view field, 
 field_status record_decoder::read_symbol(od::value value, std::string_view field, symbol &out, bool numbers_as_text) {
   std::string_view text;
   const auto status = read_text(value, field, text, numbers_as_text);
-  if (status == field_status::ok) out = symbols_.intern(text);
+  if (status == field_status::ok) out = intern_memoized(field, text);
   return status;
+}
+
+// Consecutive records repeat most values of a field (account, region, the busy
+// role of a delivery file). One remembered value per field spares the hash
+// lookup then; the slot is picked by the field name's address, and the text is
+// compared in full, so a shared slot only costs a miss.
+symbol record_decoder::intern_memoized(std::string_view field, std::string_view text) {
+  auto &slot = memo_[(reinterpret_cast<std::uintptr_t>(field.data()) >> 4) % memo_.size()];
+  if (slot.text == text && !text.empty()) return slot.value;
+  slot.value = symbols_.intern(text);
+  slot.text = symbols_.str(slot.value);
+  return slot.value;
 }
 
 field_status record_decoder::read_flag(od::value value, std::string_view field, tristate &out) {
@@ -179,9 +191,13 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
       if (key.is("eventTime")) {
         if (auto s = read_text(value, "eventTime", text, false); s != field_status::ok) return s;
         if (text.empty()) return field_status::ok;  // null: reported as missing by finish()
-        auto t = parse_rfc3339(text);
-        if (!t) return fail("eventTime: " + t.error().message);
-        out.time = *t;
+        if (text != last_time_text_) {
+          auto t = parse_rfc3339(text);
+          if (!t) return fail("eventTime: " + t.error().message);
+          last_time_text_.assign(text);
+          last_time_ = *t;
+        }
+        out.time = last_time_;
         has_time_ = true;
         return field_status::ok;
       }
@@ -226,10 +242,10 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
         if (out.source.text.empty()) return field_status::ok;
         auto [cached, inserted] = address_cache_.try_emplace(out.source.text.id);
         if (inserted) {
-          cached->second.text = out.source.text;
-          parse_source(symbols_.str(out.source.text), cached->second);
+          cached->text = out.source.text;
+          parse_source(symbols_.str(out.source.text), *cached);
         }
-        out.source = cached->second;
+        out.source = *cached;
         return field_status::ok;
       }
       return field_status::ok;
@@ -388,13 +404,13 @@ field_status record_decoder::resources(od::value value, event &out) {
 
 void record_decoder::derive_action(event &out) {
   const std::uint64_t key = static_cast<std::uint64_t>(out.event_source.id) << 32 | out.event_name.id;
-  auto found = action_cache_.find(key);
-  if (found == action_cache_.end()) {
+  auto [cached, inserted] = action_cache_.try_emplace(key);
+  if (inserted) {
     auto mapped = map_action(symbols_.str(out.event_source), symbols_.str(out.event_name));
-    found = action_cache_.emplace(key, std::make_pair(symbols_.intern(mapped.action), mapped.origin)).first;
+    *cached = {symbols_.intern(mapped.action), mapped.origin};
   }
-  out.action = found->second.first;
-  out.action_from = found->second.second;
+  out.action = cached->first;
+  out.action_from = cached->second;
 }
 
 field_status record_decoder::finish(event &out) {
@@ -403,9 +419,15 @@ field_status record_decoder::finish(event &out) {
   if (out.account.empty()) out.account = out.who.account_id;
   const auto arn = symbols_.str(out.who.arn);
   if (out.who.type == identity_type::assumed_role || out.who.type == identity_type::federated_user) {
-    const auto session = last_path_segment(arn);
-    out.who.session_name = symbols_.intern(session);
-    if (is_instance_id(session)) out.who.instance_id = out.who.session_name;
+    // The session name is part of the ARN: derive it once per distinct ARN.
+    auto [cached, inserted] = session_cache_.try_emplace(out.who.arn.id);
+    if (inserted) {
+      const auto session = last_path_segment(arn);
+      cached->first = symbols_.intern(session);
+      cached->second = is_instance_id(session) ? cached->first : symbol{};
+    }
+    out.who.session_name = cached->first;
+    out.who.instance_id = cached->second;
   }
   derive_action(out);
   return field_status::ok;

@@ -3,14 +3,15 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "identrail/core/symbol.hpp"
 #include "identrail/normalize/event.hpp"
+#include "id_map.hpp"
 
 namespace identrail::detail {
 
@@ -60,6 +61,7 @@ class record_decoder {
   field_status read_text(od::value value, std::string_view field, std::string_view &text, bool numbers_as_text);
   field_status read_symbol(od::value value, std::string_view field, symbol &out, bool numbers_as_text = false);
   field_status read_flag(od::value value, std::string_view field, tristate &out);
+  symbol intern_memoized(std::string_view field, std::string_view text);
   field_status fail(std::string reason, field_status status = field_status::invalid);
   field_status fail_simdjson(std::string_view field, simdjson::error_code code);
   void derive_action(event &out);
@@ -71,9 +73,19 @@ class record_decoder {
   bool has_time_ = false;
   bool has_name_ = false;
   // (source, name) symbol pair -> action: mapping is string work, done once per pair.
-  std::unordered_map<std::uint64_t, std::pair<symbol, action_origin>> action_cache_;
+  id_map<std::pair<symbol, action_origin>> action_cache_;
+  struct memo_slot {
+    std::string_view text;
+    symbol value;
+  };
+  std::array<memo_slot, 64> memo_{};
+  // actor ARN -> (session name, instance id)
+  id_map<std::pair<symbol, symbol>> session_cache_;
   // sourceIPAddress symbol -> parsed address: inet_pton once per distinct value.
-  std::unordered_map<std::uint32_t, source_address> address_cache_;
+  id_map<source_address> address_cache_;
+  // Records of one delivery share their second more often than not.
+  std::string last_time_text_;
+  timestamp last_time_{};
 };
 
 }  // namespace identrail::detail
