@@ -112,6 +112,7 @@ idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value,
         if (value <= 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_MAX_DECOMPRESSED_BYTES: must be > 0");
         o.normalize.max_decompressed_bytes = static_cast<std::size_t>(value);
         return IDT_OK;
+      case IDT_OPT_FORCE_INT32_: break;
     }
     return fail(err, it::errc::invalid_argument, "idt_options_set_int: unknown option " + std::to_string(key));
   });
@@ -156,6 +157,7 @@ uint64_t idt_engine_stat(const idt_engine *engine, idt_stat key) {
     case IDT_STAT_REJECTED: return s.rejected;
     case IDT_STAT_DUPLICATES: return s.duplicates;
     case IDT_STAT_IDENTITIES: return engine->engine.identities().size();
+    case IDT_STAT_FORCE_INT32_: break;
   }
   return 0;
 }
@@ -211,6 +213,7 @@ const char *idt_event_field(const idt_event *event, idt_field key) {
     case IDT_FIELD_EVENT_TYPE: return symbol_text(event, e.event_type);
     case IDT_FIELD_INVOKED_BY: return symbol_text(event, who.invoked_by);
     case IDT_FIELD_SOURCE_IDENTITY: return symbol_text(event, who.source_identity);
+    case IDT_FIELD_FORCE_INT32_: break;
   }
   return "";
 }

@@ -74,7 +74,8 @@ typedef enum idt_option {
   IDT_OPT_GZIP_BACKEND = 3,           /* IDT_GZIP_LIBDEFLATE (default) or IDT_GZIP_ZLIB */
   IDT_OPT_MAX_ERRORS = 4,             /* decode errors kept, default 1000 */
   IDT_OPT_RETAIN_EVENTS = 5,          /* bool, default 1: keep events for idt_engine_event_at */
-  IDT_OPT_MAX_DECOMPRESSED_BYTES = 6  /* default 4 GiB */
+  IDT_OPT_MAX_DECOMPRESSED_BYTES = 6, /* default 4 GiB */
+  IDT_OPT_FORCE_INT32_ = 0x7fffffff   /* keeps any int a valid value, as C callers may pass one */
 } idt_option;
 
 #define IDT_GZIP_LIBDEFLATE 0
@@ -100,7 +101,8 @@ typedef enum idt_stat {
   IDT_STAT_ACCEPTED = 2,
   IDT_STAT_REJECTED = 3,
   IDT_STAT_DUPLICATES = 4,
-  IDT_STAT_IDENTITIES = 5
+  IDT_STAT_IDENTITIES = 5,
+  IDT_STAT_FORCE_INT32_ = 0x7fffffff
 } idt_stat;
 IDT_API uint64_t idt_engine_stat(const idt_engine *engine, idt_stat key);
 
@@ -137,7 +139,8 @@ typedef enum idt_field {
   IDT_FIELD_ERROR_MESSAGE = 19,
   IDT_FIELD_EVENT_TYPE = 20,
   IDT_FIELD_INVOKED_BY = 21,
-  IDT_FIELD_SOURCE_IDENTITY = 22
+  IDT_FIELD_SOURCE_IDENTITY = 22,
+  IDT_FIELD_FORCE_INT32_ = 0x7fffffff
 } idt_field;
 
 /* Never NULL: "" when the field is absent or the key unknown. */
@@ -149,7 +152,7 @@ IDT_API int idt_event_success(const idt_event *event);
 IDT_API size_t idt_event_resource_count(const idt_event *event);
 IDT_API const char *idt_event_resource_at(const idt_event *event, size_t index);
 
-typedef enum idt_json_form { IDT_JSON_FLAT = 0, IDT_JSON_OCSF = 1 } idt_json_form;
+typedef enum idt_json_form { IDT_JSON_FLAT = 0, IDT_JSON_OCSF = 1, IDT_JSON_FORCE_INT32_ = 0x7fffffff } idt_json_form;
 IDT_API idt_status idt_event_to_json(const idt_engine *engine, const idt_event *event, idt_json_form form,
                                      idt_buffer **out, idt_error **err);
 /* The raw record's value at a dotted path ("requestParameters.bucketName"): a

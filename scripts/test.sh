@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test suite: GoogleTest, the C ABI test and
+# the header test through ctest (normal and ASan/UBSan builds), a consumer
+# build of examples/ against the installed package, and pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "C++ build and tests (dev preset)"
+cmake --preset dev >/dev/null
+cmake --build --preset dev
+ctest --preset dev
+
+step "C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake --preset asan-ubsan >/dev/null
+cmake --build --preset asan-ubsan
+ctest --preset asan-ubsan
+
+step "Consumer build of examples/ through find_package(identrail)"
+rm -rf build/stage build/consumer
+cmake --install build/dev --prefix build/stage >/dev/null
+cmake -S examples -B build/consumer -G Ninja -DCMAKE_PREFIX_PATH="$PWD/build/stage" -DBUILD_TESTING=ON >/dev/null
+cmake --build build/consumer
+ctest --test-dir build/consumer --output-on-failure
+
+step "Python module and CLI (pytest)"
+.venv/bin/python -m pip install -q ".[test]"
+.venv/bin/python -m pytest
