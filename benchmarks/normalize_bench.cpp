@@ -4,7 +4,6 @@
 #include <benchmark/benchmark.h>
 #include <simdjson.h>
 #include <libdeflate.h>
-#include <zlib.h>
 
 #include <cstdio>
 #include <cstring>
@@ -12,6 +11,7 @@
 #include <string>
 
 #include "identrail/identrail.hpp"
+#include "gzip_bytes.hpp"
 #include "traffic.hpp"
 
 namespace {
@@ -28,20 +28,6 @@ struct corpus {
   std::size_t gz_bytes = 0;
 };
 
-std::string gzip(const std::string &data) {
-  z_stream zs{};
-  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef *>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
 const corpus &data() {
   static const corpus c = [] {
     corpus out;
@@ -55,7 +41,7 @@ const corpus &data() {
         file += t.records[j];
       }
       file += "]}";
-      out.gz_files.push_back(gzip(file));
+      out.gz_files.push_back(test::gzip(file));
       out.gz_bytes += out.gz_files.back().size();
     }
     std::fprintf(stderr, "corpus: %zu events, %.1f MB NDJSON (%.0f bytes/event), %zu gzip files (%.1f MB)\n", g_events,

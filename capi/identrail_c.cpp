@@ -20,18 +20,18 @@ struct idt_buffer {
 struct idt_options {
   it::engine_options value;
 };
+// An event by index: the engine only appends, so an index never goes stale,
+// while a pointer into its vector would after the next feed.
 struct idt_event {
-  const it::event *event;
   const it::engine *engine;
+  std::size_t index;
+  const it::event &get() const { return engine->events()[index]; }
 };
 struct idt_engine {
   it::engine engine;
-  std::vector<idt_event> views;  // rebuilt after each feed; events() may have moved
+  std::vector<idt_event> views;  // one per retained event; appended after each feed
   void refresh() {
-    const auto &events = engine.events();
-    views.clear();
-    views.reserve(events.size());
-    for (const auto &e : events) views.push_back(idt_event{&e, &engine});
+    for (std::size_t i = views.size(); i < engine.events().size(); ++i) views.push_back(idt_event{&engine, i});
   }
 };
 
@@ -188,7 +188,7 @@ const idt_event *idt_engine_event_at(const idt_engine *engine, size_t index) {
 
 const char *idt_event_field(const idt_event *event, idt_field key) {
   if (!event) return "";
-  const auto &e = *event->event;
+  const auto &e = event->get();
   const auto &who = e.who;
   switch (key) {
     case IDT_FIELD_ID: return e.id.c_str();
@@ -218,12 +218,12 @@ const char *idt_event_field(const idt_event *event, idt_field key) {
   return "";
 }
 
-int64_t idt_event_time_ns(const idt_event *event) { return event ? it::to_unix_nanos(event->event->time) : 0; }
-int idt_event_success(const idt_event *event) { return event && event->event->result.success ? 1 : 0; }
-size_t idt_event_resource_count(const idt_event *event) { return event ? event->event->resources.size() : 0; }
+int64_t idt_event_time_ns(const idt_event *event) { return event ? it::to_unix_nanos(event->get().time) : 0; }
+int idt_event_success(const idt_event *event) { return event && event->get().result.success ? 1 : 0; }
+size_t idt_event_resource_count(const idt_event *event) { return event ? event->get().resources.size() : 0; }
 const char *idt_event_resource_at(const idt_event *event, size_t index) {
-  if (!event || index >= event->event->resources.size()) return "";
-  return symbol_text(event, event->event->resources[index]);
+  if (!event || index >= event->get().resources.size()) return "";
+  return symbol_text(event, event->get().resources[index]);
 }
 
 idt_status idt_event_to_json(const idt_engine *engine, const idt_event *event, idt_json_form form, idt_buffer **out,
@@ -232,7 +232,7 @@ idt_status idt_event_to_json(const idt_engine *engine, const idt_event *event, i
     if (!engine || !event || !out) return fail(err, it::errc::invalid_argument, "idt_event_to_json: NULL argument");
     if (form != IDT_JSON_FLAT && form != IDT_JSON_OCSF) return fail(err, it::errc::invalid_argument, "idt_event_to_json: unknown form");
     std::string json;
-    it::append_event_json(json, *event->event, engine->engine.symbols(),
+    it::append_event_json(json, event->get(), engine->engine.symbols(),
                           form == IDT_JSON_OCSF ? it::event_json_form::ocsf : it::event_json_form::flat);
     return give_buffer(out, std::move(json));
   });
@@ -241,7 +241,7 @@ idt_status idt_event_to_json(const idt_engine *engine, const idt_event *event, i
 idt_status idt_event_raw_field(const idt_event *event, const char *path, idt_buffer **out, idt_error **err) {
   return guarded(err, [&] {
     if (!event || !path || !out) return fail(err, it::errc::invalid_argument, "idt_event_raw_field: NULL argument");
-    auto field = it::raw_field(*event->event, path);
+    auto field = it::raw_field(event->get(), path);
     if (!field) return fail(err, field.error());
     return give_buffer(out, std::move(field->text));
   });

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 
 #include <unistd.h>
 
+#include "dedup_set.hpp"
 #include "gzip.hpp"
+#include "input_files.hpp"
 #include "record_decoder.hpp"
 #include "utf8.hpp"
 
@@ -47,52 +47,6 @@ std::size_t skip_space(std::string_view s, std::size_t pos) {
   return pos;
 }
 
-// Duplicate key: two independent 64-bit hashes of the identifying fields, so a
-// false "duplicate" needs a simultaneous collision in both.
-struct dedup_key {
-  std::uint64_t a, b;
-  bool operator==(const dedup_key &) const = default;
-};
-
-// The set of keys seen, open addressing: one insert per event, so no node
-// allocation per event. {0,0} marks an empty slot and is never a key.
-class dedup_set {
- public:
-  dedup_set() : slots_(1024) {}
-  bool insert(dedup_key key) {
-    if (key.a == 0 && key.b == 0) key.b = 1;
-    for (std::size_t i = key.a & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i] == key) return false;
-      if (slots_[i].a == 0 && slots_[i].b == 0) {
-        slots_[i] = key;
-        if (++size_ * 2 > slots_.size()) grow();
-        return true;
-      }
-    }
-  }
-
- private:
-  void grow() {
-    std::vector<dedup_key> old(slots_.size() * 2, dedup_key{0, 0});
-    old.swap(slots_);
-    for (const auto &k : old) {
-      if (k.a == 0 && k.b == 0) continue;
-      std::size_t i = k.a & (slots_.size() - 1);
-      while (!(slots_[i].a == 0 && slots_[i].b == 0)) i = (i + 1) & (slots_.size() - 1);
-      slots_[i] = k;
-    }
-  }
-  std::vector<dedup_key> slots_;
-  std::size_t size_ = 0;
-};
-
-dedup_key make_dedup_key(const event &e) {
-  // Symbols are unique within the table the set belongs to, so their ids stand in for the strings.
-  const std::uint64_t extra = (static_cast<std::uint64_t>(e.event_source.id) << 32 | e.event_name.id) ^
-                              static_cast<std::uint64_t>(to_unix_nanos(e.time)) * 0x9E3779B97F4A7C15ull;
-  return {hashing::hash_bytes(e.id, 0x243F6A8885A308D3ull ^ extra), hashing::hash_bytes(e.id, 0x13198A2E03707344ull + extra)};
-}
-
 }  // namespace
 
 struct normalizer::impl {
@@ -107,7 +61,7 @@ struct normalizer::impl {
   od::parser parser;
   od::parser line_parser;  // a second parser: line mode runs while the stream's parser is abandoned
   detail::record_decoder decoder;
-  dedup_set seen;
+  detail::dedup_set seen;
   event scratch;
 
   // Per-input state.
@@ -182,7 +136,7 @@ struct normalizer::impl {
       reject(location(offset, record_index), "invalid UTF-8 at " + at_byte(*bad));
       return;
     }
-    if (options.deduplicate && !e.id.empty() && !seen.insert(make_dedup_key(e))) {
+    if (options.deduplicate && !e.id.empty() && !seen.insert(detail::make_dedup_key(e))) {
       ++stats.duplicates;
       ++stats.total;
       return;
@@ -624,55 +578,6 @@ const decode_stats &normalizer::stats() const noexcept { return impl_->stats; }
 const std::vector<decode_error> &normalizer::errors() const noexcept { return impl_->errors; }
 const normalizer_options &normalizer::options() const noexcept { return impl_->options; }
 
-bool looks_like_log_file(std::string_view name) {
-  for (const std::string_view ext : {".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz"})
-    if (name.ends_with(ext)) return true;
-  return false;
-}
-
-result<std::vector<std::string>> list_input_files(const std::string &path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) return make_error(errc::not_found, path + ": no such file or directory");
-  std::vector<std::string> files;
-  if (fs::is_regular_file(status)) {
-    files.push_back(path);
-    return files;
-  }
-  if (!fs::is_directory(status)) return make_error(errc::invalid_argument, path + ": not a file or directory");
-  for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    // Digest files sit beside the logs in S3 exports but hold hashes, not events.
-    if (it->is_directory(ec) && it->path().filename() == "CloudTrail-Digest") {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_regular_file(ec) && looks_like_log_file(it->path().filename().string()))
-      files.push_back(it->path().string());
-  }
-  if (ec) return make_error(errc::io_error, path + ": " + ec.message());
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-namespace {
-result<std::string> read_whole_file(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(errc::io_error, path + ": cannot open: " + std::strerror(errno));
-  std::string data;
-  in.seekg(0, std::ios::end);
-  const auto size = in.tellg();
-  if (size > 0) {
-    data.resize(static_cast<std::size_t>(size));
-    in.seekg(0, std::ios::beg);
-    in.read(data.data(), size);
-  }
-  if (!in && !in.eof()) return make_error(errc::io_error, path + ": read failed");
-  return data;
-}
-}  // namespace
-
 result<std::size_t> normalizer::feed_path(const std::string &path, const event_sink &sink,
                                           const std::function<void(const std::string &)> &on_file) {
   auto files = list_input_files(path);
@@ -680,7 +585,7 @@ result<std::size_t> normalizer::feed_path(const std::string &path, const event_s
   std::size_t accepted = 0;
   for (const auto &file : *files) {
     if (on_file) on_file(file);
-    auto data = read_whole_file(file);
+    auto data = detail::read_whole_file(file);
     if (!data) {
       impl_->source = file;
       impl_->reject("file", data.error().message, errc::io_error);

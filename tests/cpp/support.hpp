@@ -1,8 +1,6 @@
 // Helpers shared by the C++ tests.
 #pragma once
 
-#include <zlib.h>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -10,6 +8,7 @@
 #include <vector>
 
 #include "identrail/identrail.hpp"
+#include "gzip_bytes.hpp"
 
 namespace identrail::test {
 
@@ -30,20 +29,6 @@ inline std::vector<std::string> read_lines(const std::string &path) {
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) lines.push_back(line);
   return lines;
-}
-
-inline std::string gzip(const std::string &data) {
-  z_stream zs{};
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2");
-  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef *>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
 }
 
 // A complete, realistic CloudTrail record with the given id, time and name.

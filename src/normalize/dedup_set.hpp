@@ -1,0 +1,58 @@
+// Private: recognising CloudTrail's duplicate deliveries.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "identrail/core/symbol.hpp"
+#include "identrail/normalize/event.hpp"
+
+namespace identrail::detail {
+
+// Duplicate key: two independent 64-bit hashes of the identifying fields, so a
+// false "duplicate" needs a simultaneous collision in both.
+struct dedup_key {
+  std::uint64_t a, b;
+  bool operator==(const dedup_key &) const = default;
+};
+
+// The set of keys seen, open addressing: one insert per event, so no node
+// allocation per event. {0,0} marks an empty slot and is never a key.
+class dedup_set {
+ public:
+  dedup_set() : slots_(1024) {}
+  bool insert(dedup_key key) {
+    if (key.a == 0 && key.b == 0) key.b = 1;
+    for (std::size_t i = key.a & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == key) return false;
+      if (slots_[i].a == 0 && slots_[i].b == 0) {
+        slots_[i] = key;
+        if (++size_ * 2 > slots_.size()) grow();
+        return true;
+      }
+    }
+  }
+
+ private:
+  void grow() {
+    std::vector<dedup_key> old(slots_.size() * 2, dedup_key{0, 0});
+    old.swap(slots_);
+    for (const auto &k : old) {
+      if (k.a == 0 && k.b == 0) continue;
+      std::size_t i = k.a & (slots_.size() - 1);
+      while (!(slots_[i].a == 0 && slots_[i].b == 0)) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = k;
+    }
+  }
+  std::vector<dedup_key> slots_;
+  std::size_t size_ = 0;
+};
+
+dedup_key make_dedup_key(const event &e) {
+  // Symbols are unique within the table the set belongs to, so their ids stand in for the strings.
+  const std::uint64_t extra = (static_cast<std::uint64_t>(e.event_source.id) << 32 | e.event_name.id) ^
+                              static_cast<std::uint64_t>(to_unix_nanos(e.time)) * 0x9E3779B97F4A7C15ull;
+  return {identrail::hashing::hash_bytes(e.id, 0x243F6A8885A308D3ull ^ extra), identrail::hashing::hash_bytes(e.id, 0x13198A2E03707344ull + extra)};
+}
+
+}  // namespace identrail::detail

@@ -1,0 +1,64 @@
+#include "input_files.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace identrail {
+inline namespace v0 {
+
+bool looks_like_log_file(std::string_view name) {
+  for (const std::string_view ext : {".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz"})
+    if (name.ends_with(ext)) return true;
+  return false;
+}
+
+result<std::vector<std::string>> list_input_files(const std::string &path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) return make_error(errc::not_found, path + ": no such file or directory");
+  std::vector<std::string> files;
+  if (fs::is_regular_file(status)) {
+    files.push_back(path);
+    return files;
+  }
+  if (!fs::is_directory(status)) return make_error(errc::invalid_argument, path + ": not a file or directory");
+  for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    // Digest files sit beside the logs in S3 exports but hold hashes, not events.
+    if (it->is_directory(ec) && it->path().filename() == "CloudTrail-Digest") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && looks_like_log_file(it->path().filename().string()))
+      files.push_back(it->path().string());
+  }
+  if (ec) return make_error(errc::io_error, path + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace v0
+}  // namespace identrail
+
+namespace identrail::detail {
+
+result<std::string> read_whole_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(errc::io_error, path + ": cannot open: " + std::strerror(errno));
+  std::string data;
+  in.seekg(0, std::ios::end);
+  const auto size = in.tellg();
+  if (size > 0) {
+    data.resize(static_cast<std::size_t>(size));
+    in.seekg(0, std::ios::beg);
+    in.read(data.data(), size);
+  }
+  if (!in && !in.eof()) return make_error(errc::io_error, path + ": read failed");
+  return data;
+}
+
+}  // namespace identrail::detail
