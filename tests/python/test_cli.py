@@ -58,3 +58,20 @@ def test_missing_path_is_a_clean_error(capsys, tmp_path):
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "identrail", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"identrail {identrail.__version__}"
+
+
+def test_analyze_shared_datasets_through_the_cli(capsys, datasets, datadog_dir):
+    aws = datasets / "aws-cloudtrail-processing-library"
+    scenario = datasets / "panther-analysis" / "test_scenarios"
+    assert main(["analyze", "--json", "--no-progress", str(aws), str(scenario), str(datadog_dir)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # AWS fixtures: 37 of 42 records valid; Panther scenarios: 27 events in 4 files, some
+    # shared between attacker and victim logs; Datadog: 12 intact + 1 before the damage.
+    events = report["events"]
+    assert events["rejected"] == 5 + 1
+    assert events["accepted"] + events["duplicates"] == 37 + 27 + 13
+    sources = {e["source"] for e in report["errors"]}
+    assert str(aws / "SerializerTestFileBadJsonFormat.json") in sources
+    assert any("ec2-user-data" in s for s in sources)
+    arns = {i["arn"] for i in report["identities"]}
+    assert "arn:aws:sts::677301038893:assumed-role/account-admin/christophe.tafanidereeper" in arns
