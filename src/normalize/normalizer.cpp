@@ -213,10 +213,12 @@ struct normalizer::impl {
       const detail::json_key key(raw_key);
       od::value value;
       if (auto err = field.value().get(value)) return broken(offset, index, err);
-      if (key.is("Records") && allow_records) {
+      // Container keys start with 'R' or 'd'; CloudTrail's own keys go straight to the decoder.
+      const char first = key.first();
+      if (first == 'R' && allow_records && key.is("Records")) {
         saw_records = true;
         if (records_array(value, offset) == field_status::broken) return field_status::broken;
-      } else if (key.is("detail")) {
+      } else if (first == 'd' && key.is("detail")) {
         // EventBridge wraps the CloudTrail record unchanged in "detail".
         saw_detail = true;
         od::object detail;
@@ -236,7 +238,7 @@ struct normalizer::impl {
           reject(location(offset, index), detail_reason, errc::parse_error);
           return field_status::broken;
         }
-      } else if (key.is("detail-type")) {
+      } else if (first == 'd' && key.is("detail-type")) {
         std::string_view text;
         if (value.get_string().get(text) == simdjson::SUCCESS) detail_type.assign(text);
         envelope_is_cloudtrail = detail_type.ends_with("via CloudTrail");
