@@ -46,19 +46,29 @@ result<std::vector<std::string>> list_input_files(const std::string &path) {
 
 namespace identrail::detail {
 
-result<std::string> read_whole_file(const std::string &path) {
+result<std::string> read_whole_file(const std::string &path, std::size_t max_bytes, std::size_t spare) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(errc::io_error, path + ": cannot open: " + std::strerror(errno));
-  std::string data;
   in.seekg(0, std::ios::end);
-  const auto size = in.tellg();
-  if (size > 0) {
-    data.resize(static_cast<std::size_t>(size));
+  const auto end = in.tellg();
+  if (end < 0) return make_error(errc::io_error, path + ": cannot determine the size");
+  const auto size = static_cast<std::size_t>(end);
+  if (size > max_bytes)
+    return make_error(errc::limit_exceeded, path + ": " + std::to_string(size) + " bytes is over the input limit of " +
+                                                std::to_string(max_bytes) + " bytes");
+  try {
+    std::string data;
+    data.reserve(size + spare);
+    data.resize(size);
     in.seekg(0, std::ios::beg);
-    in.read(data.data(), size);
+    in.read(data.data(), static_cast<std::streamsize>(size));
+    // A file that shrank while being read keeps what was there.
+    data.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) return make_error(errc::io_error, path + ": read failed");
+    return data;
+  } catch (const std::bad_alloc &) {
+    return make_error(errc::out_of_memory, path + ": out of memory reading " + std::to_string(size) + " bytes");
   }
-  if (!in && !in.eof()) return make_error(errc::io_error, path + ": read failed");
-  return data;
 }
 
 }  // namespace identrail::detail

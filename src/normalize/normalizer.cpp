@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include <unistd.h>
 
 #include "dedup_set.hpp"
 #include "gzip.hpp"
@@ -25,21 +24,6 @@ using detail::field_status;
 // record (256 KB at most). A larger document sends the stream to line mode.
 constexpr std::size_t kBatch = std::size_t{1} << 20;
 
-// simdjson reads up to SIMDJSON_PADDING bytes past the end. Within the same
-// memory page that is harmless, so the caller's bytes are parsed in place;
-// AddressSanitizer cannot know that, so its builds always copy.
-bool can_parse_in_place(std::string_view bytes) {
-#if defined(__SANITIZE_ADDRESS__)
-  (void)bytes;
-  return false;
-#else
-  static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  if (bytes.empty()) return false;
-  const auto last = reinterpret_cast<std::uintptr_t>(bytes.data() + bytes.size() - 1);
-  return (last % page) + simdjson::SIMDJSON_PADDING < page;
-#endif
-}
-
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 std::size_t skip_space(std::string_view s, std::size_t pos) {
@@ -50,7 +34,9 @@ std::size_t skip_space(std::string_view s, std::size_t pos) {
 }  // namespace
 
 struct normalizer::impl {
-  impl(symbol_table &table, normalizer_options opts) : symbols(table), options(opts), decoder(table) {}
+  impl(symbol_table &table, normalizer_options opts)
+      : symbols(table), options(opts), parser(opts.max_decompressed_bytes), line_parser(opts.max_decompressed_bytes),
+        decoder(table) {}
   impl(const impl &) = delete;
   impl &operator=(const impl &) = delete;
 
@@ -77,24 +63,33 @@ struct normalizer::impl {
   const event_sink *sink = nullptr;
   bool stopped = false;
   std::size_t accepted_here = 0;
+  std::size_t malformed = 0;  // rejections for malformed JSON, which stop a document stream
   std::size_t line_cursor_offset = 0;
   std::size_t line_cursor_line = 1;
 
   void reject(std::string location, std::string reason, errc code = errc::invalid_record) {
     ++stats.rejected;
     ++stats.total;
+    if (code == errc::parse_error) ++malformed;
     if (errors.size() < options.max_errors_kept)
       errors.push_back(decode_error{std::string(source), std::move(location), std::move(reason), code});
     else
       ++stats.errors_dropped;
   }
 
-  // Takes back the last rejection, when line mode is about to re-read that record.
-  void undo_reject(std::size_t errors_before) {
-    --stats.rejected;
-    --stats.total;
-    if (errors.size() > errors_before) errors.pop_back();
-    else if (stats.errors_dropped > 0) --stats.errors_dropped;
+  // What a document changed, so that line mode can take it all back before
+  // re-reading that document (only when it passed no event on).
+  struct checkpoint {
+    decode_stats stats;
+    std::size_t errors;
+    std::size_t malformed;
+    std::size_t accepted;
+  };
+  checkpoint mark() const { return {stats, errors.size(), malformed, accepted_here}; }
+  void roll_back(const checkpoint &c) {
+    stats = c.stats;
+    errors.resize(c.errors);
+    malformed = c.malformed;
   }
 
   std::size_t offset_of(const char *p) const {
@@ -419,20 +414,20 @@ struct normalizer::impl {
         fall_back = true;
         break;
       }
-      const std::string_view raw = options.keep_raw ? stream_record_text(it, offset) : std::string_view{};
-      const auto rejected_before = stats.rejected;
-      const auto errors_before = errors.size();
-      const auto accepted_before = accepted_here;
+      std::string_view raw;
+      if (options.keep_raw) {
+        raw = it.source();
+        while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
+      }
+      const auto before = mark();
       top_value(value, raw, offset, -1);
-      const bool structural = stats.rejected != rejected_before &&
-                              (errors.size() == errors_before || errors.back().code == errc::parse_error);
-      if (structural) {
+      if (malformed != before.malformed) {
         // The stream cannot be trusted past a malformed document; read the rest
-        // line by line. If the document already gave records, keep its error
-        // and move past it rather than read those records twice.
+        // line by line. If the document already passed events on, keep what it
+        // did and move past its line rather than read those records twice.
         fall_back = true;
-        if (accepted_here == accepted_before) {
-          undo_reject(errors_before);
+        if (accepted_here == before.accepted) {
+          roll_back(before);
           resume_at = offset;
         } else {
           const auto newline = input.find('\n', offset);
@@ -449,20 +444,6 @@ struct normalizer::impl {
       const std::size_t offset = skip_space(input, input.size() - truncated);
       if (offset < input.size()) reject(location(offset, -1), "truncated record (incomplete JSON at end of input)", errc::parse_error);
     }
-  }
-
-  // A JSON-lines record is its line. memchr finds the line end far faster than
-  // simdjson's source(), which walks the structurals; source() remains for a
-  // document that does not end where its line does.
-  std::string_view stream_record_text(od::document_stream::iterator &it, std::size_t offset) const {
-    const auto newline = input.find('\n', offset);
-    std::string_view line = input.substr(offset, newline == std::string_view::npos ? std::string_view::npos : newline - offset);
-    while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
-    const std::size_t next = skip_space(input, offset + line.size());
-    if (line.ends_with('}') && (next >= input.size() || input[next] == '{')) return line;
-    std::string_view raw = it.source();
-    while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
-    return raw;
   }
 
   void lines_from(std::size_t pos) {
@@ -489,12 +470,25 @@ struct normalizer::impl {
           reject(location(begin, -1), std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
         } else {
           line_origin = begin;
+          const auto before = mark();
           top_value(value, std::string_view(line_copy.data(), line.size()), begin, -1);
+          // A line holds one record; anything after it would otherwise vanish unreported.
+          const char *rest = nullptr;
+          // (simdjson reports no current location once the root value is fully read.)
+          if (stats.rejected == before.stats.rejected && doc.current_location().get(rest) == simdjson::SUCCESS)
+            reject(location(begin, -1), "unexpected data after the record at " + at_byte(offset_of(rest)), errc::parse_error);
           line_origin = npos_origin;
         }
       }
       pos = end + 1;
     }
+  }
+
+  // A parser keeps the index it built for its largest input (about 5 bytes per
+  // input byte): give the memory of an unusually large one back.
+  void release_large_buffers() {
+    if (parser.capacity() > (std::size_t{64} << 20)) parser = od::parser(options.max_decompressed_bytes);
+    if (buffer.capacity() > (std::size_t{256} << 20)) std::string().swap(buffer);
   }
 
   void pad_buffer() {
@@ -515,7 +509,9 @@ struct normalizer::impl {
     input = std::string_view(buffer.data(), input.size());
   }
 
-  result<std::size_t> feed(std::string_view bytes, std::string_view name, const event_sink &callback) {
+  // `owned`, when given, holds the same bytes and may be taken instead of copied.
+  result<std::size_t> feed(std::string_view bytes, std::string_view name, const event_sink &callback,
+                           std::string *owned = nullptr) {
     source = name;
     sink = &callback;
     stopped = false;
@@ -524,6 +520,7 @@ struct normalizer::impl {
     offset_note.clear();
     line_cursor_offset = 0;
     line_cursor_line = 1;
+    malformed = 0;
     bool input_rejected = false;
     try {
       if (detail::looks_gzipped(bytes)) {
@@ -538,10 +535,12 @@ struct normalizer::impl {
           // A damaged tail leaves a partial record: only whole lines/records are read.
         }
         pad_buffer();
-      } else if (can_parse_in_place(bytes)) {
-        input = bytes;
-        capacity = bytes.size() + simdjson::SIMDJSON_PADDING;
+      } else if (owned) {
+        buffer = std::move(*owned);
+        pad_buffer();
       } else {
+        // simdjson reads up to SIMDJSON_PADDING bytes past the end: the caller's
+        // buffer may not have them, so it is copied into one that does.
         buffer.assign(bytes);
         pad_buffer();
       }
@@ -559,6 +558,7 @@ struct normalizer::impl {
       // streams; anything else (pretty-printed files, arrays) is one document.
       if (input[start] == '{' && first_line.ends_with('}')) json_lines(start, first_line.size());
       else single_document(start);
+      release_large_buffers();
       return accepted_here;
     } catch (const std::bad_alloc &) {
       return make_error(errc::out_of_memory, "out of memory while reading " + std::string(source));
@@ -587,14 +587,20 @@ result<std::size_t> normalizer::feed_path(const std::string &path, const event_s
   std::size_t accepted = 0;
   for (const auto &file : *files) {
     if (on_file) on_file(file);
-    auto data = detail::read_whole_file(file);
+    // One unreadable or oversized file is that file's error, not the walk's.
+    auto data = detail::read_whole_file(file, impl_->options.max_decompressed_bytes, simdjson::SIMDJSON_PADDING);
     if (!data) {
       impl_->source = file;
-      impl_->reject("file", data.error().message, errc::io_error);
+      impl_->reject("file", data.error().message, data.error().code);
       continue;
     }
-    auto n = feed(*data, file, sink);
-    if (!n) return n;
+    auto n = impl_->feed(*data, file, sink, &*data);
+    if (!n) {
+      if (n.error().code != errc::out_of_memory) return n;
+      impl_->source = file;
+      impl_->reject("file", n.error().message, errc::out_of_memory);
+      continue;
+    }
     accepted += *n;
   }
   return accepted;

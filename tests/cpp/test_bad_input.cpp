@@ -161,3 +161,42 @@ TEST(BadInput, MissingPathIsAnErrorNotACrash) {
   EXPECT_EQ(read.error().code, errc::not_found);
   EXPECT_NE(read.error().message.find("/nonexistent/identrail/path"), std::string::npos);
 }
+
+namespace {
+void expect_consistent(const engine &e) {
+  const auto &s = e.stats();
+  EXPECT_EQ(s.total, s.accepted + s.rejected + s.duplicates);
+  EXPECT_EQ(s.rejected, e.errors().size() + s.errors_dropped);
+}
+}  // namespace
+
+TEST(BadInput, StreamFallbackCountsEachRecordOnce) {
+  auto wrong_type = test::record("w");
+  wrong_type.replace(wrong_type.find("\"2026-03-01T10:00:00Z\""), 22, "17");
+  // One line: a container whose first record has a wrong type and whose second is malformed.
+  const std::string container = R"({"Records":[)" + wrong_type + R"(,{"eventTime":"2026-03-01T10:00:00Z","eventName":}]})";
+  auto e = test::feed_one(test::record("a") + "\n" + container + "\n" + test::record("c") + "\n");
+  EXPECT_EQ(ids_of(e), (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(e.stats().rejected, 2u) << dump_errors(e);
+  EXPECT_TRUE(has_error(e, "record 0", "eventTime: expected a string"));
+  EXPECT_TRUE(has_error(e, "record 1", "malformed JSON"));
+  expect_consistent(e);
+}
+
+TEST(BadInput, LineModeReportsDataAfterARecord) {
+  const auto a = test::record("a"), b = test::record("b"), c = test::record("c");
+  // The malformed second line sends the rest through line mode.
+  auto e = test::feed_one(a + "\n{\"eventName\": }\n" + b + c + "\n" + test::record("d") + " trailing\n");
+  EXPECT_EQ(ids_of(e), (std::vector<std::string>{"a", "b", "d"})) << dump_errors(e);
+  EXPECT_TRUE(has_error(e, "line 3", "unexpected data after the record"));
+  EXPECT_TRUE(has_error(e, "line 4", "unexpected data after the record"));
+  EXPECT_EQ(e.stats().rejected, 3u);
+  expect_consistent(e);
+}
+
+TEST(BadInput, StreamReadsTwoRecordsOnOneLineWithTheirOwnText) {
+  auto e = test::feed_one(test::record("a") + test::record("b") + "\n" + test::record("c") + "\n");
+  ASSERT_EQ(ids_of(e), (std::vector<std::string>{"a", "b", "c"}));
+  for (const auto &ev : e.events()) EXPECT_EQ(raw_field(ev, "eventID")->text, ev.id);
+  expect_consistent(e);
+}

@@ -23,7 +23,9 @@ struct normalizer_options {
   bool keep_raw = true;     // keep each record's raw JSON for raw_field()
   gzip_backend gzip = gzip_backend::libdeflate;
   std::size_t max_errors_kept = 1000;  // later errors are counted, not stored
-  std::size_t max_decompressed_bytes = std::size_t{4} << 30;  // guards against gzip bombs
+  // The largest input (a file, or a gzip file once decompressed) read at once:
+  // a guard against gzip bombs, since parsing takes about 6 bytes of memory per input byte.
+  std::size_t max_decompressed_bytes = std::size_t{1} << 30;
 };
 
 // One record (or whole input) that could not be decoded.
