@@ -4,7 +4,7 @@
 #include <cstring>
 #include <new>
 #include <string>
-#include <vector>
+#include <deque>
 
 #include "identrail/identrail.hpp"
 
@@ -29,7 +29,7 @@ struct idt_event {
 };
 struct idt_engine {
   it::engine engine;
-  std::vector<idt_event> views;  // one per retained event; appended after each feed
+  std::deque<idt_event> views;  // one per retained event; a deque keeps handed-out addresses valid as it grows
   void refresh() {
     for (std::size_t i = views.size(); i < engine.events().size(); ++i) views.push_back(idt_event{&engine, i});
   }
@@ -56,7 +56,11 @@ idt_status guarded(idt_error **err, Body &&body) noexcept {
   } catch (const std::bad_alloc &) {
     return fail(err, it::errc::out_of_memory, "out of memory");
   } catch (const std::exception &e) {
-    return fail(err, it::errc::internal, std::string("internal error: ") + e.what());
+    try {
+      return fail(err, it::errc::internal, std::string("internal error: ") + e.what());
+    } catch (...) {
+      return -static_cast<idt_status>(it::errc::internal);  // no memory left even for the message
+    }
   } catch (...) {
     return fail(err, it::errc::internal, "internal error");
   }
@@ -232,7 +236,7 @@ idt_status idt_event_to_json(const idt_engine *engine, const idt_event *event, i
     if (!engine || !event || !out) return fail(err, it::errc::invalid_argument, "idt_event_to_json: NULL argument");
     if (form != IDT_JSON_FLAT && form != IDT_JSON_OCSF) return fail(err, it::errc::invalid_argument, "idt_event_to_json: unknown form");
     std::string json;
-    it::append_event_json(json, event->get(), engine->engine.symbols(),
+    it::append_event_json(json, event->get(), event->engine->symbols(),
                           form == IDT_JSON_OCSF ? it::event_json_form::ocsf : it::event_json_form::flat);
     return give_buffer(out, std::move(json));
   });

@@ -9,11 +9,11 @@
  *    ignore details; otherwise, on failure *err receives an error object to be
  *    read with idt_error_code/idt_error_message and freed with idt_error_free.
  *  - idt_x_free(NULL) is a no-op. Strings returned as `const char *` are owned
- *    by the handle they came from and stay valid until it is freed (or, for an
- *    engine, until the next feed call for event and error views).
+ *    by the handle they came from and stay valid until it is freed.
  *  - Bytes the library allocates for the caller come in an idt_buffer, freed with
  *    idt_buffer_free, never with free().
  *  - No exception crosses this boundary. A handle is used by one thread at a time.
+ *  - An idt_event stays valid while its engine lives; its strings too.
  */
 #ifndef IDENTRAIL_H
 #define IDENTRAIL_H
@@ -25,8 +25,12 @@
 extern "C" {
 #endif
 
-#if defined(_WIN32)
+#if defined(_WIN32) && defined(IDT_STATIC)
+#define IDT_API
+#elif defined(_WIN32) && defined(IDT_BUILDING)
 #define IDT_API __declspec(dllexport)
+#elif defined(_WIN32)
+#define IDT_API __declspec(dllimport)
 #elif defined(__GNUC__)
 #define IDT_API __attribute__((visibility("default")))
 #else
@@ -112,8 +116,8 @@ IDT_API const char *idt_engine_error_source(const idt_engine *engine, size_t ind
 IDT_API const char *idt_engine_error_location(const idt_engine *engine, size_t index);
 IDT_API const char *idt_engine_error_reason(const idt_engine *engine, size_t index);
 
-/* Events, in the order accepted (needs IDT_OPT_RETAIN_EVENTS). The view stays
- * valid until the engine is fed again or freed. */
+/* Events, in the order accepted (needs IDT_OPT_RETAIN_EVENTS). A view stays
+ * valid until its engine is freed. */
 IDT_API size_t idt_engine_event_count(const idt_engine *engine);
 IDT_API const idt_event *idt_engine_event_at(const idt_engine *engine, size_t index);
 

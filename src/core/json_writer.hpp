@@ -9,11 +9,38 @@
 
 namespace identrail::detail {
 
+// Length of the valid UTF-8 sequence starting at text[i], or 0.
+inline std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  const auto cont = [&](std::size_t k) { return i + k < text.size() && (byte(k) & 0xC0) == 0x80; };
+  const unsigned char c = byte(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF)
+    return cont(1) && cont(2) && !(c == 0xE0 && byte(1) < 0xA0) && !(c == 0xED && byte(1) > 0x9F) ? 3 : 0;
+  if (c >= 0xF0 && c <= 0xF4)
+    return cont(1) && cont(2) && cont(3) && !(c == 0xF0 && byte(1) < 0x90) && !(c == 0xF4 && byte(1) > 0x8F) ? 4 : 0;
+  return 0;
+}
+
+// Writes a JSON string. Bytes that are not UTF-8 (file names can be any bytes)
+// become U+FFFD, so the output is always valid JSON.
 inline void append_json_string(std::string &out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
-  for (const char ch : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
     const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      const std::size_t length = utf8_sequence_length(text, i);
+      if (length == 0) {
+        out += "\ufffd";
+      } else {
+        out.append(text.substr(i, length));
+        i += length - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

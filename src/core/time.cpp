@@ -1,5 +1,6 @@
 #include "identrail/core/time.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace identrail {
@@ -19,7 +20,10 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int 
 }
 
 error bad_time(std::string_view text, const char *why) {
-  return error{errc::parse_error, "invalid RFC 3339 time \"" + std::string(text.substr(0, 64)) + "\": " + why};
+  // Quote at most 64 bytes, cut on a UTF-8 character boundary.
+  std::size_t cut = std::min<std::size_t>(text.size(), 64);
+  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return error{errc::parse_error, "invalid RFC 3339 time \"" + std::string(text.substr(0, cut)) + "\": " + why};
 }
 
 }  // namespace
@@ -40,6 +44,8 @@ result<timestamp> parse_rfc3339(std::string_view text) {
   // Second 60 is a leap second, which CloudTrail never writes; reject rather than guess.
   if (!date.ok() || hour > 23 || minute > 59 || second > 59)
     return tl::unexpected(bad_time(text, "date or time out of range"));
+  // Nanoseconds in 64 bits span 1677..2262; stay well inside.
+  if (year < 1700 || year > 2200) return tl::unexpected(bad_time(text, "year out of range (1700-2200)"));
 
   std::size_t pos = 19;
   std::int64_t fraction_ns = 0;

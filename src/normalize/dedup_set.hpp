@@ -48,11 +48,14 @@ class dedup_set {
   std::size_t size_ = 0;
 };
 
-dedup_key make_dedup_key(const event &e) {
+inline dedup_key make_dedup_key(const event &e) {
   // Symbols are unique within the table the set belongs to, so their ids stand in for the strings.
   const std::uint64_t extra = (static_cast<std::uint64_t>(e.event_source.id) << 32 | e.event_name.id) ^
                               static_cast<std::uint64_t>(to_unix_nanos(e.time)) * 0x9E3779B97F4A7C15ull;
-  return {identrail::hashing::hash_bytes(e.id, 0x243F6A8885A308D3ull ^ extra), identrail::hashing::hash_bytes(e.id, 0x13198A2E03707344ull + extra)};
+  // Seeded per process, like the symbol table: event ids are chosen by whoever writes the logs.
+  const std::uint64_t seed = identrail::hashing::process_hash_seed();
+  return {identrail::hashing::hash_bytes(e.id, seed ^ 0x243F6A8885A308D3ull ^ extra),
+          identrail::hashing::hash_bytes(e.id, (seed + 0x13198A2E03707344ull) ^ (extra * 0xff51afd7ed558ccdull))};
 }
 
 }  // namespace identrail::detail

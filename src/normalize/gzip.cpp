@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 
@@ -16,9 +17,17 @@ std::string zlib_gunzip(std::string_view in, std::size_t max_output, std::string
   if (inflateInit2(&zs, 15 + 32) != Z_OK) return "zlib initialisation failed";
   std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&zs, &inflateEnd);
   zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
+  // zlib counts input in 32 bits: hand it over in slices.
+  std::size_t unread = in.size();
+  auto refill = [&] {
+    if (zs.avail_in != 0 || unread == 0) return;
+    zs.avail_in = static_cast<uInt>(std::min<std::size_t>(unread, UINT32_MAX));
+    unread -= zs.avail_in;
+  };
+  refill();
   std::size_t produced = out.size();
   for (;;) {
+    refill();
     if (out.size() - produced < 64 * 1024) out.resize(out.size() + std::max<std::size_t>(in.size() * 2, 256 * 1024));
     zs.next_out = reinterpret_cast<Bytef *>(out.data() + produced);
     zs.avail_out = static_cast<uInt>(std::min<std::size_t>(out.size() - produced, UINT32_MAX));
@@ -30,13 +39,14 @@ std::string zlib_gunzip(std::string_view in, std::size_t max_output, std::string
       return "decompressed size exceeds the limit of " + std::to_string(max_output) + " bytes";
     }
     if (rc == Z_STREAM_END) {
+      refill();
       if (zs.avail_in == 0) break;
       // Concatenated members (as `cat a.gz b.gz` makes) are valid gzip.
       if (inflateReset(&zs) != Z_OK) break;
       continue;
     }
     if (rc == Z_OK) continue;
-    if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0 && unread == 0) {
       out.resize(produced);
       return "gzip data truncated after " + std::to_string(in.size()) + " compressed bytes";
     }

@@ -162,11 +162,11 @@ struct normalizer::impl {
 
   // {"Records":[...]}: every element is a record; a malformed element ends the
   // array (nothing after it can be located reliably) but keeps what came before.
-  field_status records_array(od::value value, std::size_t container_offset) {
+  field_status records_array(od::value value, std::size_t container_offset, std::ptrdiff_t container_index) {
     od::array array;
     if (auto err = value.get_array().get(array)) {
-      reject("file", std::string("Records: expected an array (") + simdjson::error_message(err) + ")",
-             errc::unsupported_format);
+      reject(container_index < 0 ? location(container_offset, -1) : std::string("file"),
+             std::string("Records: expected an array (") + simdjson::error_message(err) + ")", errc::unsupported_format);
       return field_status::broken;
     }
     std::ptrdiff_t index = 0;
@@ -212,7 +212,7 @@ struct normalizer::impl {
       const char first = key.first();
       if (first == 'R' && allow_records && key.is("Records")) {
         saw_records = true;
-        if (records_array(value, offset) == field_status::broken) return field_status::broken;
+        if (records_array(value, offset, index) == field_status::broken) return field_status::broken;
       } else if (first == 'd' && key.is("detail")) {
         // EventBridge wraps the CloudTrail record unchanged in "detail".
         saw_detail = true;

@@ -163,7 +163,22 @@ field_status record_decoder::read_flag(od::value value, std::string_view field, 
   return fail(std::string(field) + ": expected a boolean, found " + std::string(json_type_name(type)));
 }
 
+// CloudTrail never repeats a key. A record that does could show rules reading
+// the raw JSON (first occurrence) something other than the normalized field
+// (last occurrence), so such a record is rejected.
+bool record_decoder::first_time(unsigned field) {
+  const std::uint32_t bit = std::uint32_t{1} << field;
+  const bool first = (seen_fields_ & bit) == 0;
+  seen_fields_ |= bit;
+  return first;
+}
+
+field_status record_decoder::duplicate(std::string_view field) {
+  return fail("duplicate key " + std::string(field));
+}
+
 void record_decoder::begin(event &out) {
+  seen_fields_ = 0;
   out.id.clear();
   out.time = {};
   out.provider = aws_;
@@ -189,6 +204,7 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
   switch (key.first()) {
     case 'e':
       if (key.is("eventTime")) {
+        if (!first_time(0)) return duplicate("eventTime");
         if (auto s = read_text(value, "eventTime", text, false); s != field_status::ok) return s;
         if (text.empty()) return field_status::ok;  // null: reported as missing by finish()
         if (text != last_time_text_) {
@@ -202,42 +218,48 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
         return field_status::ok;
       }
       if (key.is("eventName")) {
+        if (!first_time(1)) return duplicate("eventName");
         auto s = read_symbol(value, "eventName", out.event_name);
         has_name_ = !out.event_name.empty();
         return s;
       }
-      if (key.is("eventSource")) return read_symbol(value, "eventSource", out.event_source);
+      if (key.is("eventSource")) return first_time(2) ? read_symbol(value, "eventSource", out.event_source) : duplicate("eventSource");
       if (key.is("eventID")) {
+        if (!first_time(3)) return duplicate("eventID");
         if (auto s = read_text(value, "eventID", text, true); s != field_status::ok) return s;
         out.id.assign(text);
         return field_status::ok;
       }
-      if (key.is("eventType")) return read_symbol(value, "eventType", out.event_type);
+      if (key.is("eventType")) return first_time(4) ? read_symbol(value, "eventType", out.event_type) : duplicate("eventType");
       if (key.is("eventCategory")) {
+        if (!first_time(5)) return duplicate("eventCategory");
         if (auto s = read_text(value, "eventCategory", text, false); s != field_status::ok) return s;
         if (!text.empty()) out.category = parse_category(text);
         return field_status::ok;
       }
       if (key.is("errorCode")) {
+        if (!first_time(6)) return duplicate("errorCode");
         if (auto s = read_symbol(value, "errorCode", out.result.error_code); s != field_status::ok) return s;
         if (!out.result.error_code.empty()) out.result.success = false;
         return field_status::ok;
       }
       if (key.is("errorMessage")) {
+        if (!first_time(7)) return duplicate("errorMessage");
         if (auto s = read_text(value, "errorMessage", text, false); s != field_status::ok) return s;
         out.result.error_message.assign(text);
         return field_status::ok;
       }
       return field_status::ok;
     case 'a':
-      if (key.is("awsRegion")) return read_symbol(value, "awsRegion", out.region);
+      if (key.is("awsRegion")) return first_time(8) ? read_symbol(value, "awsRegion", out.region) : duplicate("awsRegion");
       return field_status::ok;
     case 'u':
-      if (key.is("userIdentity")) return user_identity(value, out.who);
-      if (key.is("userAgent")) return read_symbol(value, "userAgent", out.user_agent);
+      if (key.is("userIdentity")) return first_time(9) ? user_identity(value, out.who) : duplicate("userIdentity");
+      if (key.is("userAgent")) return first_time(10) ? read_symbol(value, "userAgent", out.user_agent) : duplicate("userAgent");
       return field_status::ok;
     case 's':
       if (key.is("sourceIPAddress")) {
+        if (!first_time(11)) return duplicate("sourceIPAddress");
         if (auto s = read_symbol(value, "sourceIPAddress", out.source.text); s != field_status::ok) return s;
         if (out.source.text.empty()) return field_status::ok;
         auto [cached, inserted] = address_cache_.try_emplace(out.source.text.id);
@@ -250,12 +272,13 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
       }
       return field_status::ok;
     case 'r':
-      if (key.is("recipientAccountId")) return read_symbol(value, "recipientAccountId", out.account, true);
-      if (key.is("readOnly")) return read_flag(value, "readOnly", out.read_only);
-      if (key.is("resources")) return resources(value, out);
+      if (key.is("recipientAccountId")) return first_time(12) ? read_symbol(value, "recipientAccountId", out.account, true) : duplicate("recipientAccountId");
+      if (key.is("readOnly")) return first_time(13) ? read_flag(value, "readOnly", out.read_only) : duplicate("readOnly");
+      if (key.is("resources")) return first_time(14) ? resources(value, out) : duplicate("resources");
       return field_status::ok;
     case 'm':
       if (key.is("managementEvent")) {
+        if (!first_time(15)) return duplicate("managementEvent");
         tristate management = tristate::unknown;
         if (auto s = read_flag(value, "managementEvent", management); s != field_status::ok) return s;
         if (out.category == event_category::unknown && management != tristate::unknown)
@@ -338,10 +361,9 @@ field_status record_decoder::session_context(od::value value, actor &who) {
         if (k.is("mfaAuthenticated")) {
           s = read_flag(av, "userIdentity.sessionContext.attributes.mfaAuthenticated", who.mfa);
         } else if (k.is("creationDate")) {
-          std::string_view text;
-          s = read_text(av, "userIdentity.sessionContext.attributes.creationDate", text, false);
           // A bad creation date costs the attribute, not the record: the event itself is sound.
-          if (s == field_status::ok && !text.empty())
+          std::string_view text;
+          if (av.get_string().get(text) == simdjson::SUCCESS && !text.empty())
             if (auto created = parse_rfc3339(text)) who.session_created = *created;
         }
         if (s != field_status::ok) return s;

@@ -62,6 +62,8 @@ class record_decoder {
   field_status read_symbol(od::value value, std::string_view field, symbol &out, bool numbers_as_text = false);
   field_status read_flag(od::value value, std::string_view field, tristate &out);
   symbol intern_memoized(std::string_view field, std::string_view text);
+  bool first_time(unsigned field);
+  field_status duplicate(std::string_view field);
   field_status fail(std::string reason, field_status status = field_status::invalid);
   field_status fail_simdjson(std::string_view field, simdjson::error_code code);
   void derive_action(event &out);
@@ -70,6 +72,7 @@ class record_decoder {
   symbol aws_;
   std::string reason_;
   std::string_view time_text_;
+  std::uint32_t seen_fields_ = 0;  // modelled top-level keys seen in the current record
   bool has_time_ = false;
   bool has_name_ = false;
   // (source, name) symbol pair -> action: mapping is string work, done once per pair.

@@ -97,10 +97,14 @@ std::string report_text(const engine &e, const report_options &options) {
   const auto &s = e.symbols();
   const auto &stats = e.stats();
   std::string out;
-  char line[512];
+  // Formats into a buffer sized for the line, so long paths and reasons are never cut.
   auto add = [&](const char *fmt, auto... args) {
-    const int n = std::snprintf(line, sizeof line, fmt, args...);
-    if (n > 0) out.append(line, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof line - 1));
+    const int n = std::snprintf(nullptr, 0, fmt, args...);
+    if (n <= 0) return;
+    const std::size_t at = out.size();
+    out.resize(at + static_cast<std::size_t>(n) + 1);
+    std::snprintf(out.data() + at, static_cast<std::size_t>(n) + 1, fmt, args...);
+    out.resize(at + static_cast<std::size_t>(n));
   };
   out += "identrail " IDENTRAIL_VERSION_STRING " analysis\n\n";
   add("Events      %llu read: %llu accepted, %llu rejected, %llu duplicates\n",

@@ -85,8 +85,23 @@ static void test_feed_and_iterate(void) {
   CHECK(strstr(idt_buffer_data(buf), "\"class_uid\":6003") != NULL);
   idt_buffer_free(buf);
 
+  /* A view handed out before later feeds stays valid while the engine lives. */
+  {
+    int i;
+    for (i = 0; i < 50; ++i) {
+      char rec[256];
+      snprintf(rec, sizeof rec,
+               "{\"eventTime\":\"2026-03-01T11:00:00Z\",\"eventName\":\"ListUsers\",\"eventSource\":\"iam.amazonaws.com\",\"eventID\":\"more-%d\"}",
+               i);
+      CHECK(idt_engine_feed(engine, rec, strlen(rec), "more", NULL) == IDT_OK);
+    }
+    CHECK(idt_engine_event_count(engine) == 51);
+    CHECK(strcmp(idt_event_field(ev, IDT_FIELD_ACTION), "lambda:ListFunctions") == 0);
+    CHECK(strcmp(idt_event_field(idt_engine_event_at(engine, 50), IDT_FIELD_ID), "more-49") == 0);
+  }
+
   CHECK(idt_engine_report_json(engine, &buf, NULL) == IDT_OK);
-  CHECK(strstr(idt_buffer_data(buf), "\"accepted\":1") != NULL);
+  CHECK(strstr(idt_buffer_data(buf), "\"accepted\":51") != NULL);
   CHECK(idt_buffer_size(buf) == strlen(idt_buffer_data(buf)));
   idt_buffer_free(buf);
   idt_engine_free(engine);

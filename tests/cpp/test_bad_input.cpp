@@ -200,3 +200,17 @@ TEST(BadInput, StreamReadsTwoRecordsOnOneLineWithTheirOwnText) {
   for (const auto &ev : e.events()) EXPECT_EQ(raw_field(ev, "eventID")->text, ev.id);
   expect_consistent(e);
 }
+
+TEST(BadInput, RepeatedKeyIsRejectedNotResolvedSilently) {
+  auto twice = test::record("t", "2026-03-01T10:00:00Z", "GetSendQuota", R"(,"eventName":"DeleteTrail")");
+  auto e = test::feed_one(test::record("a") + "\n" + twice + "\n");
+  EXPECT_EQ(ids_of(e), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(has_error(e, "line 2", "duplicate key eventName")) << dump_errors(e);
+  expect_consistent(e);
+}
+
+TEST(BadInput, OutOfRangeYearsAreRejected) {
+  auto e = test::feed_one(test::record("far", "9999-01-01T00:00:00Z") + "\n" + test::record("ok"));
+  EXPECT_EQ(ids_of(e), (std::vector<std::string>{"ok"}));
+  EXPECT_TRUE(has_error(e, "line 1", "year out of range")) << dump_errors(e);
+}

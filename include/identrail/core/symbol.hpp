@@ -59,9 +59,16 @@ namespace hashing {
 }
 
 [[nodiscard]] inline std::uint64_t process_hash_seed() noexcept {
-  static const std::uint64_t seed = [] {
-    std::random_device device;
-    return (static_cast<std::uint64_t>(device()) << 32) ^ device() ^ 0x5bd1e9955bd1e995ull;
+  static const std::uint64_t seed = []() noexcept {
+    static int anchor;  // ASLR makes its address differ between runs
+    std::uint64_t value = reinterpret_cast<std::uintptr_t>(&anchor) * 0x9E3779B97F4A7C15ull;
+    try {
+      std::random_device device;
+      value ^= (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    } catch (...) {
+      // No entropy source: the address-based seed still varies per run.
+    }
+    return value ^ 0x5bd1e9955bd1e995ull;
   }();
   return seed;
 }
@@ -81,6 +88,7 @@ class symbol_table {
   }
   symbol_table(const symbol_table &) = delete;
   symbol_table &operator=(const symbol_table &) = delete;
+  // A moved-from table must not be used again (as with most containers' contents).
   symbol_table(symbol_table &&) noexcept = default;
   symbol_table &operator=(symbol_table &&) noexcept = default;
 
@@ -118,7 +126,8 @@ class symbol_table {
   [[nodiscard]] std::string_view str(symbol s) const noexcept {
     return s.id < by_id_.size() ? by_id_[s.id] : std::string_view{};
   }
-  [[nodiscard]] const char *c_str(symbol s) const noexcept { return str(s).data(); }
+  // Never NULL: the C ABI promises a string for every field.
+  [[nodiscard]] const char *c_str(symbol s) const noexcept { return s.id < by_id_.size() ? by_id_[s.id].data() : ""; }
   [[nodiscard]] std::size_t size() const noexcept { return by_id_.size(); }
   [[nodiscard]] std::size_t bytes_used() const noexcept {
     return arena_bytes_ + slots_.size() * sizeof(slot) + by_id_.size() * (sizeof(std::string_view) + sizeof(std::uint64_t));
