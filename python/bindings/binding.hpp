@@ -3,6 +3,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
@@ -23,14 +24,52 @@ T unwrap(result<T> r) {
   return std::move(*r);
 }
 
+// The engine as Python holds it. Feeding releases the GIL, so another Python
+// thread could reach the engine mid-feed; `busy` turns that into an error
+// instead of a read of a vector being reallocated.
+struct py_engine {
+  explicit py_engine(engine_options options) : core(std::move(options)) {}
+  engine core;
+  std::atomic<bool> busy{false};
+
+  const engine &read() const {
+    if (busy.load(std::memory_order_acquire))
+      throw std::runtime_error("identrail.Engine is being fed by another thread; an engine serves one thread at a time");
+    return core;
+  }
+};
+
+// Marks the engine busy for the duration of a feed, or refuses if it already is.
+class feeding {
+ public:
+  explicit feeding(py_engine &e) : engine_(e) {
+    bool expected = false;
+    if (!engine_.busy.compare_exchange_strong(expected, true, std::memory_order_acq_rel))
+      throw std::runtime_error("identrail.Engine is already being fed by another thread");
+  }
+  feeding(const feeding &) = delete;
+  feeding &operator=(const feeding &) = delete;
+  ~feeding() { engine_.busy.store(false, std::memory_order_release); }
+
+ private:
+  py_engine &engine_;
+};
+
 // An event of an engine, by index: events are only ever appended, so an index
 // stays valid while the engine lives (the Python object keeps it alive).
 struct event_ref {
-  const engine *owner;
+  const py_engine *owner;
   std::size_t index;
-  const event &get() const { return owner->events().at(index); }
-  std::string_view str(symbol s) const { return owner->symbols().str(s); }
+  const event &get() const { return owner->read().events().at(index); }
+  std::string_view str(symbol s) const { return owner->read().symbols().str(s); }
+  const symbol_table &symbols() const { return owner->read().symbols(); }
 };
+
+// Text that may hold arbitrary bytes (file names): decoded the way Python decodes paths.
+inline pybind11::str lossless_str(const std::string &bytes) {
+  return pybind11::reinterpret_steal<pybind11::str>(
+      PyUnicode_DecodeUTF8(bytes.data(), static_cast<Py_ssize_t>(bytes.size()), "surrogateescape"));
+}
 
 void bind_event(pybind11::module_ &m);
 

@@ -93,7 +93,7 @@ void bind_event(py::module_ &m) {
       [](const event_ref &r, std::string_view form) {
         if (form != "flat" && form != "ocsf") throw binding_error(errc::invalid_argument, "form must be 'flat' or 'ocsf'");
         std::string out;
-        append_event_json(out, r.get(), r.owner->symbols(), form == "ocsf" ? event_json_form::ocsf : event_json_form::flat);
+        append_event_json(out, r.get(), r.symbols(), form == "ocsf" ? event_json_form::ocsf : event_json_form::flat);
         return out;
       },
       py::arg("form") = "flat", "The event as JSON: identrail's flat form or OCSF API Activity (6003).");

@@ -8,13 +8,18 @@ namespace py = pybind11;
 using namespace identrail;
 using identrail::python::binding_error;
 using identrail::python::event_ref;
+using identrail::python::feeding;
+using identrail::python::lossless_str;
+using identrail::python::py_engine;
 using identrail::python::unwrap;
 
 namespace {
 
 engine_options make_options(bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors,
-                            bool retain_events) {
+                            bool retain_events, std::size_t max_input_bytes) {
   engine_options o;
+  if (max_input_bytes == 0) throw binding_error(errc::invalid_argument, "max_input_bytes must be > 0");
+  o.normalize.max_decompressed_bytes = max_input_bytes;
   o.normalize.deduplicate = deduplicate;
   o.normalize.keep_raw = keep_raw;
   if (gzip == "libdeflate") o.normalize.gzip = gzip_backend::libdeflate;
@@ -23,6 +28,13 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
   o.normalize.max_errors_kept = max_errors;
   o.retain_events = retain_events;
   return o;
+}
+
+// A path as the OS sees it: str (with surrogate escapes for undecodable bytes),
+// bytes or os.PathLike, as os.fsencode takes them.
+std::string fs_path(const py::object &path_like) {
+  py::bytes encoded = py::module_::import("os").attr("fsencode")(path_like);
+  return std::string(encoded);
 }
 
 // Column-wise copy for pandas: one pass in C++ instead of one Python call per field.
@@ -97,11 +109,13 @@ PYBIND11_MODULE(_core, m) {
   identrail::python::bind_event(m);
 
   py::class_<decode_error>(m, "DecodeError", "A record or input that could not be decoded.")
-      .def_readonly("source", &decode_error::source)
-      .def_readonly("location", &decode_error::location)
-      .def_readonly("reason", &decode_error::reason)
+      .def_property_readonly("source", [](const decode_error &e) { return lossless_str(e.source); })
+      .def_property_readonly("location", [](const decode_error &e) { return lossless_str(e.location); })
+      .def_property_readonly("reason", [](const decode_error &e) { return lossless_str(e.reason); })
       .def_property_readonly("code", [](const decode_error &e) { return static_cast<int>(e.code); })
-      .def("__repr__", [](const decode_error &e) { return "<DecodeError " + e.source + ": " + e.location + ": " + e.reason + ">"; });
+      .def("__repr__", [](const decode_error &e) {
+        return lossless_str("<DecodeError " + e.source + ": " + e.location + ": " + e.reason + ">");
+      });
 
   py::class_<decode_stats>(m, "Stats", "Counts of records read: total = accepted + rejected + duplicates.")
       .def_readonly("total", &decode_stats::total)
@@ -117,50 +131,64 @@ PYBIND11_MODULE(_core, m) {
                ", rejected=" + std::to_string(s.rejected) + ", duplicates=" + std::to_string(s.duplicates) + ")";
       });
 
-  py::class_<engine>(m, "Engine", "The identrail pipeline. Use from one thread at a time.")
-      .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain) {
-             return engine(make_options(deduplicate, keep_raw, gzip, max_errors, retain));
+  constexpr std::size_t kDefaultMaxInput = normalizer_options{}.max_decompressed_bytes;
+  py::class_<py_engine>(m, "Engine", "The identrail pipeline. Use from one thread at a time.")
+      .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain,
+                       std::size_t max_input_bytes) {
+             return std::make_unique<py_engine>(
+                 make_options(deduplicate, keep_raw, gzip, max_errors, retain, max_input_bytes));
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
-           py::arg("max_errors") = 1000, py::arg("retain_events") = true)
+           py::arg("max_errors") = 1000, py::arg("retain_events") = true,
+           py::arg("max_input_bytes") = kDefaultMaxInput)
       .def(
           "feed",
-          [](engine &e, py::bytes data, const std::string &source) {
+          [](py_engine &e, py::bytes data, const std::string &source) {
             std::string_view view = data;
+            feeding guard(e);
             py::gil_scoped_release release;
-            return unwrap(e.feed(view, source));
+            return unwrap(e.core.feed(view, source));
           },
           py::arg("data"), py::arg("source") = "<memory>",
           "Decodes bytes in any supported format; returns the number of events accepted.")
       .def(
           "feed_path",
-          [](engine &e, const std::string &path) {
+          [](py_engine &e, const py::object &path_like) {
+            const std::string path = fs_path(path_like);
+            feeding guard(e);
             py::gil_scoped_release release;
-            return unwrap(e.feed_path(path));
+            return unwrap(e.core.feed_path(path));
           },
           py::arg("path"), "Reads a file or every log file under a directory; returns events accepted.")
-      .def_property_readonly("stats", [](const engine &e) { return e.stats(); })
-      .def_property_readonly("errors", [](const engine &e) { return e.errors(); })
-      .def("__len__", [](const engine &e) { return e.events().size(); })
+      .def_property_readonly("stats", [](const py_engine &e) { return e.read().stats(); })
+      .def_property_readonly("errors", [](const py_engine &e) { return e.read().errors(); })
+      .def("__len__", [](const py_engine &e) { return e.read().events().size(); })
       .def(
           "event",
-          [](const engine &e, std::size_t i) {
-            if (i >= e.events().size()) throw py::index_error("event index out of range");
+          [](const py_engine &e, std::size_t i) {
+            if (i >= e.read().events().size()) throw py::index_error("event index out of range");
             return event_ref{&e, i};
           },
           py::arg("index"), py::keep_alive<0, 1>())
-      .def("_columns", &columns, py::arg("start") = 0)
-      .def("report_json", &report_json, "The machine report of `identrail analyze --json`.")
+      .def("_columns", [](const py_engine &e, std::size_t start) { return columns(e.read(), start); }, py::arg("start") = 0)
+      .def("report_json", [](const py_engine &e) { return report_json(e.read()); },
+           "The machine report of `identrail analyze --json`.")
       .def(
           "report_text",
-          [](const engine &e, std::size_t top) {
+          [](const py_engine &e, std::size_t top) {
             report_options o;
             o.top = top;
-            return report_text(e, o);
+            return lossless_str(report_text(e.read(), o));
           },
           py::arg("top") = 10, "The readable report of `identrail analyze`.");
 
   m.def(
-      "list_input_files", [](const std::string &path) { return unwrap(list_input_files(path)); }, py::arg("path"),
+      "list_input_files",
+      [](const py::object &path_like) {
+        py::list out;
+        for (const auto &file : unwrap(list_input_files(fs_path(path_like)))) out.append(lossless_str(file));
+        return out;
+      },
+      py::arg("path"),
       "The files a path stands for, in reading order (directories recursively, log files only).");
 }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -97,3 +98,38 @@ def test_to_pandas_one_row_per_event():
     per_identity = frame.groupby("identity").size()
     report = json.loads(engine.report_json())
     assert {i["arn"]: i["events"] for i in report["identities"]} == per_identity.to_dict()
+
+
+def test_engine_refuses_use_from_another_thread_while_feeding():
+    import threading
+
+    data = lines([record(f"id-{i}") for i in range(40000)])
+    engine = identrail.Engine()
+    feeder = threading.Thread(target=engine.feed, args=(data,))
+    refused = 0
+    feeder.start()
+    while feeder.is_alive():
+        try:
+            engine.stats
+        except RuntimeError as exc:
+            assert "one thread at a time" in str(exc)
+            refused += 1
+    feeder.join()
+    assert refused > 0
+    assert engine.stats.accepted == 40000
+
+
+def test_undecodable_file_names_survive_reports(tmp_path):
+    name = os.fsencode(tmp_path) + b"/bad-\xff.json"
+    with open(name, "wb") as fh:
+        fh.write(b"{oops")
+    engine = identrail.Engine()
+    engine.feed_path(str(tmp_path))
+    (err,) = engine.errors
+    assert os.fsencode(err.source) == name
+    report = json.loads(engine.report_json())
+    assert report["errors"][0]["source"].endswith("bad-\ufffd.json")
+    assert "bad-" in engine.report_text()
+    from identrail.cli import main
+
+    assert main(["analyze", "--no-progress", str(tmp_path)]) == 0

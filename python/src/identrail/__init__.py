@@ -61,7 +61,7 @@ def read(sources: Source | Iterable[Source], engine: Engine | None = None, **opt
         if isinstance(source, (bytes, bytearray, memoryview)):
             engine.feed(bytes(source), "<memory>")
         else:
-            engine.feed_path(os.fspath(source))
+            engine.feed_path(source)
         yield from events(engine, start)
 
 
