@@ -116,6 +116,10 @@ idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value,
         if (value <= 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_MAX_DECOMPRESSED_BYTES: must be > 0");
         o.normalize.max_decompressed_bytes = static_cast<std::size_t>(value);
         return IDT_OK;
+      case IDT_OPT_DEDUP_WINDOW_SECONDS:
+        if (value <= 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_DEDUP_WINDOW_SECONDS: must be > 0");
+        o.normalize.dedup_window = std::chrono::seconds{value};
+        return IDT_OK;
       case IDT_OPT_FORCE_INT32_: break;
     }
     return fail(err, it::errc::invalid_argument, "idt_options_set_int: unknown option " + std::to_string(key));

@@ -16,8 +16,10 @@ using identrail::python::unwrap;
 namespace {
 
 engine_options make_options(bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors,
-                            bool retain_events, std::size_t max_input_bytes) {
+                            bool retain_events, std::size_t max_input_bytes, std::int64_t dedup_window_seconds) {
   engine_options o;
+  if (dedup_window_seconds <= 0) throw binding_error(errc::invalid_argument, "dedup_window_seconds must be > 0");
+  o.normalize.dedup_window = std::chrono::seconds{dedup_window_seconds};
   if (max_input_bytes == 0) throw binding_error(errc::invalid_argument, "max_input_bytes must be > 0");
   o.normalize.max_decompressed_bytes = max_input_bytes;
   o.normalize.deduplicate = deduplicate;
@@ -134,13 +136,13 @@ PYBIND11_MODULE(_core, m) {
   constexpr std::size_t kDefaultMaxInput = normalizer_options{}.max_decompressed_bytes;
   py::class_<py_engine>(m, "Engine", "The identrail pipeline. Use from one thread at a time.")
       .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain,
-                       std::size_t max_input_bytes) {
-             return std::make_unique<py_engine>(
-                 make_options(deduplicate, keep_raw, gzip, max_errors, retain, max_input_bytes));
+                       std::size_t max_input_bytes, std::int64_t dedup_window_seconds) {
+             return std::make_unique<py_engine>(make_options(deduplicate, keep_raw, gzip, max_errors, retain,
+                                                             max_input_bytes, dedup_window_seconds));
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
            py::arg("max_errors") = 1000, py::arg("retain_events") = true,
-           py::arg("max_input_bytes") = kDefaultMaxInput)
+           py::arg("max_input_bytes") = kDefaultMaxInput, py::arg("dedup_window_seconds") = 3600)
       .def(
           "feed",
           [](py_engine &e, py::bytes data, const std::string &source) {

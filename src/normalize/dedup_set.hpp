@@ -1,7 +1,9 @@
 // Private: recognising CloudTrail's duplicate deliveries.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "identrail/core/symbol.hpp"
@@ -21,6 +23,21 @@ struct dedup_key {
 class dedup_set {
  public:
   dedup_set() : slots_(1024) {}
+  [[nodiscard]] bool contains(dedup_key key) const {
+    if (key.a == 0 && key.b == 0) key.b = 1;
+    for (std::size_t i = key.a & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == key) return true;
+      if (slots_[i].a == 0 && slots_[i].b == 0) return false;
+    }
+  }
+
+  // Empties the set, keeping its memory for the next window.
+  void clear() {
+    std::fill(slots_.begin(), slots_.end(), dedup_key{0, 0});
+    size_ = 0;
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
   bool insert(dedup_key key) {
     if (key.a == 0 && key.b == 0) key.b = 1;
     for (std::size_t i = key.a & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
@@ -57,5 +74,39 @@ inline dedup_key make_dedup_key(const event &e) {
   return {identrail::hashing::hash_bytes(e.id, seed ^ 0x243F6A8885A308D3ull ^ extra),
           identrail::hashing::hash_bytes(e.id, (seed + 0x13198A2E03707344ull) ^ (extra * 0xff51afd7ed558ccdull))};
 }
+
+// The keys of the events of the last one to two windows of event time, in two
+// generations: memory stays bounded by the traffic of two windows instead of
+// growing for the life of the engine. A copy that arrives when the newest
+// event seen is more than a window past it is no longer recognised.
+class dedup_window {
+ public:
+  explicit dedup_window(std::int64_t window_ns) : window_ns_(window_ns > 0 ? window_ns : 1) {}
+
+  // False when the key was seen within the window.
+  bool insert(dedup_key key, std::int64_t time_ns) {
+    const std::int64_t bucket = time_ns >= 0 ? time_ns / window_ns_ : -((-time_ns - 1) / window_ns_) - 1;
+    if (!started_) {
+      started_ = true;
+      bucket_ = bucket;
+    } else if (bucket > bucket_) {
+      // The newer generation becomes the older one; a jump of two or more windows empties both.
+      if (bucket == bucket_ + 1) std::swap(current_, previous_);
+      else previous_.clear();
+      current_.clear();
+      bucket_ = bucket;
+    }
+    if (previous_.contains(key)) return false;
+    return current_.insert(key);
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return current_.size() + previous_.size(); }
+
+ private:
+  std::int64_t window_ns_;
+  std::int64_t bucket_ = 0;
+  bool started_ = false;
+  dedup_set current_;
+  dedup_set previous_;
+};
 
 }  // namespace identrail::detail

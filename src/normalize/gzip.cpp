@@ -67,21 +67,16 @@ std::size_t trailer_size(std::string_view in) {
 
 }  // namespace
 
-gunzip_result gunzip(std::string_view in, gzip_backend backend, std::size_t max_output) {
-  gunzip_result res;
-  if (backend == gzip_backend::zlib) {
-    res.failure = zlib_gunzip(in, max_output, res.data);
-    return res;
-  }
-  std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> dec(
-      libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
-  if (!dec) {
-    res.failure = zlib_gunzip(in, max_output, res.data);
-    return res;
-  }
+gunzipper::gunzipper() : decompressor_(libdeflate_alloc_decompressor()) {}
+gunzipper::~gunzipper() { libdeflate_free_decompressor(decompressor_); }
+
+std::string gunzipper::decompress(std::string_view in, gzip_backend backend, std::size_t max_output, std::size_t spare,
+                                  std::string &out) {
+  out.clear();
+  if (backend == gzip_backend::zlib || decompressor_ == nullptr) return zlib_gunzip(in, max_output, out);
   // The trailer holds the size mod 2^32 of the last member: exact for the usual
-  // single-member file, a starting guess otherwise.
-  // DEFLATE cannot expand more than ~1032:1, so a larger trailer is damage, not a size.
+  // single-member file, a starting guess otherwise. DEFLATE cannot expand more
+  // than ~1032:1, so a larger trailer is damage, not a size.
   std::size_t hint = trailer_size(in);
   if (hint > in.size() * 1032) hint = 0;
   std::size_t capacity = std::max<std::size_t>({hint, in.size() * 4, 4096});
@@ -89,11 +84,11 @@ gunzip_result gunzip(std::string_view in, gzip_backend backend, std::size_t max_
   std::size_t out_pos = 0;
   while (in_pos < in.size()) {
     if (capacity > max_output) capacity = max_output;
-    res.data.resize(capacity);
+    out.reserve(capacity + spare);
+    out.resize(capacity);
     std::size_t in_used = 0, out_used = 0;
-    const auto rc = libdeflate_gzip_decompress_ex(dec.get(), in.data() + in_pos, in.size() - in_pos,
-                                                  res.data.data() + out_pos, res.data.size() - out_pos, &in_used,
-                                                  &out_used);
+    const auto rc = libdeflate_gzip_decompress_ex(decompressor_, in.data() + in_pos, in.size() - in_pos,
+                                                  out.data() + out_pos, out.size() - out_pos, &in_used, &out_used);
     if (rc == LIBDEFLATE_SUCCESS) {
       in_pos += in_used;
       out_pos += out_used;
@@ -105,12 +100,11 @@ gunzip_result gunzip(std::string_view in, gzip_backend backend, std::size_t max_
       continue;
     }
     // Damaged or over the limit: let zlib salvage what precedes the damage.
-    res.data.resize(out_pos);
-    res.failure = zlib_gunzip(in.substr(in_pos), max_output - out_pos, res.data);
-    return res;
+    out.resize(out_pos);
+    return zlib_gunzip(in.substr(in_pos), max_output - out_pos, out);
   }
-  res.data.resize(out_pos);
-  return res;
+  out.resize(out_pos);
+  return {};
 }
 
 }  // namespace identrail::detail

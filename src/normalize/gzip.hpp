@@ -7,6 +7,8 @@
 
 #include "identrail/normalize/normalizer.hpp"
 
+struct libdeflate_decompressor;
+
 namespace identrail::detail {
 
 [[nodiscard]] inline bool looks_gzipped(std::string_view bytes) noexcept {
@@ -14,14 +16,23 @@ namespace identrail::detail {
          static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
-struct gunzip_result {
-  std::string data;    // what could be decompressed, padded for simdjson by the caller
-  std::string failure; // empty when the whole input decoded
-};
-
 // Decodes every gzip member. On corruption or truncation it keeps what came out
 // before the damage (zlib streams to the point of failure) so the records in it
-// can still be read, and says where it stopped in `failure`.
-[[nodiscard]] gunzip_result gunzip(std::string_view compressed, gzip_backend backend, std::size_t max_output);
+// can still be read. Holds its libdeflate state and is reused across inputs.
+class gunzipper {
+ public:
+  gunzipper();
+  ~gunzipper();
+  gunzipper(const gunzipper &) = delete;
+  gunzipper &operator=(const gunzipper &) = delete;
+
+  // Replaces `out` with the decompressed bytes, keeping its capacity, and
+  // reserves `spare` bytes beyond them. Returns "" or where and why it stopped.
+  [[nodiscard]] std::string decompress(std::string_view compressed, gzip_backend backend, std::size_t max_output,
+                                       std::size_t spare, std::string &out);
+
+ private:
+  libdeflate_decompressor *decompressor_;
+};
 
 }  // namespace identrail::detail

@@ -18,6 +18,7 @@ namespace {
 
 namespace od = simdjson::ondemand;
 using detail::field_status;
+static_assert(input_padding >= simdjson::SIMDJSON_PADDING, "input_padding must cover simdjson's padding");
 
 // simdjson batch for JSON lines: small enough for its index to stay in cache
 // (and for the stage-1 thread to pipeline), large enough for any CloudTrail
@@ -36,7 +37,7 @@ std::size_t skip_space(std::string_view s, std::size_t pos) {
 struct normalizer::impl {
   impl(symbol_table &table, normalizer_options opts)
       : symbols(table), options(opts), parser(opts.max_decompressed_bytes), line_parser(opts.max_decompressed_bytes),
-        decoder(table) {}
+        decoder(table), seen(std::chrono::duration_cast<std::chrono::nanoseconds>(opts.dedup_window).count()) {}
   impl(const impl &) = delete;
   impl &operator=(const impl &) = delete;
 
@@ -47,7 +48,8 @@ struct normalizer::impl {
   od::parser parser;
   od::parser line_parser;  // a second parser: line mode runs while the stream's parser is abandoned
   detail::record_decoder decoder;
-  detail::dedup_set seen;
+  detail::gunzipper gunzip;
+  detail::dedup_window seen;
   event scratch;
 
   // Per-input state.
@@ -131,7 +133,7 @@ struct normalizer::impl {
       reject(location(offset, record_index), "invalid UTF-8 at " + at_byte(*bad));
       return;
     }
-    if (options.deduplicate && !e.id.empty() && !seen.insert(detail::make_dedup_key(e))) {
+    if (options.deduplicate && !e.id.empty() && !seen.insert(detail::make_dedup_key(e), to_unix_nanos(e.time))) {
       ++stats.duplicates;
       ++stats.total;
       return;
@@ -509,9 +511,10 @@ struct normalizer::impl {
     input = std::string_view(buffer.data(), input.size());
   }
 
-  // `owned`, when given, holds the same bytes and may be taken instead of copied.
+  // `owned`, when given, holds the same bytes and may be taken instead of
+  // copied; `padded_capacity` > 0 says the caller's bytes are readable that far.
   result<std::size_t> feed(std::string_view bytes, std::string_view name, const event_sink &callback,
-                           std::string *owned = nullptr) {
+                           std::string *owned = nullptr, std::size_t padded_capacity = 0) {
     source = name;
     sink = &callback;
     stopped = false;
@@ -524,13 +527,13 @@ struct normalizer::impl {
     bool input_rejected = false;
     try {
       if (detail::looks_gzipped(bytes)) {
-        auto unzipped = detail::gunzip(bytes, options.gzip, options.max_decompressed_bytes);
-        buffer = std::move(unzipped.data);
+        const auto failure = gunzip.decompress(bytes, options.gzip, options.max_decompressed_bytes,
+                                               simdjson::SIMDJSON_PADDING, buffer);
         offset_note = " of decompressed data";
-        if (!unzipped.failure.empty()) {
+        if (!failure.empty()) {
           input_rejected = true;
-          reject("file", unzipped.failure + (buffer.empty() ? "" : "; reading the " + std::to_string(buffer.size()) +
-                                                                      " bytes decoded before it"),
+          reject("file", failure + (buffer.empty() ? "" : "; reading the " + std::to_string(buffer.size()) +
+                                                              " bytes decoded before it"),
                  errc::decompress_error);
           // A damaged tail leaves a partial record: only whole lines/records are read.
         }
@@ -538,9 +541,14 @@ struct normalizer::impl {
       } else if (owned) {
         buffer = std::move(*owned);
         pad_buffer();
+      } else if (padded_capacity >= bytes.size() + simdjson::SIMDJSON_PADDING) {
+        input = bytes;
+        capacity = padded_capacity;
       } else {
         // simdjson reads up to SIMDJSON_PADDING bytes past the end: the caller's
-        // buffer may not have them, so it is copied into one that does.
+        // buffer may not have them, so it is copied into one that does (sized
+        // so that adding the padding does not reallocate).
+        buffer.reserve(bytes.size() + simdjson::SIMDJSON_PADDING);
         buffer.assign(bytes);
         pad_buffer();
       }
@@ -574,6 +582,11 @@ normalizer &normalizer::operator=(normalizer &&) noexcept = default;
 
 result<std::size_t> normalizer::feed(std::string_view bytes, std::string_view source, const event_sink &sink) {
   return impl_->feed(bytes, source, sink);
+}
+
+result<std::size_t> normalizer::feed_padded(std::string_view bytes, std::size_t capacity, std::string_view source,
+                                            const event_sink &sink) {
+  return impl_->feed(bytes, source, sink, nullptr, capacity);
 }
 
 const decode_stats &normalizer::stats() const noexcept { return impl_->stats; }

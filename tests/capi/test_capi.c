@@ -34,6 +34,8 @@ static void test_errors_and_options(void) {
   idt_error_free(err);
   CHECK(idt_options_set_int(opts, (idt_option)999, 1, NULL) == IDT_E_INVALID_ARGUMENT);
   CHECK(idt_options_set_int(opts, IDT_OPT_GZIP_BACKEND, IDT_GZIP_ZLIB, NULL) == IDT_OK);
+  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_WINDOW_SECONDS, 0, NULL) == IDT_E_INVALID_ARGUMENT);
+  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_WINDOW_SECONDS, 86400, NULL) == IDT_OK);
   CHECK(idt_engine_new(NULL, opts, &err) == IDT_E_INVALID_ARGUMENT);
   idt_error_free(err);
   idt_options_free(opts);

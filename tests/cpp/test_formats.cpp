@@ -162,3 +162,20 @@ TEST(Formats, ShuffledDeliveryGivesTheSameEvents) {
     EXPECT_EQ(e.stats().duplicates, 20u);
   }
 }
+
+TEST(Formats, DuplicateFilterRemembersAWindowOfEventTime) {
+  const auto early = test::record("e1", "2026-03-01T10:00:00Z");
+  engine e;  // default window: one hour
+  ASSERT_TRUE(e.feed(early + "\n" + test::record("e2", "2026-03-01T10:50:00Z") + "\n" + early, "a"));
+  EXPECT_EQ(e.stats().duplicates, 1u);  // within the window
+  // Once the newest event is more than a window past it, a copy is no longer recognised.
+  ASSERT_TRUE(e.feed(test::record("e3", "2026-03-01T13:30:00Z") + "\n" + early, "b"));
+  EXPECT_EQ(e.stats().duplicates, 1u);
+  EXPECT_EQ(e.stats().accepted, 4u);
+
+  engine_options wide;
+  wide.normalize.dedup_window = std::chrono::hours{24};
+  engine w(wide);
+  ASSERT_TRUE(w.feed(early + "\n" + test::record("e3", "2026-03-01T13:30:00Z") + "\n" + early, "c"));
+  EXPECT_EQ(w.stats().duplicates, 1u);
+}

@@ -1,6 +1,7 @@
 // Decoding CloudTrail in any delivery format into normalized events.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -18,8 +19,15 @@ inline namespace v0 {
 
 enum class gzip_backend : std::uint8_t { libdeflate = 0, zlib = 1 };
 
+// Readable bytes a caller of normalizer::feed_padded provides past the input (simdjson's padding).
+inline constexpr std::size_t input_padding = 64;
+
 struct normalizer_options {
-  bool deduplicate = true;  // drop a record whose (eventID, eventTime, eventSource, eventName) was seen
+  // Drop a record whose (eventID, eventTime, eventSource, eventName) was seen,
+  // as long as the newest event seen is within dedup_window of it. The window
+  // bounds the memory of the filter: two windows' worth of keys at most.
+  bool deduplicate = true;
+  std::chrono::seconds dedup_window{std::chrono::hours{1}};
   bool keep_raw = true;     // keep each record's raw JSON for raw_field()
   gzip_backend gzip = gzip_backend::libdeflate;
   std::size_t max_errors_kept = 1000;  // later errors are counted, not stored
@@ -63,6 +71,12 @@ class normalizer {
   // decode errors. The result is the number of events accepted from it; an
   // error is returned only when the call itself is wrong (out of memory).
   [[nodiscard]] result<std::size_t> feed(std::string_view bytes, std::string_view source, const event_sink &sink);
+
+  // As feed(), without copying: the caller guarantees that `capacity` bytes
+  // from bytes.data() are readable, with capacity >= bytes.size() + input_padding
+  // (the parser reads ahead in blocks). Less than that falls back to a copy.
+  [[nodiscard]] result<std::size_t> feed_padded(std::string_view bytes, std::size_t capacity, std::string_view source,
+                                                const event_sink &sink);
 
   // Reads a file, or every log file under a directory (recursively, in name
   // order; see looks_like_log_file). A missing top-level path is an error;
