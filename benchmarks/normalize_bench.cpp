@@ -150,7 +150,7 @@ void BM_simdjson_baseline_gz(benchmark::State &state) {
 // duplicate of the previous round. Gzip bytes cannot be patched, so from the
 // second round on those records are decoded in full and then found to be
 // duplicates, which skips only the sink call.
-void run_normalizer(benchmark::State &state, bool keep_raw, bool gz, gzip_backend backend) {
+void run_normalizer(benchmark::State &state, bool keep_raw, bool gz, gzip_backend backend, bool dedup = true) {
   const auto &c = data();
   // Padded like the baseline's simdjson::padded_string, so neither side copies the input.
   std::string ndjson = c.ndjson;
@@ -160,6 +160,7 @@ void run_normalizer(benchmark::State &state, bool keep_raw, bool gz, gzip_backen
   normalizer_options options;
   options.keep_raw = keep_raw;
   options.gzip = backend;
+  options.deduplicate = dedup;
   normalizer n(symbols, options);
   const event_sink sink = [&](const event &e) {
     benchmark::DoNotOptimize(e.action);
@@ -186,6 +187,8 @@ void run_normalizer(benchmark::State &state, bool keep_raw, bool gz, gzip_backen
 }
 
 void BM_identrail_ndjson(benchmark::State &s) { run_normalizer(s, false, false, gzip_backend::libdeflate); }
+// Shows what the duplicate filter costs.
+void BM_identrail_ndjson_no_dedup(benchmark::State &s) { run_normalizer(s, false, false, gzip_backend::libdeflate, false); }
 void BM_identrail_ndjson_keep_raw(benchmark::State &s) { run_normalizer(s, true, false, gzip_backend::libdeflate); }
 void BM_identrail_records_gz_libdeflate(benchmark::State &s) { run_normalizer(s, false, true, gzip_backend::libdeflate); }
 void BM_identrail_records_gz_zlib(benchmark::State &s) { run_normalizer(s, false, true, gzip_backend::zlib); }
@@ -193,6 +196,7 @@ void BM_identrail_records_gz_zlib(benchmark::State &s) { run_normalizer(s, false
 BENCHMARK(BM_simdjson_baseline)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_simdjson_baseline_gz)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_identrail_ndjson)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_identrail_ndjson_no_dedup)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_identrail_ndjson_keep_raw)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_identrail_records_gz_libdeflate)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_identrail_records_gz_zlib)->Unit(benchmark::kMillisecond)->MinTime(2.0);

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "identrail/core/symbol.hpp"
@@ -23,14 +22,6 @@ struct dedup_key {
 class dedup_set {
  public:
   dedup_set() : slots_(1024) {}
-  [[nodiscard]] bool contains(dedup_key key) const {
-    if (key.a == 0 && key.b == 0) key.b = 1;
-    for (std::size_t i = key.a & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i] == key) return true;
-      if (slots_[i].a == 0 && slots_[i].b == 0) return false;
-    }
-  }
-
   // Empties the set, keeping its memory for the next window.
   void clear() {
     std::fill(slots_.begin(), slots_.end(), dedup_key{0, 0});
@@ -75,38 +66,43 @@ inline dedup_key make_dedup_key(const event &e) {
           identrail::hashing::hash_bytes(e.id, (seed + 0x13198A2E03707344ull) ^ (extra * 0xff51afd7ed558ccdull))};
 }
 
-// The keys of the events of the last one to two windows of event time, in two
-// generations: memory stays bounded by the traffic of two windows instead of
-// growing for the life of the engine. A copy that arrives when the newest
-// event seen is more than a window past it is no longer recognised.
+// The keys of recent events, by window of event time. A copy of an event has
+// the same eventTime, hence the same window, so only that window's keys need
+// searching. Two windows are kept, the least recently used one giving way to a
+// new window: memory stays bounded by two windows' traffic whether logs arrive
+// in order, late, or as a backfill of older days, and a copy is recognised as
+// long as its window is still held.
 class dedup_window {
  public:
   explicit dedup_window(std::int64_t window_ns) : window_ns_(window_ns > 0 ? window_ns : 1) {}
 
-  // False when the key was seen within the window.
+  // False when the key was seen in its window.
   bool insert(dedup_key key, std::int64_t time_ns) {
     const std::int64_t bucket = time_ns >= 0 ? time_ns / window_ns_ : -((-time_ns - 1) / window_ns_) - 1;
-    if (!started_) {
-      started_ = true;
-      bucket_ = bucket;
-    } else if (bucket > bucket_) {
-      // The newer generation becomes the older one; a jump of two or more windows empties both.
-      if (bucket == bucket_ + 1) std::swap(current_, previous_);
-      else previous_.clear();
-      current_.clear();
-      bucket_ = bucket;
+    generation *target = nullptr;
+    for (auto &g : generations_)
+      if (g.held && g.bucket == bucket) target = &g;
+    if (target == nullptr) {
+      target = generations_[0].last_use <= generations_[1].last_use ? &generations_[0] : &generations_[1];
+      target->keys.clear();
+      target->bucket = bucket;
+      target->held = true;
     }
-    if (previous_.contains(key)) return false;
-    return current_.insert(key);
+    target->last_use = ++clock_;
+    return target->keys.insert(key);
   }
-  [[nodiscard]] std::size_t size() const noexcept { return current_.size() + previous_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return generations_[0].keys.size() + generations_[1].keys.size(); }
 
  private:
+  struct generation {
+    std::int64_t bucket = 0;
+    bool held = false;
+    std::uint64_t last_use = 0;
+    dedup_set keys;
+  };
   std::int64_t window_ns_;
-  std::int64_t bucket_ = 0;
-  bool started_ = false;
-  dedup_set current_;
-  dedup_set previous_;
+  std::uint64_t clock_ = 0;
+  generation generations_[2];
 };
 
 }  // namespace identrail::detail

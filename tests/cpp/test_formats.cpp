@@ -163,19 +163,22 @@ TEST(Formats, ShuffledDeliveryGivesTheSameEvents) {
   }
 }
 
-TEST(Formats, DuplicateFilterRemembersAWindowOfEventTime) {
-  const auto early = test::record("e1", "2026-03-01T10:00:00Z");
+TEST(Formats, DuplicateFilterRemembersTwoWindowsOfEventTime) {
+  const auto at10 = test::record("e1", "2026-03-01T10:05:00Z");
   engine e;  // default window: one hour
-  ASSERT_TRUE(e.feed(early + "\n" + test::record("e2", "2026-03-01T10:50:00Z") + "\n" + early, "a"));
-  EXPECT_EQ(e.stats().duplicates, 1u);  // within the window
-  // Once the newest event is more than a window past it, a copy is no longer recognised.
-  ASSERT_TRUE(e.feed(test::record("e3", "2026-03-01T13:30:00Z") + "\n" + early, "b"));
+  // A backfill of an older hour between newer ones still finds its copies.
+  ASSERT_TRUE(e.feed(test::record("n1", "2026-03-01T12:00:00Z") + "\n" + at10 + "\n" + at10, "a"));
   EXPECT_EQ(e.stats().duplicates, 1u);
-  EXPECT_EQ(e.stats().accepted, 4u);
+  // Two newer windows push 10:00-11:00 out: a copy after that is not recognised.
+  ASSERT_TRUE(e.feed(test::record("n2", "2026-03-01T13:00:00Z") + "\n" + test::record("n3", "2026-03-01T14:00:00Z") +
+                         "\n" + at10,
+                     "b"));
+  EXPECT_EQ(e.stats().duplicates, 1u);
+  EXPECT_EQ(e.stats().accepted, 5u);
 
   engine_options wide;
   wide.normalize.dedup_window = std::chrono::hours{24};
   engine w(wide);
-  ASSERT_TRUE(w.feed(early + "\n" + test::record("e3", "2026-03-01T13:30:00Z") + "\n" + early, "c"));
+  ASSERT_TRUE(w.feed(at10 + "\n" + test::record("n3", "2026-03-01T14:00:00Z") + "\n" + at10, "c"));
   EXPECT_EQ(w.stats().duplicates, 1u);
 }

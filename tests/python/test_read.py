@@ -81,9 +81,9 @@ def test_options_and_typed_errors(tmp_path):
     with pytest.raises(identrail.InvalidArgument):
         identrail.Engine(dedup_window_seconds=0)
     far = [record("a", time="2026-03-01T10:00:00Z"), record("b", time="2026-03-01T14:00:00Z"),
-           record("a", time="2026-03-01T10:00:00Z")]
-    assert identrail.Engine().feed(lines(far)) == 3
-    assert identrail.Engine(dedup_window_seconds=86400).feed(lines(far)) == 2
+           record("c", time="2026-03-01T15:00:00Z"), record("a", time="2026-03-01T10:00:00Z")]
+    assert identrail.Engine().feed(lines(far)) == 4
+    assert identrail.Engine(dedup_window_seconds=86400).feed(lines(far)) == 3
     no_dedup = identrail.Engine(deduplicate=False)
     no_dedup.feed(lines([record("a"), record("a")]))
     assert no_dedup.stats.accepted == 2

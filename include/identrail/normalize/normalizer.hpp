@@ -23,9 +23,10 @@ enum class gzip_backend : std::uint8_t { libdeflate = 0, zlib = 1 };
 inline constexpr std::size_t input_padding = 64;
 
 struct normalizer_options {
-  // Drop a record whose (eventID, eventTime, eventSource, eventName) was seen,
-  // as long as the newest event seen is within dedup_window of it. The window
-  // bounds the memory of the filter: two windows' worth of keys at most.
+  // Drop a record whose (eventID, eventTime, eventSource, eventName) was seen.
+  // The filter holds the keys of the two most recently used windows of event
+  // time (aligned to dedup_window), which bounds its memory; a copy whose
+  // window has since given way to two newer ones is not recognised.
   bool deduplicate = true;
   std::chrono::seconds dedup_window{std::chrono::hours{1}};
   bool keep_raw = true;     // keep each record's raw JSON for raw_field()
