@@ -14,12 +14,16 @@ symbol identity_key_of(const event &e) noexcept {
 
 struct engine::impl {
   explicit impl(engine_options opts)
-      : options(std::move(opts)), normalize(symbols, options.normalize), unknown(symbols.intern("unknown")) {}
+      : options(std::move(opts)), normalize(symbols, options.normalize), unknown(symbols.intern("unknown")),
+        detect(options.detect ? (options.rules ? *options.rules : rule_set::builtin().value_or(rule_set{}))
+                              : rule_set{},
+               symbols, options.detection) {}
 
   engine_options options;
   symbol_table symbols;
   normalizer normalize;
   symbol unknown;
+  detector detect;
   std::vector<event> events;
   std::vector<identity_summary> identities;
   std::unordered_map<symbol, std::size_t, symbol_hash> identity_index;
@@ -57,6 +61,7 @@ struct engine::impl {
     else span = std::pair{std::min(span->first, e.time), std::max(span->second, e.time)};
     if (options.retain_events) events.push_back(e);
     if (callback) callback(e);
+    if (options.detect) detect.process(e);
   }
 };
 
@@ -74,6 +79,13 @@ result<std::size_t> engine::feed_path(const std::string &path, const std::functi
 }
 
 void engine::on_event(std::function<void(const event &)> callback) { impl_->callback = std::move(callback); }
+void engine::on_detection(std::function<void(const detection &)> callback) {
+  impl_->detect.on_detection(std::move(callback));
+}
+void engine::finish() { impl_->detect.finish(); }
+const std::vector<detection> &engine::detections() const noexcept { return impl_->detect.detections(); }
+const detector_stats &engine::detection_stats() const noexcept { return impl_->detect.stats(); }
+const rule_set &engine::rules() const noexcept { return impl_->detect.rules(); }
 
 const symbol_table &engine::symbols() const noexcept { return impl_->symbols; }
 const std::vector<event> &engine::events() const noexcept { return impl_->events; }

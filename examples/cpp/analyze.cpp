@@ -16,6 +16,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  engine.finish();  // end of input: release events held back for late arrivals
   std::fputs(identrail::report_text(engine).c_str(), stdout);
   return 0;
 }

@@ -14,6 +14,8 @@
 #include "identrail/core/error.hpp"
 #include "identrail/core/symbol.hpp"
 #include "identrail/core/time.hpp"
+#include "identrail/detect/detector.hpp"
+#include "identrail/detect/rule_set.hpp"
 #include "identrail/normalize/event.hpp"
 #include "identrail/normalize/normalizer.hpp"
 
@@ -22,6 +24,9 @@ inline namespace v0 {
 
 struct engine_options {
   normalizer_options normalize;
+  bool detect = true;              // run rules over the events
+  std::optional<rule_set> rules;   // the built-in pack when empty
+  detector_options detection;
   bool retain_events = true;  // keep accepted events for events(); off for pure streaming
   std::size_t max_source_ips_per_identity = 64;
 };
@@ -50,6 +55,12 @@ class engine {
                                               const std::function<void(const std::string &)> &on_file = {});
   // Called for each accepted event after the engine has taken it into account.
   void on_event(std::function<void(const event &)> callback);
+  // Called for each detection as it is found (events are held back up to the
+  // allowed lateness first, so detections trail the input).
+  void on_detection(std::function<void(const detection &)> callback);
+  // End of input: releases held-back events and fires what is due. Feeding
+  // afterwards still works; earlier-timed events then count as late.
+  void finish();
 
   [[nodiscard]] const symbol_table &symbols() const noexcept;
   [[nodiscard]] const std::vector<event> &events() const noexcept;
@@ -61,6 +72,10 @@ class engine {
   // (action, count), most used first; ties by name.
   [[nodiscard]] std::vector<std::pair<symbol, std::uint64_t>> top_actions(std::size_t limit) const;
   [[nodiscard]] std::optional<std::pair<timestamp, timestamp>> time_span() const noexcept;
+
+  [[nodiscard]] const std::vector<detection> &detections() const noexcept;
+  [[nodiscard]] const detector_stats &detection_stats() const noexcept;
+  [[nodiscard]] const rule_set &rules() const noexcept;
 
  private:
   struct impl;

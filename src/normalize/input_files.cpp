@@ -9,6 +9,22 @@
 namespace identrail {
 inline namespace v0 {
 
+namespace {
+
+// "20260301T1305Z" from ".../111122223333_CloudTrail_us-east-1_20260301T1305Z_abc.json.gz", or "".
+std::string_view delivery_time(std::string_view path) {
+  const auto slash = path.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const auto marker = name.find("_CloudTrail_");
+  if (marker == std::string_view::npos) return {};
+  const auto region_end = name.find('_', marker + 12);
+  if (region_end == std::string_view::npos || region_end + 15 > name.size()) return {};
+  const auto stamp = name.substr(region_end + 1, 14);
+  return stamp[8] == 'T' && stamp[13] == 'Z' ? stamp : std::string_view{};
+}
+
+}  // namespace
+
 bool looks_like_log_file(std::string_view name) {
   for (const std::string_view ext : {".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz"})
     if (name.ends_with(ext)) return true;
@@ -37,7 +53,13 @@ result<std::vector<std::string>> list_input_files(const std::string &path) {
       files.push_back(it->path().string());
   }
   if (ec) return make_error(errc::io_error, path + ": " + ec.message());
-  std::sort(files.begin(), files.end());
+  // S3 exports are laid out region by region; reading them in delivery-time
+  // order instead keeps events close to event-time order, which is what the
+  // detectors' lateness allowance is sized for.
+  std::sort(files.begin(), files.end(), [](const std::string &a, const std::string &b) {
+    const auto ta = delivery_time(a), tb = delivery_time(b);
+    return ta != tb ? ta < tb : a < b;
+  });
   return files;
 }
 

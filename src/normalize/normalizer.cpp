@@ -6,7 +6,7 @@
 #include <cstring>
 
 
-#include "dedup_set.hpp"
+#include "../core/dedup_window.hpp"
 #include "gzip.hpp"
 #include "input_files.hpp"
 #include "record_decoder.hpp"

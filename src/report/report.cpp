@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include "../core/json_writer.hpp"
 #include "identrail/version.hpp"
@@ -56,7 +57,35 @@ std::string report_json(const engine &e) {
       o.str("reason", err.reason);
     }
   }
-  { json_array detections(root.key("detections")); }
+  {
+    json_array detections(root.key("detections"));
+    for (const auto &d : e.detections()) {
+      json_object o(detections.next());
+      o.str("rule_id", d.rule_id);
+      o.str("name", d.rule_name);
+      o.str("severity", to_string(d.level));
+      {
+        json_object mitre(o.key("mitre"));
+        {
+          json_array tactics(mitre.key("tactics"));
+          for (const auto &t : d.tactics) tactics.str(t);
+        }
+        json_array techniques(mitre.key("techniques"));
+        for (const auto &t : d.techniques) techniques.str(t);
+      }
+      o.str("identity", s.str(d.identity));
+      o.str("group_key", d.group_key);
+      o.str("first_seen", format_rfc3339(d.first_seen));
+      o.str("last_seen", format_rfc3339(d.last_seen));
+      {
+        json_array ids(o.key("event_ids"));
+        for (const auto &id : d.event_ids) ids.str(id);
+      }
+      o.str("summary", d.summary);
+    }
+  }
+  std::unordered_map<symbol, std::uint64_t, symbol_hash> detection_counts;
+  for (const auto &d : e.detections()) ++detection_counts[d.identity];
   {
     json_array identities(root.key("identities"));
     for (const auto *id : identities_by_activity(e)) {
@@ -74,7 +103,8 @@ std::string report_json(const engine &e) {
         json_array ips(o.key("source_ips"));
         for (const auto ip : id->source_ips) ips.str(s.str(ip));
       }
-      o.num("detections", 0);
+      const auto count = detection_counts.find(id->key);
+      o.num("detections", count == detection_counts.end() ? 0 : count->second);
     }
   }
   {
@@ -124,6 +154,21 @@ std::string report_text(const engine &e, const report_options &options) {
       }
       add("  %s: %s: %s\n", err.source.c_str(), err.location.c_str(), err.reason.c_str());
     }
+  }
+
+  if (!e.detections().empty()) {
+    // Most severe first, then in time order: what a responder reads first.
+    std::vector<const detection *> rows;
+    for (const auto &d : e.detections()) rows.push_back(&d);
+    std::stable_sort(rows.begin(), rows.end(), [](const detection *a, const detection *b) {
+      return a->level != b->level ? a->level > b->level : a->first_seen < b->first_seen;
+    });
+    add("\nDetections (%zu)\n", rows.size());
+    for (const auto *d : rows)
+      add("  %-8s %s  %-13s %s\n", std::string(to_string(d->level)).c_str(), format_rfc3339(d->first_seen).c_str(),
+          d->rule_id.c_str(), d->summary.c_str());
+  } else {
+    out += "\nDetections: none\n";
   }
 
   out += "\nTop identities\n";

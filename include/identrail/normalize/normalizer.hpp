@@ -79,8 +79,9 @@ class normalizer {
   [[nodiscard]] result<std::size_t> feed_padded(std::string_view bytes, std::size_t capacity, std::string_view source,
                                                 const event_sink &sink);
 
-  // Reads a file, or every log file under a directory (recursively, in name
-  // order; see looks_like_log_file). A missing top-level path is an error;
+  // Reads a file, or every log file under a directory (recursively; see
+  // looks_like_log_file), CloudTrail delivery files in delivery-time order and
+  // the others by name. A missing top-level path is an error;
   // bad or unreadable files are decode errors.
   [[nodiscard]] result<std::size_t> feed_path(const std::string &path, const event_sink &sink,
                                               const std::function<void(const std::string &)> &on_file = {});

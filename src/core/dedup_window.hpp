@@ -1,4 +1,4 @@
-// Private: recognising CloudTrail's duplicate deliveries.
+// Private: recognising repeated events (CloudTrail delivers at least once), shared by the stages.
 #pragma once
 
 #include <algorithm>

@@ -1,0 +1,63 @@
+// Running rules over a stream of events in event time: single-event rules and
+// stateful per-identity detectors, tolerant of late, unordered and repeated events.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "identrail/core/symbol.hpp"
+#include "identrail/detect/detection.hpp"
+#include "identrail/detect/rule_set.hpp"
+#include "identrail/normalize/event.hpp"
+
+namespace identrail {
+inline namespace v0 {
+
+struct detector_options {
+  // Events are held back this long (in event time) and released in time order,
+  // so any delivery order within it gives the detections of sorted input.
+  std::chrono::seconds allowed_lateness{std::chrono::minutes{15}};
+  std::chrono::seconds key_ttl{std::chrono::hours{24}};  // idle state per group key is dropped after this
+  std::size_t max_keys_per_rule = 100'000;               // beyond it the least recently used keys go
+  std::size_t max_partial_matches = 16;                  // open sequences per key and rule
+  std::size_t max_event_ids = 20;                        // event ids kept in a detection
+};
+
+struct detector_stats {
+  std::uint64_t events = 0;      // events taken in
+  std::uint64_t late = 0;        // arrived after the lateness allowance; still evaluated, at once
+  std::uint64_t repeated = 0;    // an event id already evaluated (a duplicate the normalizer let through)
+  std::uint64_t evictions = 0;   // group keys or partial matches dropped to bound state
+  std::uint64_t detections = 0;
+  std::uint64_t pending = 0;     // held back, waiting for the watermark
+};
+
+// Stateful: one thread at a time. Reads strings through the engine's symbol table.
+class detector {
+ public:
+  detector(rule_set rules, symbol_table &symbols, detector_options options = {});
+  ~detector();
+  detector(detector &&) noexcept;
+  detector &operator=(detector &&) noexcept;
+
+  void process(const event &e);
+  // Releases everything held back and fires what is due (absence rules); the
+  // detector stays usable, and later events count as late.
+  void finish();
+
+  // Called on the processing thread for each detection, in the order found.
+  void on_detection(std::function<void(const detection &)> callback);
+  [[nodiscard]] const std::vector<detection> &detections() const noexcept;
+  [[nodiscard]] const detector_stats &stats() const noexcept;
+  [[nodiscard]] const rule_set &rules() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace v0
+}  // namespace identrail

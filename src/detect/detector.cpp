@@ -1,0 +1,444 @@
+#include "identrail/detect/detector.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+#include <variant>
+
+#include "../core/dedup_window.hpp"
+#include "evaluate.hpp"
+#include "identrail/engine.hpp"
+#include "rule_model.hpp"
+
+namespace identrail {
+inline namespace v0 {
+namespace {
+
+using namespace detail;
+
+struct count_state {
+  std::deque<std::pair<std::int64_t, std::string>> hits;  // (time, event id)
+};
+struct distinct_state {
+  std::map<std::string, std::pair<std::int64_t, std::string>> values;  // value -> (last time, event id)
+};
+struct partial_match {
+  std::size_t next = 1;
+  std::int64_t start = 0;
+  std::vector<std::string> ids;
+};
+struct sequence_state {
+  std::vector<partial_match> partials;
+};
+struct all_of_state {
+  std::vector<std::int64_t> seen;  // per step, 0 = not seen
+  std::vector<std::string> ids;
+};
+struct pending_absence {
+  std::int64_t time = 0;
+  symbol identity;
+  std::string id;
+};
+struct absence_state {
+  std::deque<pending_absence> pending;
+};
+struct first_seen_state {
+  std::int64_t first = 0;
+  std::deque<std::string> values;  // least recently seen first
+};
+
+struct key_state {
+  std::int64_t last_ns = 0;
+  // After a count or distinct rule fires, the key stays quiet for one window:
+  // one burst is one detection, not one per extra event.
+  std::int64_t quiet_until = INT64_MIN;
+  std::variant<count_state, distinct_state, sequence_state, all_of_state, absence_state, first_seen_state> data;
+};
+
+struct rule_runtime {
+  std::unordered_map<std::string, key_state> keys;
+};
+
+// Release order: event time, then event id, then arrival. Ids make the order
+// of same-second events independent of how they were delivered.
+struct release_key {
+  std::int64_t time;
+  std::string id;
+  std::uint64_t arrival;
+  bool operator<(const release_key &o) const {
+    return std::tie(time, id, arrival) < std::tie(o.time, o.id, o.arrival);
+  }
+};
+
+constexpr std::size_t kSweepEvery = 4096;
+
+}  // namespace
+
+struct detector::impl {
+  impl(rule_set r, symbol_table &table, detector_options o)
+      : rules(std::move(r)), symbols(table), options(o), runtime(rules.size()),
+        seen_ids(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::hours{1}).count()),
+        unknown(table.intern("unknown")) {}
+
+  rule_set rules;
+  symbol_table &symbols;
+  detector_options options;
+  std::vector<rule_runtime> runtime;
+  std::map<release_key, event> held;
+  dedup_window seen_ids;
+  symbol unknown;
+  std::int64_t max_time = INT64_MIN;
+  std::int64_t watermark = INT64_MIN;  // everything at or before it has been released
+  std::uint64_t arrivals = 0;
+  std::uint64_t released = 0;
+  std::vector<detection> results;
+  std::function<void(const detection &)> callback;
+  detector_stats stats;
+
+  std::int64_t lateness_ns() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(options.allowed_lateness).count();
+  }
+
+  void take(const event &e) {
+    ++stats.events;
+    const std::int64_t t = to_unix_nanos(e.time);
+    if (t <= watermark) {
+      ++stats.late;
+      evaluate_event(e);
+      return;
+    }
+    held.emplace(release_key{t, e.id, arrivals++}, e);
+    max_time = std::max(max_time, t);
+    release_until(max_time - lateness_ns());
+    stats.pending = held.size();
+  }
+
+  void release_until(std::int64_t limit) {
+    while (!held.empty() && held.begin()->first.time <= limit) {
+      auto node = held.extract(held.begin());
+      watermark = std::max(watermark, node.key().time);
+      evaluate_event(node.mapped());
+    }
+    if (limit > watermark && limit != INT64_MAX) watermark = limit;
+    fire_due_absences(watermark);
+  }
+
+  void finish() {
+    release_until(INT64_MAX);
+    stats.pending = 0;
+    // An absence is due only once the data reach past its deadline.
+    fire_due_absences(max_time);
+  }
+
+  void evaluate_event(const event &e) {
+    // A copy the normalizer let through (another engine, a distant window) is not evaluated twice.
+    if (!e.id.empty() && !seen_ids.insert(make_dedup_key(e), to_unix_nanos(e.time))) {
+      ++stats.repeated;
+      return;
+    }
+    const symbol id_sym = identity_key_of(e);
+    const symbol identity = id_sym.empty() ? unknown : id_sym;
+    field_reader fields(e, symbols, identity);
+    const auto &compiled = rules.compiled()->rules;
+    for (std::size_t i = 0; i < compiled.size(); ++i) {
+      const auto &rule = compiled[i];
+      if (!evaluate(rule.match, fields)) continue;
+      run(rule, runtime[i], fields, identity);
+    }
+    if (++released % kSweepEvery == 0) sweep();
+  }
+
+  std::string group_key(const compiled_rule &rule, field_reader &fields) {
+    std::string key;
+    for (std::size_t i = 0; i < rule.group_by.size(); ++i) {
+      if (i) key.push_back('|');
+      const auto value = fields.get(rule.group_by[i]);
+      if (value) key.append(*value);
+    }
+    return key;
+  }
+
+  bool quiet(rule_runtime &rt, const std::string &key, std::int64_t t) {
+    const auto it = rt.keys.find(key);
+    return it != rt.keys.end() && t < it->second.quiet_until;
+  }
+
+  template <class State>
+  State &state_for(rule_runtime &rt, const std::string &key, std::int64_t t) {
+    auto &slot = rt.keys[key];
+    slot.last_ns = std::max(slot.last_ns, t);
+    if (!std::holds_alternative<State>(slot.data)) slot.data = State{};
+    return std::get<State>(slot.data);
+  }
+
+  void run(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
+    const event &e = fields.current();
+    const std::int64_t t = to_unix_nanos(e.time);
+    switch (rule.kind) {
+      case rule_kind::event:
+        fire(rule, identity, group_key(rule, fields), t, t, {e.id}, 1, {std::string(symbols.str(e.action))});
+        return;
+      case rule_kind::count: {
+        const auto key = group_key(rule, fields);
+        if (quiet(rt, key, t)) return;
+        auto &st = state_for<count_state>(rt, key, t);
+        st.hits.emplace_back(t, e.id);
+        // Out-of-order late events can sit before the front: keep the window relative to the newest.
+        const std::int64_t newest = std::max(t, st.hits.back().first);
+        std::erase_if(st.hits, [&](const auto &h) { return newest - h.first > rule.window_ns; });
+        if (st.hits.size() >= rule.threshold) {
+          std::vector<std::string> ids;
+          std::int64_t first = INT64_MAX, last = INT64_MIN;
+          for (const auto &[time, id] : st.hits) {
+            ids.push_back(id);
+            first = std::min(first, time);
+            last = std::max(last, time);
+          }
+          const auto count = st.hits.size();
+          st.hits.clear();
+          rt.keys[key].quiet_until = t + rule.window_ns;
+          fire(rule, identity, key, first, last, std::move(ids), count, {});
+        }
+        return;
+      }
+      case rule_kind::distinct: {
+        const auto found = fields.get(rule.distinct);
+        if (!found || found->empty()) return;
+        const std::string value(*found);
+        const auto key = group_key(rule, fields);
+        if (quiet(rt, key, t)) return;
+        auto &st = state_for<distinct_state>(rt, key, t);
+        auto &entry = st.values[value];
+        entry = {std::max(entry.first, t), e.id};
+        std::erase_if(st.values, [&](const auto &v) { return t - v.second.first > rule.window_ns; });
+        if (st.values.size() >= rule.threshold) {
+          std::vector<std::pair<std::int64_t, std::string>> hits;
+          std::vector<std::string> values;
+          for (const auto &[v, hit] : st.values) {
+            hits.push_back(hit);
+            values.push_back(v);
+          }
+          std::sort(hits.begin(), hits.end());
+          std::vector<std::string> ids;
+          for (auto &h : hits) ids.push_back(std::move(h.second));
+          const auto count = st.values.size();
+          st.values.clear();
+          rt.keys[key].quiet_until = t + rule.window_ns;
+          fire(rule, identity, key, hits.front().first, t, std::move(ids), count, std::move(values));
+        }
+        return;
+      }
+      case rule_kind::sequence: {
+        const auto key = group_key(rule, fields);
+        auto &st = state_for<sequence_state>(rt, key, t);
+        if (rule.until && evaluate(*rule.until, fields)) {
+          st.partials.clear();
+          return;
+        }
+        std::erase_if(st.partials, [&](const partial_match &p) { return t - p.start > rule.window_ns; });
+        bool completed = false;
+        for (auto it = st.partials.begin(); it != st.partials.end();) {
+          if (evaluate(rule.steps[it->next].match, fields)) {
+            it->ids.push_back(e.id);
+            if (++it->next == rule.steps.size()) {
+              if (!completed) fire(rule, identity, key, it->start, t, it->ids, rule.steps.size(), {});
+              completed = true;
+              it = st.partials.erase(it);
+              continue;
+            }
+          }
+          ++it;
+        }
+        // A completed sequence starts over: the partials it raced with would only repeat it.
+        if (completed) st.partials.clear();
+        if (evaluate(rule.steps.front().match, fields)) {
+          if (st.partials.size() >= options.max_partial_matches) {
+            st.partials.erase(st.partials.begin());
+            ++stats.evictions;
+          }
+          st.partials.push_back(partial_match{1, t, {e.id}});
+        }
+        return;
+      }
+      case rule_kind::all_of: {
+        const auto key = group_key(rule, fields);
+        auto &st = state_for<all_of_state>(rt, key, t);
+        if (st.seen.empty()) st.seen.assign(rule.steps.size(), 0);
+        bool any = false;
+        for (std::size_t j = 0; j < rule.steps.size(); ++j)
+          if (evaluate(rule.steps[j].match, fields)) {
+            st.seen[j] = t;
+            any = true;
+          }
+        if (!any) return;
+        if (st.ids.size() < options.max_event_ids) st.ids.push_back(e.id);
+        const bool all_recent = std::all_of(st.seen.begin(), st.seen.end(),
+                                            [&](std::int64_t s) { return s != 0 && t - s <= rule.window_ns; });
+        if (all_recent) {
+          const auto first = *std::min_element(st.seen.begin(), st.seen.end());
+          auto ids = std::move(st.ids);
+          st = all_of_state{};
+          fire(rule, identity, key, first, t, std::move(ids), rule.steps.size(), {});
+        }
+        return;
+      }
+      case rule_kind::absence: {
+        const auto key = group_key(rule, fields);
+        auto &st = state_for<absence_state>(rt, key, t);
+        if (evaluate(rule.steps[1].match, fields))
+          std::erase_if(st.pending, [&](const pending_absence &p) { return p.time <= t && t - p.time <= rule.window_ns; });
+        if (evaluate(rule.steps[0].match, fields)) {
+          if (st.pending.size() >= options.max_partial_matches) {
+            st.pending.pop_front();
+            ++stats.evictions;
+          }
+          st.pending.push_back(pending_absence{t, identity, e.id});
+        }
+        return;
+      }
+      case rule_kind::first_seen: {
+        const auto found = fields.get(rule.seen_field);
+        if (!found || found->empty()) return;
+        const std::string value(*found);
+        const auto key = group_key(rule, fields);
+        auto &slot = rt.keys[key];
+        const bool fresh_key = !std::holds_alternative<first_seen_state>(slot.data) || slot.last_ns == 0;
+        if (!std::holds_alternative<first_seen_state>(slot.data)) slot.data = first_seen_state{};
+        auto &st = std::get<first_seen_state>(slot.data);
+        if (fresh_key) st.first = t;
+        slot.last_ns = std::max(slot.last_ns, t);
+        const auto it = std::find(st.values.begin(), st.values.end(), value);
+        if (it != st.values.end()) {
+          std::rotate(it, it + 1, st.values.end());  // most recently seen last
+          return;
+        }
+        st.values.push_back(value);
+        if (st.values.size() > rule.history) {
+          st.values.pop_front();
+          ++stats.evictions;
+        }
+        if (t - st.first >= rule.learning_ns) fire(rule, identity, key, t, t, {e.id}, 1, {value});
+        return;
+      }
+    }
+  }
+
+  void fire_due_absences(std::int64_t now) {
+    if (now == INT64_MIN) return;
+    const auto &compiled = rules.compiled()->rules;
+    for (std::size_t i = 0; i < compiled.size(); ++i) {
+      if (compiled[i].kind != rule_kind::absence) continue;
+      for (auto &[key, slot] : runtime[i].keys) {
+        auto *st = std::get_if<absence_state>(&slot.data);
+        if (!st) continue;
+        while (!st->pending.empty() && st->pending.front().time + compiled[i].window_ns < now) {
+          const auto p = st->pending.front();
+          st->pending.pop_front();
+          fire(compiled[i], p.identity, key, p.time, p.time, {p.id}, 1, {});
+        }
+      }
+    }
+  }
+
+  // Drops group keys idle for longer than the TTL, then the least recently
+  // used beyond the cap: state stays bounded however many identities appear.
+  void sweep() {
+    const std::int64_t ttl = std::chrono::duration_cast<std::chrono::nanoseconds>(options.key_ttl).count();
+    const auto &compiled = rules.compiled()->rules;
+    for (std::size_t i = 0; i < runtime.size(); ++i) {
+      auto &keys = runtime[i].keys;
+      const bool keep_pending = compiled[i].kind == rule_kind::absence;
+      stats.evictions += std::erase_if(keys, [&](const auto &entry) {
+        if (keep_pending) {
+          const auto *st = std::get_if<absence_state>(&entry.second.data);
+          if (st && !st->pending.empty()) return false;
+        }
+        return watermark != INT64_MIN && entry.second.last_ns < watermark - ttl;
+      });
+      if (keys.size() > options.max_keys_per_rule) {
+        std::vector<std::int64_t> times;
+        times.reserve(keys.size());
+        for (const auto &[k, s] : keys) times.push_back(s.last_ns);
+        const auto drop = keys.size() - options.max_keys_per_rule * 9 / 10;
+        std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(drop - 1), times.end());
+        const auto cutoff = times[drop - 1];
+        stats.evictions += std::erase_if(keys, [&](const auto &entry) { return entry.second.last_ns <= cutoff; });
+      }
+    }
+  }
+
+  static std::string render(const std::string &templ, const detection &d, std::string_view identity, std::size_t count,
+                            const std::vector<std::string> &values) {
+    std::string values_text;
+    for (std::size_t i = 0; i < values.size() && i < 8; ++i) values_text += (i ? ", " : "") + values[i];
+    if (values.size() > 8) values_text += ", ...";
+    std::string out;
+    for (std::size_t i = 0; i < templ.size(); ++i) {
+      if (templ[i] != '{') {
+        out.push_back(templ[i]);
+        continue;
+      }
+      const auto close = templ.find('}', i);
+      if (close == std::string::npos) {
+        out.append(templ, i);
+        break;
+      }
+      const std::string_view name(templ.data() + i + 1, close - i - 1);
+      if (name == "identity") out.append(identity);
+      else if (name == "group") out.append(d.group_key);
+      else if (name == "count") out.append(std::to_string(count));
+      else if (name == "values") out.append(values_text);
+      else if (name == "first_seen") out.append(format_rfc3339(d.first_seen));
+      else if (name == "last_seen") out.append(format_rfc3339(d.last_seen));
+      else if (name == "rule") out.append(d.rule_name);
+      else out.append(templ, i, close - i + 1);
+      i = close;
+    }
+    return out;
+  }
+
+  void fire(const compiled_rule &rule, symbol identity, std::string key, std::int64_t first, std::int64_t last,
+            std::vector<std::string> ids, std::size_t count, std::vector<std::string> values) {
+    detection d;
+    d.rule_id = rule.info.id;
+    d.rule_name = rule.info.name;
+    d.level = rule.info.level;
+    d.tactics = rule.info.tactics;
+    d.techniques = rule.info.techniques;
+    d.identity = identity;
+    d.group_key = std::move(key);
+    d.first_seen = from_unix_nanos(first);
+    d.last_seen = from_unix_nanos(last);
+    if (ids.size() > options.max_event_ids) ids.resize(options.max_event_ids);
+    d.event_ids = std::move(ids);
+    const auto who = symbols.str(identity);
+    if (!rule.summary.empty()) {
+      d.summary = render(rule.summary, d, who, count, values);
+    } else {
+      d.summary = rule.info.name + ": " + std::string(who);
+      if (count > 1) d.summary += " (" + std::to_string(count) + " events)";
+      if (!values.empty()) d.summary += ": " + render("{values}", d, who, count, values);
+    }
+    ++stats.detections;
+    results.push_back(std::move(d));
+    if (callback) callback(results.back());
+  }
+};
+
+detector::detector(rule_set rules, symbol_table &symbols, detector_options options)
+    : impl_(std::make_unique<impl>(std::move(rules), symbols, options)) {}
+detector::~detector() = default;
+detector::detector(detector &&) noexcept = default;
+detector &detector::operator=(detector &&) noexcept = default;
+
+void detector::process(const event &e) { impl_->take(e); }
+void detector::finish() { impl_->finish(); }
+void detector::on_detection(std::function<void(const detection &)> callback) { impl_->callback = std::move(callback); }
+const std::vector<detection> &detector::detections() const noexcept { return impl_->results; }
+const detector_stats &detector::stats() const noexcept { return impl_->stats; }
+const rule_set &detector::rules() const noexcept { return impl_->rules; }
+
+}  // namespace v0
+}  // namespace identrail

@@ -1,0 +1,201 @@
+#include "evaluate.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "identrail/normalize/raw_field.hpp"
+
+namespace identrail::detail {
+namespace {
+
+std::string_view bool_text(bool value) { return value ? "true" : "false"; }
+
+std::string_view tristate_text(tristate t) {
+  return t == tristate::yes ? "true" : t == tristate::no ? "false" : "";
+}
+
+std::string_view source_kind_text(source_address::kind k) {
+  switch (k) {
+    case source_address::kind::ipv4: return "ipv4";
+    case source_address::kind::ipv6: return "ipv6";
+    case source_address::kind::name: return "name";
+    case source_address::kind::none: return "";
+  }
+  return "";
+}
+
+bool in_network(const source_address &address, const cidr_block &block) {
+  if (!address.is_ip() || (address.type == source_address::kind::ipv6) != block.v6) return false;
+  int bits = block.prefix;
+  for (std::size_t i = 0; bits > 0; ++i, bits -= 8) {
+    const auto mask = static_cast<std::uint8_t>(bits >= 8 ? 0xFF : 0xFF << (8 - bits));
+    if ((address.bytes[i] & mask) != (block.network[i] & mask)) return false;
+  }
+  return true;
+}
+
+
+std::optional<double> as_number(std::string_view text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+bool test_value(const field_test &t, std::string_view value, const event &e) {
+  std::string lowered;
+  if (t.ignore_case && t.op != test_op::regex) {
+    lowered = ascii_lower(value);
+    value = lowered;
+  }
+  auto any_or_all = [&](auto &&predicate) {
+    return t.all ? std::all_of(t.values.begin(), t.values.end(), predicate)
+                 : std::any_of(t.values.begin(), t.values.end(), predicate);
+  };
+  switch (t.op) {
+    case test_op::equals:
+    case test_op::in:
+      return std::any_of(t.values.begin(), t.values.end(), [&](const std::string &v) { return v == value; });
+    case test_op::starts_with: return any_or_all([&](const std::string &v) { return value.starts_with(v); });
+    case test_op::ends_with: return any_or_all([&](const std::string &v) { return value.ends_with(v); });
+    case test_op::contains:
+      return any_or_all([&](const std::string &v) { return value.find(v) != std::string_view::npos; });
+    case test_op::regex:
+      return std::any_of(t.patterns.begin(), t.patterns.end(), [&](const auto &re) {
+        return RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *re);
+      });
+    case test_op::cidr:
+      return std::any_of(t.networks.begin(), t.networks.end(), [&](const cidr_block &b) { return in_network(e.source, b); });
+    case test_op::gt:
+    case test_op::gte:
+    case test_op::lt:
+    case test_op::lte: {
+      const auto number = as_number(value);
+      if (!number) return false;
+      switch (t.op) {
+        case test_op::gt: return *number > t.number;
+        case test_op::gte: return *number >= t.number;
+        case test_op::lt: return *number < t.number;
+        default: return *number <= t.number;
+      }
+    }
+    case test_op::exists:
+    case test_op::same_as:
+    case test_op::foreign_account: return true;  // decided in evaluate(), which has the other values
+  }
+  return false;
+}
+
+// True when the text names a 12-digit account id (as an ARN's account or a
+// bare principal) other than `own`: a grant to another account.
+bool names_foreign_account(std::string_view text, std::string_view own) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const bool digit = i < text.size() && text[i] >= '0' && text[i] <= '9';
+    if (digit) {
+      ++run;
+      continue;
+    }
+    if (run == 12) {
+      const auto id = text.substr(i - 12, 12);
+      const char before = i > 12 ? text[i - 13] : '"';
+      // An account id stands alone or after "::" in an ARN, never inside a longer token.
+      if ((before == ':' || before == '"' || before == ' ') && id != own) return true;
+    }
+    run = 0;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (auto &c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return out;
+}
+
+std::optional<std::string_view> field_reader::get(const field_ref &field) {
+  const auto &e = event_;
+  const auto &s = symbols_;
+  switch (field.id) {
+    case field_id::event_id: return std::string_view(e.id);
+    case field_id::time:
+      scratch_ = format_rfc3339(e.time);
+      return std::string_view(scratch_);
+    case field_id::action: return s.str(e.action);
+    case field_id::event_name: return s.str(e.event_name);
+    case field_id::event_source: return s.str(e.event_source);
+    case field_id::event_type: return s.str(e.event_type);
+    case field_id::region: return s.str(e.region);
+    case field_id::account: return s.str(e.account);
+    case field_id::identity: return s.str(identity_);
+    case field_id::actor_type: return to_string(e.who.type);
+    case field_id::actor_arn: return s.str(e.who.arn);
+    case field_id::principal_id: return s.str(e.who.principal_id);
+    case field_id::actor_account: return s.str(e.who.account_id);
+    case field_id::access_key_id: return s.str(e.who.access_key_id);
+    case field_id::user_name: return s.str(e.who.user_name);
+    case field_id::issuer_arn: return s.str(e.who.issuer_arn);
+    case field_id::issuer_type: return s.str(e.who.issuer_type);
+    case field_id::session_name: return s.str(e.who.session_name);
+    case field_id::source_identity: return s.str(e.who.source_identity);
+    case field_id::instance_id: return s.str(e.who.instance_id);
+    case field_id::invoked_by: return s.str(e.who.invoked_by);
+    case field_id::source_ip: return s.str(e.source.text);
+    case field_id::source_kind: return source_kind_text(e.source.type);
+    case field_id::user_agent: return s.str(e.user_agent);
+    case field_id::error_code: return s.str(e.result.error_code);
+    case field_id::error_message: return std::string_view(e.result.error_message);
+    case field_id::success: return bool_text(e.result.success);
+    case field_id::read_only: return tristate_text(e.read_only);
+    case field_id::category: return to_string(e.category);
+    case field_id::mfa: return tristate_text(e.who.mfa);
+    case field_id::raw: {
+      for (const auto &[path, value] : raw_cache_)
+        if (path == &field.raw_path) return value ? std::optional<std::string_view>(*value) : std::nullopt;
+      auto found = raw_field(e, field.raw_path);
+      raw_cache_.emplace_back(&field.raw_path, found ? std::optional<std::string>(std::move(found->text)) : std::nullopt);
+      const auto &stored = raw_cache_.back().second;
+      return stored ? std::optional<std::string_view>(*stored) : std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+bool evaluate(const condition &c, field_reader &fields) {
+  switch (c.type) {
+    case condition::kind::always: return true;
+    case condition::kind::all:
+      return std::all_of(c.children.begin(), c.children.end(), [&](const condition &k) { return evaluate(k, fields); });
+    case condition::kind::any:
+      return std::any_of(c.children.begin(), c.children.end(), [&](const condition &k) { return evaluate(k, fields); });
+    case condition::kind::negate: return !evaluate(c.children.front(), fields);
+    case condition::kind::test: {
+      const auto value = fields.get(c.test.field);
+      const bool present = value && !value->empty();
+      if (c.test.op == test_op::exists) return present == c.test.expect_present;
+      if (c.test.op == test_op::same_as) {
+        if (!present) return false;
+        const std::string mine(*value);
+        const auto other = fields.get(c.test.other);
+        return other && !other->empty() && (c.test.ignore_case ? ascii_lower(mine) == ascii_lower(*other) : mine == *other);
+      }
+      if (c.test.op == test_op::foreign_account) {
+        if (!present) return false;
+        const std::string text(*value);
+        const auto own = fields.get(field_ref{field_id::account, {}, "account"});
+        return names_foreign_account(text, own ? *own : std::string_view{}) == c.test.expect_present;
+      }
+      if (c.test.op == test_op::cidr) return test_value(c.test, {}, fields.current());
+      if (!present) return false;
+      return test_value(c.test, *value, fields.current());
+    }
+  }
+  return false;
+}
+
+}  // namespace identrail::detail

@@ -1,0 +1,43 @@
+// Private: reading fields of an event and testing conditions against them.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "identrail/core/symbol.hpp"
+#include "identrail/normalize/event.hpp"
+#include "rule_model.hpp"
+
+namespace identrail::detail {
+
+// Field values of one event. Raw paths are parsed once per event and path.
+class field_reader {
+ public:
+  field_reader(const event &e, const symbol_table &symbols, symbol identity)
+      : event_(e), symbols_(symbols), identity_(identity) {}
+
+  // The value as text ("" when absent); booleans read "true"/"false". A view
+  // stays valid while the reader lives, except that of `time`, which the next
+  // read of `time` replaces.
+  std::optional<std::string_view> get(const field_ref &field);
+  [[nodiscard]] const event &current() const noexcept { return event_; }
+
+ private:
+  const event &event_;
+  const symbol_table &symbols_;
+  symbol identity_;
+  std::string scratch_;
+  // A deque: values handed out stay put as more paths are cached.
+  std::deque<std::pair<const std::string *, std::optional<std::string>>> raw_cache_;
+};
+
+[[nodiscard]] bool evaluate(const condition &c, field_reader &fields);
+
+// Lower-cases ASCII letters, as rules compare case-insensitively on request.
+[[nodiscard]] std::string ascii_lower(std::string_view text);
+
+}  // namespace identrail::detail

@@ -1,0 +1,523 @@
+// YAML rule files into compiled rules, with every mistake named by file, line and rule.
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "evaluate.hpp"
+#include "identrail/detect/rule_set.hpp"
+#include "rule_model.hpp"
+
+namespace identrail {
+inline namespace v0 {
+namespace {
+
+using namespace detail;
+
+// Thrown inside the loader only, and turned into an error at its boundary.
+struct rule_error {
+  std::string message;
+};
+
+class loader {
+ public:
+  explicit loader(std::string source) : source_(std::move(source)) {}
+
+  std::vector<compiled_rule> load(std::string_view text) {
+    std::vector<YAML::Node> documents;
+    try {
+      documents = YAML::LoadAll(std::string(text));
+    } catch (const YAML::Exception &e) {
+      throw rule_error{source_ + ":" + std::to_string(e.mark.line + 1) + ": YAML: " + e.msg};
+    }
+    std::vector<compiled_rule> rules;
+    for (const auto &doc : documents) {
+      if (!doc || doc.IsNull()) continue;
+      if (doc.IsSequence()) {
+        for (const auto &r : doc) rules.push_back(rule(r));
+      } else if (doc.IsMap() && doc["rules"]) {
+        for (const auto &r : doc["rules"]) rules.push_back(rule(r));
+      } else {
+        rules.push_back(rule(doc));
+      }
+    }
+    return rules;
+  }
+
+ private:
+  std::string source_;
+  std::string rule_id_;
+
+  [[noreturn]] void fail(const YAML::Node &at, const std::string &what) const {
+    std::string where = source_ + ":" + std::to_string(at.Mark().line + 1);
+    if (!rule_id_.empty()) where += ": rule " + rule_id_;
+    throw rule_error{where + ": " + what};
+  }
+
+  std::string scalar(const YAML::Node &node, const std::string &what) const {
+    if (!node.IsScalar()) fail(node, what + " must be a single value");
+    return node.as<std::string>();
+  }
+
+  std::vector<std::string> scalars(const YAML::Node &node, const std::string &what) const {
+    std::vector<std::string> out;
+    if (node.IsSequence()) {
+      for (const auto &item : node) out.push_back(scalar(item, what));
+    } else {
+      out.push_back(scalar(node, what));
+    }
+    if (out.empty()) fail(node, what + " needs at least one value");
+    return out;
+  }
+
+  std::int64_t duration(const YAML::Node &node, const std::string &what) const {
+    const std::string text = scalar(node, what);
+    std::size_t used = 0;
+    long long amount = 0;
+    try {
+      amount = std::stoll(text, &used);
+    } catch (...) {
+      fail(node, what + ": expected a duration such as 30s, 10m, 1h or 2d, got \"" + text + "\"");
+    }
+    const std::string unit = text.substr(used);
+    std::int64_t seconds = 0;
+    if (unit.empty() || unit == "s") seconds = amount;
+    else if (unit == "m") seconds = amount * 60;
+    else if (unit == "h") seconds = amount * 3600;
+    else if (unit == "d") seconds = amount * 86400;
+    else fail(node, what + ": unknown unit \"" + unit + "\" (use s, m, h or d)");
+    if (seconds <= 0) fail(node, what + " must be positive");
+    return seconds * 1'000'000'000;
+  }
+
+  field_ref field(const YAML::Node &at, const std::string &name) const {
+    static const std::map<std::string, field_id, std::less<>> names{
+        {"event_id", field_id::event_id}, {"eventID", field_id::event_id},
+        {"time", field_id::time}, {"eventTime", field_id::time},
+        {"action", field_id::action},
+        {"event_name", field_id::event_name}, {"eventName", field_id::event_name},
+        {"event_source", field_id::event_source}, {"eventSource", field_id::event_source},
+        {"event_type", field_id::event_type}, {"eventType", field_id::event_type},
+        {"region", field_id::region}, {"awsRegion", field_id::region},
+        {"account", field_id::account}, {"recipientAccountId", field_id::account},
+        {"identity", field_id::identity},
+        {"actor.type", field_id::actor_type}, {"userIdentity.type", field_id::actor_type},
+        {"actor.arn", field_id::actor_arn}, {"userIdentity.arn", field_id::actor_arn},
+        {"actor.principal_id", field_id::principal_id}, {"userIdentity.principalId", field_id::principal_id},
+        {"actor.account", field_id::actor_account}, {"userIdentity.accountId", field_id::actor_account},
+        {"actor.access_key_id", field_id::access_key_id}, {"userIdentity.accessKeyId", field_id::access_key_id},
+        {"actor.user_name", field_id::user_name}, {"userIdentity.userName", field_id::user_name},
+        {"actor.issuer_arn", field_id::issuer_arn},
+        {"userIdentity.sessionContext.sessionIssuer.arn", field_id::issuer_arn},
+        {"actor.issuer_type", field_id::issuer_type},
+        {"userIdentity.sessionContext.sessionIssuer.type", field_id::issuer_type},
+        {"actor.session_name", field_id::session_name},
+        {"actor.source_identity", field_id::source_identity},
+        {"userIdentity.sessionContext.sourceIdentity", field_id::source_identity},
+        {"actor.instance_id", field_id::instance_id},
+        {"actor.invoked_by", field_id::invoked_by}, {"userIdentity.invokedBy", field_id::invoked_by},
+        {"actor.mfa", field_id::mfa},
+        {"source_ip", field_id::source_ip}, {"sourceIPAddress", field_id::source_ip},
+        {"source_kind", field_id::source_kind},
+        {"user_agent", field_id::user_agent}, {"userAgent", field_id::user_agent},
+        {"error_code", field_id::error_code}, {"errorCode", field_id::error_code},
+        {"error_message", field_id::error_message}, {"errorMessage", field_id::error_message},
+        {"success", field_id::success},
+        {"read_only", field_id::read_only}, {"readOnly", field_id::read_only},
+        {"category", field_id::category}, {"eventCategory", field_id::category},
+    };
+    if (const auto it = names.find(name); it != names.end()) return {it->second, {}, name};
+    static constexpr std::string_view raw_roots[] = {"requestParameters.", "responseElements.", "additionalEventData.",
+                                                     "userIdentity.", "resources.", "serviceEventDetails.",
+                                                     "tlsDetails."};
+    for (const auto root : raw_roots)
+      if (std::string_view(name).starts_with(root)) return {field_id::raw, name, name};
+    if (name.starts_with("raw.") && name.size() > 4) return {field_id::raw, name.substr(4), name};
+    fail(at, "unknown field \"" + name + "\" (normalized fields such as action, actor.arn, source_ip, or raw paths "
+                                         "such as requestParameters.bucketName)");
+  }
+
+  cidr_block network(const YAML::Node &at, const std::string &text) const {
+    cidr_block block;
+    const auto slash = text.find('/');
+    const std::string address = text.substr(0, slash);
+    block.v6 = address.find(':') != std::string::npos;
+    if (inet_pton(block.v6 ? AF_INET6 : AF_INET, address.c_str(), block.network.data()) != 1)
+      fail(at, "bad CIDR \"" + text + "\"");
+    const int max = block.v6 ? 128 : 32;
+    block.prefix = max;
+    if (slash != std::string::npos) {
+      try {
+        std::size_t used = 0;
+        block.prefix = std::stoi(text.substr(slash + 1), &used);
+        if (used != text.size() - slash - 1) throw 0;
+      } catch (...) {
+        fail(at, "bad CIDR prefix in \"" + text + "\"");
+      }
+      if (block.prefix < 0 || block.prefix > max) fail(at, "CIDR prefix out of range in \"" + text + "\"");
+    }
+    return block;
+  }
+
+  // One field with operator keys: {equals|in|starts_with|ends_with|contains|regex|cidr|exists|gt|gte|lt|lte: ...}
+  condition field_tests(const YAML::Node &at, const field_ref &f, const YAML::Node &ops) {
+    bool ignore_case = false, match_all = false;
+    if (ops["ignore_case"]) ignore_case = scalar(ops["ignore_case"], "ignore_case") == "true";
+    if (ops["match_all"]) match_all = scalar(ops["match_all"], "match_all") == "true";
+    condition all;
+    all.type = condition::kind::all;
+    for (const auto &entry : ops) {
+      const std::string key = entry.first.as<std::string>();
+      if (key == "field" || key == "ignore_case" || key == "match_all") continue;
+      static const std::map<std::string, test_op, std::less<>> ops_by_name{
+          {"equals", test_op::equals}, {"in", test_op::in}, {"starts_with", test_op::starts_with},
+          {"ends_with", test_op::ends_with}, {"contains", test_op::contains}, {"regex", test_op::regex},
+          {"cidr", test_op::cidr}, {"exists", test_op::exists}, {"gt", test_op::gt}, {"gte", test_op::gte},
+          {"lt", test_op::lt}, {"lte", test_op::lte}, {"same_as", test_op::same_as},
+          {"foreign_account", test_op::foreign_account}};
+      const auto op = ops_by_name.find(key);
+      if (op == ops_by_name.end()) fail(entry.first, "unknown operator \"" + key + "\" for field " + f.name);
+      condition c;
+      c.type = condition::kind::test;
+      auto &t = c.test;
+      t.field = f;
+      t.op = op->second;
+      t.ignore_case = ignore_case;
+      t.all = match_all;
+      switch (t.op) {
+        case test_op::exists: t.expect_present = scalar(entry.second, "exists") != "false"; break;
+        case test_op::foreign_account: t.expect_present = scalar(entry.second, "foreign_account") != "false"; break;
+        case test_op::same_as: t.other = field(entry.second, scalar(entry.second, "same_as")); break;
+        case test_op::gt:
+        case test_op::gte:
+        case test_op::lt:
+        case test_op::lte: {
+          const auto text = scalar(entry.second, key);
+          try {
+            std::size_t used = 0;
+            t.number = std::stod(text, &used);
+            if (used != text.size()) throw 0;
+          } catch (...) {
+            fail(entry.second, key + " needs a number, got \"" + text + "\"");
+          }
+          break;
+        }
+        case test_op::cidr:
+          if (f.id != field_id::source_ip) fail(entry.first, "cidr applies to source_ip only");
+          for (const auto &v : scalars(entry.second, "cidr")) t.networks.push_back(network(entry.second, v));
+          break;
+        case test_op::regex:
+          for (const auto &v : scalars(entry.second, "regex")) {
+            RE2::Options options;
+            options.set_case_sensitive(!ignore_case);
+            options.set_log_errors(false);
+            auto re = std::make_shared<const RE2>(v, options);
+            if (!re->ok()) fail(entry.second, "bad regex \"" + v + "\": " + re->error());
+            t.patterns.push_back(std::move(re));
+          }
+          break;
+        default:
+          t.values = scalars(entry.second, key);
+          if (ignore_case)
+            for (auto &v : t.values) v = ascii_lower(v);
+      }
+      all.children.push_back(std::move(c));
+    }
+    if (all.children.empty()) fail(at, "field " + f.name + " has no operator");
+    return all.children.size() == 1 ? std::move(all.children.front()) : all;
+  }
+
+  condition parse_condition(const YAML::Node &node) {
+    if (!node.IsMap()) fail(node, "a condition must be a mapping");
+    condition out;
+    out.type = condition::kind::all;
+    for (const auto &entry : node) {
+      const std::string key = entry.first.as<std::string>();
+      if (key == "all" || key == "any") {
+        if (!entry.second.IsSequence()) fail(entry.second, key + " takes a list of conditions");
+        condition group;
+        group.type = key == "all" ? condition::kind::all : condition::kind::any;
+        for (const auto &child : entry.second) group.children.push_back(parse_condition(child));
+        out.children.push_back(std::move(group));
+      } else if (key == "not") {
+        condition negated;
+        negated.type = condition::kind::negate;
+        negated.children.push_back(parse_condition(entry.second));
+        out.children.push_back(std::move(negated));
+      } else if (key == "field") {
+        // {field: NAME, op: value, ...}
+        out.children.push_back(field_tests(node, field(node, scalar(entry.second, "field")), node));
+        return out.children.size() == 1 ? std::move(out.children.front()) : out;
+      } else {
+        // Shorthand: {NAME: value} equals, {NAME: [values]} in, {NAME: {op: value}}.
+        const auto f = field(entry.first, key);
+        if (entry.second.IsMap()) {
+          out.children.push_back(field_tests(entry.first, f, entry.second));
+        } else {
+          condition c;
+          c.type = condition::kind::test;
+          c.test.field = f;
+          c.test.op = test_op::in;
+          c.test.values = scalars(entry.second, key);
+          out.children.push_back(std::move(c));
+        }
+      }
+    }
+    if (out.children.empty()) fail(node, "empty condition");
+    return out.children.size() == 1 ? std::move(out.children.front()) : out;
+  }
+
+  compiled_rule rule(const YAML::Node &node) {
+    rule_id_.clear();
+    if (!node.IsMap()) fail(node, "a rule must be a mapping");
+    static const std::set<std::string, std::less<>> known{
+        "id", "name", "description", "severity", "mitre", "kind", "match", "group_by", "window", "threshold",
+        "distinct", "steps", "until", "maxspan", "field", "learning", "history", "summary", "tests"};
+    if (!node["id"]) fail(node, "rule without an id");
+    rule_id_ = scalar(node["id"], "id");
+    for (const auto &entry : node) {
+      const auto key = entry.first.as<std::string>();
+      if (!known.contains(key)) fail(entry.first, "unknown key \"" + key + "\"");
+    }
+    compiled_rule r;
+    r.info.id = rule_id_;
+    r.info.source = source_ + ":" + std::to_string(node.Mark().line + 1);
+    if (!node["name"]) fail(node, "missing name");
+    r.info.name = scalar(node["name"], "name");
+    if (node["description"]) r.info.description = scalar(node["description"], "description");
+    const std::string level = node["severity"] ? scalar(node["severity"], "severity") : "";
+    static const std::map<std::string, severity, std::less<>> levels{{"info", severity::info},
+                                                                    {"low", severity::low},
+                                                                    {"medium", severity::medium},
+                                                                    {"high", severity::high},
+                                                                    {"critical", severity::critical}};
+    const auto found = levels.find(level);
+    if (found == levels.end()) fail(node, "severity must be one of info, low, medium, high, critical");
+    r.info.level = found->second;
+    if (const auto mitre = node["mitre"]) {
+      if (!mitre.IsMap()) fail(mitre, "mitre takes {tactics: [...], techniques: [...]}");
+      for (const auto &entry : mitre) {
+        const auto key = entry.first.as<std::string>();
+        if (key == "tactics") r.info.tactics = scalars(entry.second, "tactics");
+        else if (key == "techniques") r.info.techniques = scalars(entry.second, "techniques");
+        else fail(entry.first, "unknown key \"" + key + "\" in mitre");
+      }
+      for (const auto &t : r.info.tactics)
+        if (!t.starts_with("TA")) fail(mitre, "tactic ids look like TA0007, not \"" + t + "\"");
+      for (const auto &t : r.info.techniques)
+        if (!t.starts_with("T")) fail(mitre, "technique ids look like T1580, not \"" + t + "\"");
+    }
+    const std::string kind = node["kind"] ? scalar(node["kind"], "kind") : "event";
+    static const std::map<std::string, rule_kind, std::less<>> kinds{
+        {"event", rule_kind::event},       {"count", rule_kind::count},   {"distinct", rule_kind::distinct},
+        {"sequence", rule_kind::sequence}, {"all_of", rule_kind::all_of}, {"absence", rule_kind::absence},
+        {"first_seen", rule_kind::first_seen}};
+    const auto k = kinds.find(kind);
+    if (k == kinds.end()) fail(node["kind"], "unknown kind \"" + kind + "\"");
+    r.kind = k->second;
+    r.info.kind = kind;
+    if (node["match"]) r.match = parse_condition(node["match"]);
+    else if (r.kind == rule_kind::event) fail(node, "an event rule needs match");
+    if (node["group_by"]) {
+      for (const auto &name : scalars(node["group_by"], "group_by")) r.group_by.push_back(field(node["group_by"], name));
+    } else {
+      r.group_by.push_back({field_id::identity, {}, "identity"});
+    }
+    if (node["summary"]) r.summary = scalar(node["summary"], "summary");
+
+    auto need = [&](const char *key) -> YAML::Node {
+      if (!node[key]) fail(node, "a " + kind + " rule needs " + key);
+      return node[key];
+    };
+    auto threshold = [&] {
+      const auto text = scalar(need("threshold"), "threshold");
+      try {
+        std::size_t used = 0;
+        const long long value = std::stoll(text, &used);
+        if (used != text.size() || value < 1) throw 0;
+        return static_cast<std::uint64_t>(value);
+      } catch (...) {
+        fail(node["threshold"], "threshold must be a whole number of at least 1");
+      }
+    };
+    auto steps = [&](std::size_t minimum) {
+      const auto list = need("steps");
+      if (!list.IsSequence()) fail(list, "steps takes a list of {name, match}");
+      for (const auto &s : list) {
+        if (!s.IsMap() || !s["match"]) fail(s, "each step needs match");
+        rule_step step;
+        step.name = s["name"] ? scalar(s["name"], "name") : "step " + std::to_string(r.steps.size() + 1);
+        step.match = parse_condition(s["match"]);
+        r.steps.push_back(std::move(step));
+      }
+      if (r.steps.size() < minimum) fail(list, "a " + kind + " rule needs at least " + std::to_string(minimum) + " steps");
+    };
+    switch (r.kind) {
+      case rule_kind::event: break;
+      case rule_kind::count:
+        r.window_ns = duration(need("window"), "window");
+        r.threshold = threshold();
+        break;
+      case rule_kind::distinct:
+        r.window_ns = duration(need("window"), "window");
+        r.threshold = threshold();
+        r.distinct = field(need("distinct"), scalar(node["distinct"], "distinct"));
+        break;
+      case rule_kind::sequence:
+        steps(2);
+        r.window_ns = duration(need("maxspan"), "maxspan");
+        if (node["until"]) r.until = parse_condition(node["until"]);
+        break;
+      case rule_kind::all_of:
+        steps(2);
+        r.window_ns = duration(need("window"), "window");
+        break;
+      case rule_kind::absence:
+        steps(2);
+        if (r.steps.size() != 2) fail(node["steps"], "an absence rule has exactly two steps: the event and the one that must follow");
+        r.window_ns = duration(need("window"), "window");
+        break;
+      case rule_kind::first_seen:
+        r.seen_field = field(need("field"), scalar(node["field"], "field"));
+        r.learning_ns = duration(need("learning"), "learning");
+        if (node["history"]) {
+          const auto text = scalar(node["history"], "history");
+          try {
+            r.history = static_cast<std::size_t>(std::stoul(text));
+          } catch (...) {
+            fail(node["history"], "history must be a whole number");
+          }
+          if (r.history == 0) fail(node["history"], "history must be at least 1");
+        }
+        break;
+    }
+    return r;
+  }
+};
+
+result<rule_set> make_set(std::vector<compiled_rule> rules);
+
+}  // namespace
+
+std::string_view to_string(severity level) noexcept {
+  switch (level) {
+    case severity::info: return "info";
+    case severity::low: return "low";
+    case severity::medium: return "medium";
+    case severity::high: return "high";
+    case severity::critical: return "critical";
+  }
+  return "info";
+}
+
+namespace detail {
+// Compiled YAML of the built-in pack (generated from rules/ at build time).
+extern const std::pair<const char *, const char *> builtin_rule_files[];
+extern const std::size_t builtin_rule_file_count;
+}  // namespace detail
+
+struct rule_set_access {
+  static rule_set make(std::vector<compiled_rule> rules) {
+    auto compiled = std::make_shared<detail::compiled_rules>();
+    compiled->rules = std::move(rules);
+    return rule_set(std::move(compiled));
+  }
+};
+
+rule_set::rule_set() : rules_(std::make_shared<const detail::compiled_rules>()) {}
+
+std::size_t rule_set::size() const noexcept { return rules_->rules.size(); }
+const rule_info &rule_set::info(std::size_t index) const { return rules_->rules.at(index).info; }
+
+namespace {
+
+result<std::vector<compiled_rule>> parse(std::string_view text, const std::string &source) {
+  try {
+    return loader(source).load(text);
+  } catch (const rule_error &e) {
+    return make_error(errc::invalid_argument, e.message);
+  } catch (const YAML::Exception &e) {
+    return make_error(errc::invalid_argument, source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+result<rule_set> make_set(std::vector<compiled_rule> rules) {
+  std::map<std::string, std::string> seen;
+  for (const auto &r : rules) {
+    auto [it, inserted] = seen.emplace(r.info.id, r.info.source);
+    if (!inserted)
+      return make_error(errc::invalid_argument,
+                        r.info.source + ": rule " + r.info.id + ": duplicate id (first at " + it->second + ")");
+  }
+  return rule_set_access::make(std::move(rules));
+}
+
+}  // namespace
+
+result<rule_set> rule_set::from_yaml(std::string_view text, std::string_view source_name) {
+  auto rules = parse(text, std::string(source_name));
+  if (!rules) return tl::unexpected(rules.error());
+  return make_set(std::move(*rules));
+}
+
+result<rule_set> rule_set::from_paths(const std::vector<std::string> &paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto &path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        const auto ext = it->path().extension();
+        if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) found.push_back(it->path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(path, ec)) {
+      files.push_back(path);
+    } else {
+      return make_error(errc::not_found, path + ": no such rule file or directory");
+    }
+  }
+  std::vector<compiled_rule> all;
+  for (const auto &file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return make_error(errc::io_error, file + ": cannot open");
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto rules = parse(text.str(), file);
+    if (!rules) return tl::unexpected(rules.error());
+    std::move(rules->begin(), rules->end(), std::back_inserter(all));
+  }
+  return make_set(std::move(all));
+}
+
+result<rule_set> rule_set::builtin() {
+  static const result<rule_set> pack = []() -> result<rule_set> {
+    std::vector<compiled_rule> all;
+    for (std::size_t i = 0; i < detail::builtin_rule_file_count; ++i) {
+      auto rules = parse(detail::builtin_rule_files[i].second, detail::builtin_rule_files[i].first);
+      if (!rules) return tl::unexpected(rules.error());
+      std::move(rules->begin(), rules->end(), std::back_inserter(all));
+    }
+    return make_set(std::move(all));
+  }();
+  return pack;
+}
+
+result<rule_set> rule_set::merged_with(const rule_set &other) const {
+  auto rules = rules_->rules;
+  rules.insert(rules.end(), other.rules_->rules.begin(), other.rules_->rules.end());
+  return make_set(std::move(rules));
+}
+
+}  // namespace v0
+}  // namespace identrail

@@ -1,0 +1,93 @@
+// Private: the compiled form of rules, shared (immutable) by every detector.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "identrail/detect/rule_set.hpp"
+#include "identrail/normalize/event.hpp"
+
+namespace re2 {
+class RE2;
+}
+
+namespace identrail::detail {
+
+// A value of the normalized event, or of the raw record by path.
+enum class field_id : std::uint8_t {
+  event_id, time, action, event_name, event_source, event_type, region, account, identity, actor_type, actor_arn,
+  principal_id, actor_account, access_key_id, user_name, issuer_arn, issuer_type, session_name, source_identity,
+  instance_id, invoked_by, source_ip, source_kind, user_agent, error_code, error_message, success, read_only, category,
+  mfa, raw,
+};
+
+struct field_ref {
+  field_id id = field_id::action;
+  std::string raw_path;  // for field_id::raw
+  std::string name;      // as written in the rule
+};
+
+enum class test_op : std::uint8_t {
+  equals, in, starts_with, ends_with, contains, regex, cidr, exists, gt, gte, lt, lte,
+  same_as,          // equal to another field of the same event
+  foreign_account,  // names an AWS account id other than the event's account (policies, grants)
+};
+
+struct cidr_block {
+  bool v6 = false;
+  std::array<std::uint8_t, 16> network{};
+  int prefix = 0;
+};
+
+struct field_test {
+  field_ref field;
+  test_op op = test_op::equals;
+  std::vector<std::string> values;  // lower-cased when ignore_case
+  bool ignore_case = false;
+  bool all = false;  // every value must match (contains/starts_with/ends_with), as Sigma's |all
+  std::vector<std::shared_ptr<const re2::RE2>> patterns;
+  std::vector<cidr_block> networks;
+  double number = 0;
+  bool expect_present = true;  // exists: true/false
+  field_ref other;             // same_as
+};
+
+struct condition {
+  enum class kind : std::uint8_t { always, all, any, negate, test };
+  kind type = kind::always;
+  std::vector<condition> children;
+  field_test test;
+};
+
+enum class rule_kind : std::uint8_t { event, count, distinct, sequence, all_of, absence, first_seen };
+
+struct rule_step {
+  std::string name;
+  condition match;
+};
+
+struct compiled_rule {
+  rule_info info;
+  rule_kind kind = rule_kind::event;
+  condition match;  // every event must pass it first (for sequences: a prefilter)
+  std::vector<field_ref> group_by;
+  std::int64_t window_ns = 0;  // count, distinct, all_of; maxspan for sequence; deadline for absence
+  std::uint64_t threshold = 0;
+  field_ref distinct;
+  std::vector<rule_step> steps;
+  std::optional<condition> until;
+  field_ref seen_field;          // first_seen
+  std::int64_t learning_ns = 0;  // first_seen
+  std::size_t history = 64;      // first_seen: values remembered per key
+  std::string summary;           // template: {identity} {group} {count} {values} {first_seen} {last_seen} {rule}
+};
+
+struct compiled_rules {
+  std::vector<compiled_rule> rules;
+};
+
+}  // namespace identrail::detail
