@@ -5,6 +5,7 @@
 #include <new>
 #include <string>
 #include <deque>
+#include <memory>
 
 #include "identrail/identrail.hpp"
 
@@ -19,6 +20,8 @@ struct idt_buffer {
 };
 struct idt_options {
   it::engine_options value;
+  std::vector<std::string> rule_paths;
+  bool keep_builtin = false;
 };
 // An event by index: the engine only appends, so an index never goes stale,
 // while a pointer into its vector would after the next feed.
@@ -27,11 +30,22 @@ struct idt_event {
   std::size_t index;
   const it::event &get() const { return engine->events()[index]; }
 };
+struct idt_detection {
+  const it::engine *engine;
+  std::size_t index;
+  const it::detection &get() const { return engine->detections()[index]; }
+};
 struct idt_engine {
+  explicit idt_engine(it::engine_options options) : engine(std::move(options)) {}
   it::engine engine;
   std::deque<idt_event> views;  // one per retained event; a deque keeps handed-out addresses valid as it grows
+  std::deque<idt_detection> detection_views;
+  idt_detection_callback callback = nullptr;
+  void *callback_data = nullptr;
   void refresh() {
     for (std::size_t i = views.size(); i < engine.events().size(); ++i) views.push_back(idt_event{&engine, i});
+    for (std::size_t i = detection_views.size(); i < engine.detections().size(); ++i)
+      detection_views.push_back(idt_detection{&engine, i});
   }
 };
 
@@ -120,9 +134,26 @@ idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value,
         if (value <= 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_DEDUP_WINDOW_SECONDS: must be > 0");
         o.normalize.dedup_window = std::chrono::seconds{value};
         return IDT_OK;
+      case IDT_OPT_DETECT: o.detect = value != 0; return IDT_OK;
+      case IDT_OPT_ALLOWED_LATENESS_SECONDS:
+        if (value < 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_ALLOWED_LATENESS_SECONDS: must be >= 0");
+        o.detection.allowed_lateness = std::chrono::seconds{value};
+        return IDT_OK;
+      case IDT_OPT_BUILTIN_RULES: opts->keep_builtin = value != 0; return IDT_OK;
       case IDT_OPT_FORCE_INT32_: break;
     }
     return fail(err, it::errc::invalid_argument, "idt_options_set_int: unknown option " + std::to_string(key));
+  });
+}
+
+idt_status idt_options_set_string(idt_options *opts, idt_string_option key, const char *value, idt_error **err) {
+  return guarded(err, [&] {
+    if (!opts || !value) return fail(err, it::errc::invalid_argument, "idt_options_set_string: NULL argument");
+    switch (key) {
+      case IDT_OPT_RULES_PATH: opts->rule_paths.emplace_back(value); return IDT_OK;
+      case IDT_STRING_OPT_FORCE_INT32_: break;
+    }
+    return fail(err, it::errc::invalid_argument, "idt_options_set_string: unknown option " + std::to_string(key));
   });
 }
 
@@ -131,7 +162,27 @@ void idt_options_free(idt_options *opts) { delete opts; }
 idt_status idt_engine_new(idt_engine **out, const idt_options *opts, idt_error **err) {
   return guarded(err, [&] {
     if (!out) return fail(err, it::errc::invalid_argument, "idt_engine_new: out is NULL");
-    *out = new idt_engine{it::engine(opts ? opts->value : it::engine_options{}), {}};
+    *out = nullptr;
+    it::engine_options options = opts ? opts->value : it::engine_options{};
+    if (opts && !opts->rule_paths.empty()) {
+      auto rules = it::rule_set::from_paths(opts->rule_paths);
+      if (!rules) return fail(err, rules.error());
+      if (opts->keep_builtin) {
+        auto builtin = it::rule_set::builtin();
+        if (!builtin) return fail(err, builtin.error());
+        rules = builtin->merged_with(*rules);
+        if (!rules) return fail(err, rules.error());
+      }
+      options.rules = std::move(*rules);
+    }
+    auto engine = std::make_unique<idt_engine>(std::move(options));
+    idt_engine *raw = engine.get();
+    // Views are appended before the callback runs, so the callback can be handed one.
+    raw->engine.on_detection([raw](const it::detection &) {
+      raw->refresh();
+      if (raw->callback && raw->callback(&raw->detection_views.back(), raw->callback_data) != 0) raw->callback = nullptr;
+    });
+    *out = engine.release();
     return IDT_OK;
   });
 }
@@ -155,6 +206,57 @@ idt_status idt_engine_feed_path(idt_engine *engine, const char *path, idt_error 
     return read ? IDT_OK : fail(err, read.error());
   });
 }
+
+idt_status idt_engine_finish(idt_engine *engine, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine) return fail(err, it::errc::invalid_argument, "idt_engine_finish: engine is NULL");
+    engine->engine.finish();
+    engine->refresh();
+    return IDT_OK;
+  });
+}
+
+size_t idt_engine_detection_count(const idt_engine *engine) { return engine ? engine->detection_views.size() : 0; }
+const idt_detection *idt_engine_detection_at(const idt_engine *engine, size_t index) {
+  return engine && index < engine->detection_views.size() ? &engine->detection_views[index] : nullptr;
+}
+
+idt_status idt_engine_set_detection_callback(idt_engine *engine, idt_detection_callback callback, void *user_data,
+                                             idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine) return fail(err, it::errc::invalid_argument, "idt_engine_set_detection_callback: engine is NULL");
+    engine->callback = callback;
+    engine->callback_data = user_data;
+    return IDT_OK;
+  });
+}
+
+const char *idt_detection_get(const idt_detection *detection, idt_detection_field key) {
+  if (!detection) return "";
+  const auto &d = detection->get();
+  switch (key) {
+    case IDT_DET_RULE_ID: return d.rule_id.c_str();
+    case IDT_DET_NAME: return d.rule_name.c_str();
+    case IDT_DET_SEVERITY: return it::to_string(d.level).data();
+    case IDT_DET_IDENTITY: return detection->engine->symbols().c_str(d.identity);
+    case IDT_DET_GROUP_KEY: return d.group_key.c_str();
+    case IDT_DET_SUMMARY: return d.summary.c_str();
+    case IDT_DET_FORCE_INT32_: break;
+  }
+  return "";
+}
+int64_t idt_detection_first_seen_ns(const idt_detection *d) { return d ? it::to_unix_nanos(d->get().first_seen) : 0; }
+int64_t idt_detection_last_seen_ns(const idt_detection *d) { return d ? it::to_unix_nanos(d->get().last_seen) : 0; }
+
+namespace {
+const char *nth(const std::vector<std::string> &list, size_t index) { return index < list.size() ? list[index].c_str() : ""; }
+}  // namespace
+size_t idt_detection_event_id_count(const idt_detection *d) { return d ? d->get().event_ids.size() : 0; }
+const char *idt_detection_event_id_at(const idt_detection *d, size_t i) { return d ? nth(d->get().event_ids, i) : ""; }
+size_t idt_detection_tactic_count(const idt_detection *d) { return d ? d->get().tactics.size() : 0; }
+const char *idt_detection_tactic_at(const idt_detection *d, size_t i) { return d ? nth(d->get().tactics, i) : ""; }
+size_t idt_detection_technique_count(const idt_detection *d) { return d ? d->get().techniques.size() : 0; }
+const char *idt_detection_technique_at(const idt_detection *d, size_t i) { return d ? nth(d->get().techniques, i) : ""; }
 
 uint64_t idt_engine_stat(const idt_engine *engine, idt_stat key) {
   if (!engine) return 0;

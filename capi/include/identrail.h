@@ -59,6 +59,7 @@ typedef struct idt_options idt_options;
 typedef struct idt_engine idt_engine;
 typedef struct idt_event idt_event;
 typedef struct idt_buffer idt_buffer;
+typedef struct idt_detection idt_detection;
 
 /* "0.1.0" */
 IDT_API const char *idt_version(void);
@@ -80,6 +81,9 @@ typedef enum idt_option {
   IDT_OPT_RETAIN_EVENTS = 5,          /* bool, default 1: keep events for idt_engine_event_at */
   IDT_OPT_MAX_DECOMPRESSED_BYTES = 6, /* largest input read at once (after gzip), default 1 GiB */
   IDT_OPT_DEDUP_WINDOW_SECONDS = 7,   /* event time a duplicate is remembered for, default 3600 */
+  IDT_OPT_DETECT = 8,                 /* bool, default 1: run the rules */
+  IDT_OPT_ALLOWED_LATENESS_SECONDS = 9, /* default 900 */
+  IDT_OPT_BUILTIN_RULES = 10,         /* bool: keep the built-in pack next to IDT_OPT_RULES_PATH rules */
   IDT_OPT_FORCE_INT32_ = 0x7fffffff   /* keeps any int a valid value, as C callers may pass one */
 } idt_option;
 
@@ -88,6 +92,15 @@ typedef enum idt_option {
 
 IDT_API idt_status idt_options_new(idt_options **out, idt_error **err);
 IDT_API idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value, idt_error **err);
+/* String options. IDT_OPT_RULES_PATH adds a rule file or directory; once one
+ * is given, those rules replace the built-in pack (IDT_OPT_BUILTIN_RULES=1
+ * keeps it as well). Rules are compiled by idt_engine_new, which reports
+ * their errors (file, line, rule). */
+typedef enum idt_string_option {
+  IDT_OPT_RULES_PATH = 1,
+  IDT_STRING_OPT_FORCE_INT32_ = 0x7fffffff
+} idt_string_option;
+IDT_API idt_status idt_options_set_string(idt_options *opts, idt_string_option key, const char *value, idt_error **err);
 IDT_API void idt_options_free(idt_options *opts);
 
 /* opts may be NULL for defaults; the engine copies what it needs. */
@@ -163,6 +176,40 @@ IDT_API idt_status idt_event_to_json(const idt_engine *engine, const idt_event *
 /* The raw record's value at a dotted path ("requestParameters.bucketName"): a
  * string unescaped, anything else as JSON text. IDT_E_NOT_FOUND if absent. */
 IDT_API idt_status idt_event_raw_field(const idt_event *event, const char *path, idt_buffer **out, idt_error **err);
+
+/* End of input: releases events held back for late arrivals and fires what is due. */
+IDT_API idt_status idt_engine_finish(idt_engine *engine, idt_error **err);
+
+/* Detections, in the order found; views stay valid while the engine lives. */
+IDT_API size_t idt_engine_detection_count(const idt_engine *engine);
+IDT_API const idt_detection *idt_engine_detection_at(const idt_engine *engine, size_t index);
+
+/* Called on the feeding thread for each detection as it is found; a non-zero
+ * return stops further calls. Pass NULL to remove it. */
+typedef int (*idt_detection_callback)(const idt_detection *detection, void *user_data);
+IDT_API idt_status idt_engine_set_detection_callback(idt_engine *engine, idt_detection_callback callback,
+                                                     void *user_data, idt_error **err);
+
+typedef enum idt_detection_field {
+  IDT_DET_RULE_ID = 1,
+  IDT_DET_NAME = 2,
+  IDT_DET_SEVERITY = 3, /* info, low, medium, high, critical */
+  IDT_DET_IDENTITY = 4,
+  IDT_DET_GROUP_KEY = 5,
+  IDT_DET_SUMMARY = 6,
+  IDT_DET_FORCE_INT32_ = 0x7fffffff
+} idt_detection_field;
+/* Never NULL. */
+IDT_API const char *idt_detection_get(const idt_detection *detection, idt_detection_field key);
+IDT_API int64_t idt_detection_first_seen_ns(const idt_detection *detection);
+IDT_API int64_t idt_detection_last_seen_ns(const idt_detection *detection);
+IDT_API size_t idt_detection_event_id_count(const idt_detection *detection);
+IDT_API const char *idt_detection_event_id_at(const idt_detection *detection, size_t index);
+/* ATT&CK ids: tactics ("TA0007") then techniques ("T1580"). */
+IDT_API size_t idt_detection_tactic_count(const idt_detection *detection);
+IDT_API const char *idt_detection_tactic_at(const idt_detection *detection, size_t index);
+IDT_API size_t idt_detection_technique_count(const idt_detection *detection);
+IDT_API const char *idt_detection_technique_at(const idt_detection *detection, size_t index);
 
 /* The `identrail analyze --json` report, and its readable form. */
 IDT_API idt_status idt_engine_report_json(const idt_engine *engine, idt_buffer **out, idt_error **err);

@@ -77,6 +77,9 @@ void bind_event(py::module_ &m) {
     for (const auto s : r.get().resources) arns.emplace_back(r.str(s));
     return arns;
   });
+  cls.def_property_readonly(
+      "raw", [](const event_ref &r) { return std::string(r.get().raw); },
+      "The record's JSON as delivered (empty when the engine does not keep raw records).");
   cls.def(
       "raw_field",
       [](const event_ref &r, std::string_view path) -> py::object {

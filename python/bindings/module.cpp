@@ -15,9 +15,29 @@ using identrail::python::unwrap;
 
 namespace {
 
+// A path as the OS sees it: str (with surrogate escapes for undecodable bytes),
+// bytes or os.PathLike, as os.fsencode takes them.
+std::string fs_path(const py::object &path_like) {
+  py::bytes encoded = py::module_::import("os").attr("fsencode")(path_like);
+  return std::string(encoded);
+}
+
 engine_options make_options(bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors,
-                            bool retain_events, std::size_t max_input_bytes, std::int64_t dedup_window_seconds) {
+                            bool retain_events, std::size_t max_input_bytes, std::int64_t dedup_window_seconds,
+                            bool detect, const py::object &rules, bool builtin_rules, std::int64_t lateness_seconds) {
   engine_options o;
+  o.detect = detect;
+  if (lateness_seconds < 0) throw binding_error(errc::invalid_argument, "allowed_lateness_seconds must be >= 0");
+  o.detection.allowed_lateness = std::chrono::seconds{lateness_seconds};
+  if (!rules.is_none()) {
+    std::vector<std::string> paths;
+    if (py::isinstance<py::str>(rules) || py::isinstance<py::bytes>(rules) || py::hasattr(rules, "__fspath__"))
+      paths.push_back(fs_path(rules));
+    else
+      for (const auto &item : rules) paths.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
+    auto loaded = unwrap(rule_set::from_paths(paths));
+    o.rules = builtin_rules ? unwrap(unwrap(rule_set::builtin()).merged_with(loaded)) : std::move(loaded);
+  }
   if (dedup_window_seconds <= 0) throw binding_error(errc::invalid_argument, "dedup_window_seconds must be > 0");
   o.normalize.dedup_window = std::chrono::seconds{dedup_window_seconds};
   if (max_input_bytes == 0) throw binding_error(errc::invalid_argument, "max_input_bytes must be > 0");
@@ -32,11 +52,14 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
   return o;
 }
 
-// A path as the OS sees it: str (with surrogate escapes for undecodable bytes),
-// bytes or os.PathLike, as os.fsencode takes them.
-std::string fs_path(const py::object &path_like) {
-  py::bytes encoded = py::module_::import("os").attr("fsencode")(path_like);
-  return std::string(encoded);
+// The report's shape, so the Python API, the CLI and --json agree.
+py::dict detection_dict(const detection &d, const symbol_table &symbols) {
+  return py::dict(py::arg("rule_id") = d.rule_id, py::arg("name") = d.rule_name,
+                  py::arg("severity") = std::string(to_string(d.level)),
+                  py::arg("mitre") = py::dict(py::arg("tactics") = d.tactics, py::arg("techniques") = d.techniques),
+                  py::arg("identity") = std::string(symbols.str(d.identity)), py::arg("group_key") = d.group_key,
+                  py::arg("first_seen") = format_rfc3339(d.first_seen), py::arg("last_seen") = format_rfc3339(d.last_seen),
+                  py::arg("event_ids") = d.event_ids, py::arg("summary") = d.summary);
 }
 
 // Column-wise copy for pandas: one pass in C++ instead of one Python call per field.
@@ -136,13 +159,45 @@ PYBIND11_MODULE(_core, m) {
   constexpr std::size_t kDefaultMaxInput = normalizer_options{}.max_decompressed_bytes;
   py::class_<py_engine>(m, "Engine", "The identrail pipeline. Use from one thread at a time.")
       .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain,
-                       std::size_t max_input_bytes, std::int64_t dedup_window_seconds) {
+                       std::size_t max_input_bytes, std::int64_t dedup_window_seconds, bool detect,
+                       const py::object &rules, bool builtin_rules, std::int64_t lateness) {
              return std::make_unique<py_engine>(make_options(deduplicate, keep_raw, gzip, max_errors, retain,
-                                                             max_input_bytes, dedup_window_seconds));
+                                                             max_input_bytes, dedup_window_seconds, detect, rules,
+                                                             builtin_rules, lateness));
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
            py::arg("max_errors") = 1000, py::arg("retain_events") = true,
-           py::arg("max_input_bytes") = kDefaultMaxInput, py::arg("dedup_window_seconds") = 3600)
+           py::arg("max_input_bytes") = kDefaultMaxInput, py::arg("dedup_window_seconds") = 3600,
+           py::arg("detect") = true, py::arg("rules") = py::none(), py::arg("builtin_rules") = false,
+           py::arg("allowed_lateness_seconds") = 900)
+      .def(
+          "finish",
+          [](py_engine &e) {
+            feeding guard(e);
+            py::gil_scoped_release release;
+            e.core.finish();
+          },
+          "End of input: releases events held back for late arrivals and fires what is due.")
+      .def_property_readonly(
+          "detections",
+          [](const py_engine &e) {
+            py::list out;
+            for (const auto &d : e.read().detections()) out.append(detection_dict(d, e.read().symbols()));
+            return out;
+          },
+          "Detections so far, as dicts (rule_id, name, severity, mitre, identity, first_seen, ...).")
+      .def_property_readonly("rules", [](const py_engine &e) {
+        py::list out;
+        const auto &rules = e.read().rules();
+        for (std::size_t i = 0; i < rules.size(); ++i) {
+          const auto &r = rules.info(i);
+          out.append(py::dict(py::arg("id") = r.id, py::arg("name") = r.name, py::arg("description") = r.description,
+                              py::arg("severity") = std::string(to_string(r.level)), py::arg("kind") = r.kind,
+                              py::arg("tactics") = r.tactics, py::arg("techniques") = r.techniques,
+                              py::arg("source") = r.source));
+        }
+        return out;
+      })
       .def(
           "feed",
           [](py_engine &e, py::bytes data, const std::string &source) {
@@ -183,6 +238,16 @@ PYBIND11_MODULE(_core, m) {
             return lossless_str(report_text(e.read(), o));
           },
           py::arg("top") = 10, "The readable report of `identrail analyze`.");
+
+  m.def(
+      "check_rules",
+      [](const py::object &paths) {
+        std::vector<std::string> list;
+        for (const auto &item : paths) list.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
+        const auto rules = list.empty() ? unwrap(rule_set::builtin()) : unwrap(rule_set::from_paths(list));
+        return rules.size();
+      },
+      py::arg("paths"), "Compiles rule files (the built-in pack when empty); raises identrail.Error on a bad rule.");
 
   m.def(
       "list_input_files",

@@ -123,11 +123,65 @@ static void test_paths(void) {
   idt_engine_free(engine);
 }
 
+static int count_detection(const idt_detection *d, void *user_data) {
+  int *seen = (int *)user_data;
+  CHECK(strlen(idt_detection_get(d, IDT_DET_RULE_ID)) > 0);
+  ++*seen;
+  return 0;
+}
+
+static void test_detections(void) {
+  idt_engine *engine = NULL;
+  idt_error *err = NULL;
+  int seen = 0, stopped_logging = 0;
+  size_t i, n;
+  CHECK(idt_engine_new(&engine, NULL, &err) == IDT_OK);
+  CHECK(idt_engine_set_detection_callback(engine, count_detection, &seen, &err) == IDT_OK);
+  CHECK(idt_engine_feed_path(engine, IDENTRAIL_SAMPLE_DIR, &err) == IDT_OK);
+  CHECK(idt_engine_finish(engine, &err) == IDT_OK);
+  n = idt_engine_detection_count(engine);
+  CHECK(n > 0);
+  CHECK((size_t)seen == n);
+  CHECK(idt_engine_detection_at(engine, n) == NULL);
+  for (i = 0; i < n; ++i) {
+    const idt_detection *d = idt_engine_detection_at(engine, i);
+    CHECK(idt_detection_first_seen_ns(d) <= idt_detection_last_seen_ns(d));
+    CHECK(idt_detection_event_id_count(d) > 0);
+    CHECK(strlen(idt_detection_event_id_at(d, 0)) > 0);
+    CHECK(strcmp(idt_detection_event_id_at(d, 999), "") == 0);
+    if (strcmp(idt_detection_get(d, IDT_DET_RULE_ID), "IDT-DE-001") == 0) {
+      ++stopped_logging;
+      CHECK(strcmp(idt_detection_get(d, IDT_DET_IDENTITY), "arn:aws:iam::111122223333:user/ops-admin") == 0);
+      CHECK(strcmp(idt_detection_get(d, IDT_DET_SEVERITY), "critical") == 0);
+      CHECK(idt_detection_tactic_count(d) == 1 && strcmp(idt_detection_tactic_at(d, 0), "TA0005") == 0);
+      CHECK(strcmp(idt_detection_technique_at(d, 0), "T1562.008") == 0);
+    }
+  }
+  CHECK(stopped_logging == 1);
+  idt_engine_free(engine);
+}
+
+static void test_rule_errors(void) {
+  idt_options *opts = NULL;
+  idt_engine *engine = NULL;
+  idt_error *err = NULL;
+  CHECK(idt_options_new(&opts, NULL) == IDT_OK);
+  CHECK(idt_options_set_string(opts, IDT_OPT_RULES_PATH, IDENTRAIL_TEST_DATA "/bad_rule.yaml", NULL) == IDT_OK);
+  CHECK(idt_engine_new(&engine, opts, &err) == IDT_E_INVALID_ARGUMENT);
+  CHECK(engine == NULL);
+  CHECK(err && strstr(idt_error_message(err), "bad_rule.yaml:4") != NULL);
+  CHECK(err && strstr(idt_error_message(err), "TEST-BAD") != NULL);
+  idt_error_free(err);
+  idt_options_free(opts);
+}
+
 int main(void) {
   CHECK(strcmp(idt_version(), "0.1.0") == 0);
   test_errors_and_options();
   test_feed_and_iterate();
   test_paths();
+  test_detections();
+  test_rule_errors();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;

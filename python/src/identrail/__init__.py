@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
 from . import errors
-from ._core import DecodeError, Engine, Event, Stats, __version__, list_input_files
+from ._core import DecodeError, Engine, Event, Stats, __version__, check_rules, list_input_files
 from .errors import Error, InvalidArgument, NotFoundError, ParseError
 
 if TYPE_CHECKING:
     import pandas
 
 __all__ = ["Engine", "Event", "Stats", "DecodeError", "Error", "ParseError", "NotFoundError", "InvalidArgument",
-           "errors", "read", "events", "to_pandas", "sample_path", "list_input_files", "__version__"]
+           "errors", "read", "events", "to_pandas", "detections_to_pandas", "sample_path", "list_input_files",
+           "check_rules", "__version__"]
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
 
@@ -79,4 +80,20 @@ def to_pandas(source: Engine | Source | Iterable[Source]) -> "pandas.DataFrame":
     columns = engine._columns()
     frame = pd.DataFrame(columns)
     frame.insert(0, "time", pd.to_datetime(frame.pop("time_ns"), unit="ns", utc=True))
+    return frame
+
+
+def detections_to_pandas(engine: Engine) -> "pandas.DataFrame":
+    """One row per detection (call ``engine.finish()`` first at end of input)."""
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("detections_to_pandas needs pandas: pip install 'identrail[pandas]'") from exc
+    columns = ["rule_id", "name", "severity", "tactics", "techniques", "identity", "group_key", "first_seen",
+               "last_seen", "event_ids", "summary"]
+    rows = [{**{k: v for k, v in d.items() if k != "mitre"}, "tactics": d["mitre"]["tactics"],
+             "techniques": d["mitre"]["techniques"]} for d in engine.detections]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("first_seen", "last_seen"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame

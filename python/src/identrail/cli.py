@@ -14,7 +14,7 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from . import Engine, __version__, events, list_input_files, sample_path
+from . import Engine, __version__, check_rules, events, list_input_files, sample_path
 from .errors import Error
 
 
@@ -34,9 +34,15 @@ def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
         engine.feed_path(path)
 
 
+def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
+    rules = args.rules or args.add_rules or None
+    return Engine(gzip=args.gzip, detect=detect, rules=rules, builtin_rules=bool(args.add_rules and not args.rules))
+
+
 def _analyze(args: argparse.Namespace) -> int:
-    engine = Engine(gzip=args.gzip)
+    engine = _engine(args)
     _load(args.paths, not args.no_progress, engine)
+    engine.finish()
     if args.json:
         report = json.loads(engine.report_json())
         json.dump(report, sys.stdout, indent=2 if args.pretty else None)
@@ -47,7 +53,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _events(args: argparse.Namespace) -> int:
-    engine = Engine(gzip=args.gzip)
+    engine = Engine(gzip=args.gzip, detect=False)
     _load(args.paths, not args.no_progress, engine)
     out = sys.stdout
     for event in events(engine):
@@ -58,10 +64,25 @@ def _events(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rules(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    for rule in engine.rules:
+        tags = ",".join(rule["tactics"] + rule["techniques"])
+        print(f"{rule['id']:<14} {rule['severity']:<9} {rule['kind']:<11} {rule['name']}  [{tags}]")
+    print(f"{len(engine.rules)} rules", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="identrail", description="Find compromised cloud identities in CloudTrail logs.")
     parser.add_argument("--version", action="version", version=f"identrail {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    def rule_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--rules", action="append", metavar="PATH",
+                       help="rule file or directory to use instead of the built-in pack (repeatable)")
+        p.add_argument("--add-rules", action="append", metavar="PATH",
+                       help="rule file or directory to use next to the built-in pack (repeatable)")
 
     def inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("paths", nargs="*", metavar="PATH",
@@ -75,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print the machine report as JSON")
     analyze.add_argument("--pretty", action="store_true", help="indent the JSON report")
     analyze.add_argument("--top", type=int, default=10, metavar="N", help="rows in the top tables (default 10)")
+    rule_options(analyze)
     analyze.set_defaults(run=_analyze)
 
     ev = sub.add_parser("events", help="write the normalized events as JSON lines")
@@ -82,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--format", choices=["flat", "ocsf"], default="flat",
                     help="identrail's flat form or OCSF API Activity (class 6003)")
     ev.set_defaults(run=_events)
+
+    rules = sub.add_parser("rules", help="check rule files and list the rules that would run")
+    rule_options(rules)
+    rules.add_argument("--gzip", default="libdeflate", help=argparse.SUPPRESS)
+    rules.set_defaults(run=_rules)
     return parser
 
 

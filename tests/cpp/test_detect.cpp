@@ -1,0 +1,249 @@
+// The rule language and the stateful detectors, on small hand-made streams.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "support.hpp"
+
+using namespace identrail;
+
+namespace {
+
+// A record by `who` (a user name) calling `name` on `source` at minute `minute` past 10:00.
+std::string call(const std::string &id, int minute, const std::string &name, const std::string &who = "mallory",
+                 const std::string &source = "iam.amazonaws.com", const std::string &extra = "") {
+  char time[32];
+  std::snprintf(time, sizeof time, "2026-03-01T%02d:%02d:%02dZ", 10 + minute / 60, minute % 60, 0);
+  return R"({"eventTime":")" + std::string(time) + R"(","eventSource":")" + source + R"(","eventName":")" + name +
+         R"(","eventID":")" + id + R"(","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/)" +
+         who + R"(","userName":")" + who + R"(","accessKeyId":"AKIA)" + who + R"("})" + extra + "}";
+}
+
+std::vector<detection> run(const std::string &yaml, const std::vector<std::string> &records) {
+  auto rules = rule_set::from_yaml(yaml, "test.yaml");
+  EXPECT_TRUE(rules) << (rules ? "" : rules.error().message);
+  engine_options options;
+  options.rules = *rules;
+  engine e(options);
+  std::string input;
+  for (const auto &r : records) input += r + "\n";
+  EXPECT_TRUE(e.feed(input, "test"));
+  e.finish();
+  EXPECT_EQ(e.stats().rejected, 0u);
+  return e.detections();
+}
+
+std::string error_of(const std::string &yaml) {
+  auto rules = rule_set::from_yaml(yaml, "rules/x.yaml");
+  return rules ? std::string("(loaded)") : rules.error().message;
+}
+
+}  // namespace
+
+TEST(RuleLanguage, MistakesAreNamedByFileLineAndRule) {
+  const std::string head = "- id: R-1\n  name: n\n  severity: low\n";
+  EXPECT_NE(error_of(head + "  match: {actoin: x}\n").find("rules/x.yaml:4: rule R-1: unknown field \"actoin\""),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "  match: {user_agent: {regex: '(unclosed'}}\n").find("bad regex"), std::string::npos);
+  EXPECT_NE(error_of(head + "  match: {source_ip: {cidr: 10.0.0.0/33}}\n").find("CIDR prefix out of range"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "  kind: count\n  window: 5m\n  match: {action: x}\n").find("needs threshold"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "  kind: count\n  window: 5q\n  threshold: 2\n").find("unknown unit"), std::string::npos);
+  EXPECT_NE(error_of(head + "  match: {action: x}\n  colour: red\n").find("unknown key \"colour\""), std::string::npos);
+  EXPECT_NE(error_of("- id: R-1\n  name: n\n  severity: urgent\n  match: {action: x}\n").find("severity must be"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "  match: {action: x}\n" + head + "  match: {action: y}\n").find("duplicate id"),
+            std::string::npos);
+  EXPECT_NE(error_of("- id: [unclosed\n").find("rules/x.yaml:"), std::string::npos);
+  EXPECT_EQ(error_of(head + "  match: {action: x}\n"), "(loaded)");
+}
+
+TEST(RuleLanguage, ConditionsOnNormalizedAndRawFields) {
+  const std::string yaml = R"(
+- id: OPS
+  name: operators
+  severity: low
+  match:
+    any:
+      - {action: {ignore_case: true, equals: IAM:CREATEUSER}}
+      - {event_name: {starts_with: Delete, ends_with: Policy}}
+      - {requestParameters.userName: {regex: '^svc-[a-z]+$'}}
+      - {source_ip: {cidr: [198.51.100.0/24]}}
+      - {requestParameters.maxItems: {gte: 500}}
+    not: {actor.user_name: {contains: robot}}
+)";
+  const auto found = run(yaml, {
+      call("1", 0, "CreateUser"),                                                   // equals, ignoring case
+      call("2", 1, "DeletePolicy"),                                                 // starts_with and ends_with
+      call("3", 2, "DeleteRole"),                                                   // starts_with only: no
+      call("4", 3, "GetUser", "mallory", "iam.amazonaws.com", R"(,"requestParameters":{"userName":"svc-backup"})"),
+      call("5", 4, "GetUser", "mallory", "iam.amazonaws.com", R"(,"requestParameters":{"userName":"svc-1"})"),
+      call("6", 5, "ListUsers", "mallory", "iam.amazonaws.com", R"(,"requestParameters":{"maxItems":1000})"),
+      call("7", 6, "ListUsers", "mallory", "iam.amazonaws.com", R"(,"requestParameters":{"maxItems":10})"),
+      call("8", 7, "CreateUser", "robot-7"),                                        // excluded by not
+  });
+  std::vector<std::string> ids;
+  for (const auto &d : found) ids.push_back(d.event_ids.at(0));
+  EXPECT_EQ(ids, (std::vector<std::string>{"1", "2", "4", "6"}));
+}
+
+TEST(StatefulRules, CountAndDistinctFireOncePerBurst) {
+  const std::string yaml = R"(
+- id: COUNT
+  name: many denials
+  severity: medium
+  kind: count
+  match: {event_name: {starts_with: List}}
+  window: 5m
+  threshold: 3
+- id: DISTINCT
+  name: many APIs
+  severity: medium
+  kind: distinct
+  distinct: event_name
+  window: 10m
+  threshold: 3
+)";
+  // mallory: 4 List calls in 3 minutes, 3 distinct names; bob: 3 List calls spread over 15 minutes.
+  const auto found = run(yaml, {call("m1", 0, "ListUsers"), call("m2", 1, "ListRoles"), call("m3", 2, "ListUsers"),
+                                call("m4", 3, "ListPolicies"), call("b1", 0, "ListUsers", "bob"),
+                                call("b2", 7, "ListUsers", "bob"), call("b3", 14, "ListUsers", "bob")});
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].rule_id, "COUNT");
+  EXPECT_EQ(found[0].event_ids, (std::vector<std::string>{"m1", "m2", "m3"}));
+  EXPECT_EQ(found[1].rule_id, "DISTINCT");
+  EXPECT_EQ(found[1].event_ids.size(), 3u);
+  EXPECT_NE(found[1].summary.find("mallory"), std::string::npos);
+}
+
+TEST(StatefulRules, SequenceWithMaxspanAndUntil) {
+  const std::string yaml = R"(
+- id: SEQ
+  name: recon then evasion
+  severity: high
+  kind: sequence
+  steps:
+    - {name: recon, match: {event_name: GetCallerIdentity}}
+    - {name: evasion, match: {event_name: StopLogging}}
+  maxspan: 30m
+  until: {event_name: StartLogging}
+)";
+  const auto found = run(yaml, {
+      call("a1", 0, "GetCallerIdentity", "alice"), call("a2", 20, "StopLogging", "alice"),  // yes
+      call("b1", 0, "GetCallerIdentity", "bob"), call("b2", 45, "StopLogging", "bob"),      // too late
+      call("c1", 0, "GetCallerIdentity", "carol"), call("c2", 5, "StartLogging", "carol"),
+      call("c3", 10, "StopLogging", "carol"),                                                // cancelled
+      call("d1", 0, "StopLogging", "dave"), call("d2", 5, "GetCallerIdentity", "dave"),     // wrong order
+  });
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].event_ids, (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(format_rfc3339(found[0].first_seen), "2026-03-01T10:00:00Z");
+  EXPECT_EQ(format_rfc3339(found[0].last_seen), "2026-03-01T10:20:00Z");
+}
+
+TEST(StatefulRules, AllOfAbsenceAndFirstSeen) {
+  const std::string yaml = R"(
+- id: ALL
+  name: both in any order
+  severity: medium
+  kind: all_of
+  steps:
+    - {match: {event_name: ListSecrets}}
+    - {match: {event_name: GetSendQuota}}
+  window: 10m
+- id: ABSENT
+  name: key created and never used
+  severity: low
+  kind: absence
+  steps:
+    - {match: {event_name: CreateAccessKey}}
+    - {match: {event_name: DeleteAccessKey}}
+  window: 30m
+- id: NEW
+  name: new region
+  severity: low
+  kind: first_seen
+  field: region
+  learning: 20m
+)";
+  const auto found = run(yaml, {
+      call("q", 0, "GetSendQuota", "alice"), call("s", 4, "ListSecrets", "alice"),     // ALL fires (any order)
+      call("q2", 0, "GetSendQuota", "bob"), call("s2", 40, "ListSecrets", "bob"),      // too far apart
+      call("k1", 0, "CreateAccessKey", "carol"), call("k2", 10, "DeleteAccessKey", "carol"),  // followed: no
+      call("k3", 0, "CreateAccessKey", "dave"), call("x", 90, "ListUsers", "dave"),   // not followed: ABSENT
+      call("r1", 0, "ListUsers", "erin"),
+      call("r2", 30, "ListUsers", "erin", "iam.amazonaws.com").replace(call("r2", 30, "ListUsers", "erin").find("us-east-1"), 9, "eu-west-3"),
+  });
+  std::vector<std::string> rules;
+  for (const auto &d : found) rules.push_back(d.rule_id + ":" + d.event_ids.at(0));
+  std::sort(rules.begin(), rules.end());
+  EXPECT_EQ(rules, (std::vector<std::string>{"ABSENT:k3", "ALL:q", "NEW:r2"}));
+}
+
+TEST(StatefulRules, OrderWithinLatenessDoesNotChangeDetections) {
+  const std::string yaml = R"(
+- id: SEQ
+  name: seq
+  severity: high
+  kind: sequence
+  steps: [{match: {event_name: GetCallerIdentity}}, {match: {event_name: ListUsers}}, {match: {event_name: StopLogging}}]
+  maxspan: 30m
+- id: DIST
+  name: distinct
+  severity: low
+  kind: distinct
+  distinct: event_name
+  window: 10m
+  threshold: 4
+)";
+  std::vector<std::string> records;
+  const char *names[] = {"GetCallerIdentity", "ListUsers", "ListRoles", "StopLogging", "GetUser", "ListPolicies"};
+  for (int i = 0; i < 60; ++i)
+    records.push_back(call("e" + std::to_string(i), i / 2, names[i % 6], i % 3 ? "mallory" : "trent"));
+  auto key = [](const std::vector<detection> &ds) {
+    std::vector<std::string> out;
+    for (const auto &d : ds) {
+      std::string k = d.rule_id + "@" + format_rfc3339(d.first_seen);
+      for (const auto &id : d.event_ids) k += "," + id;
+      out.push_back(k);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto reference = key(run(yaml, records));
+  ASSERT_FALSE(reference.empty());
+  std::mt19937 rng(11);
+  for (int round = 0; round < 20; ++round) {
+    auto shuffled = records;
+    // Events span 30 minutes; shuffle inside 10-minute blocks (lateness is 15).
+    for (std::size_t block = 0; block < shuffled.size(); block += 20)
+      std::shuffle(shuffled.begin() + static_cast<std::ptrdiff_t>(block),
+                   shuffled.begin() + static_cast<std::ptrdiff_t>(std::min(block + 20, shuffled.size())), rng);
+    EXPECT_EQ(key(run(yaml, shuffled)), reference);
+  }
+}
+
+TEST(StatefulRules, LateEventsAreCountedNotDropped) {
+  auto rules = rule_set::from_yaml("- id: E\n  name: e\n  severity: low\n  match: {event_name: ListUsers}\n", "t");
+  ASSERT_TRUE(rules);
+  engine_options options;
+  options.rules = *rules;
+  engine e(options);
+  ASSERT_TRUE(e.feed(call("new", 120, "ListUsers") + "\n" + call("old", 0, "ListUsers"), "t"));
+  e.finish();
+  EXPECT_EQ(e.detection_stats().late, 1u);
+  EXPECT_EQ(e.detections().size(), 2u);  // the late one is still evaluated
+}
+
+TEST(BuiltinPack, LoadsAndCoversEveryTactic) {
+  auto pack = rule_set::builtin();
+  ASSERT_TRUE(pack) << pack.error().message;
+  EXPECT_GE(pack->size(), 20u);
+  std::set<std::string> tactics;
+  for (std::size_t i = 0; i < pack->size(); ++i)
+    for (const auto &t : pack->info(i).tactics) tactics.insert(t);
+  for (const char *t : {"TA0001", "TA0003", "TA0005", "TA0006", "TA0007", "TA0010"}) EXPECT_TRUE(tactics.contains(t)) << t;
+}
