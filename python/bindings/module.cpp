@@ -250,6 +250,17 @@ PYBIND11_MODULE(_core, m) {
       py::arg("paths"), "Compiles rule files (the built-in pack when empty); raises identrail.Error on a bad rule.");
 
   m.def(
+      "test_rules",
+      [](const py_engine &e) {
+        py::list out;
+        for (const auto &o : run_rule_tests(e.read().rules()))
+          out.append(py::dict(py::arg("rule_id") = o.rule_id, py::arg("test") = o.test, py::arg("source") = o.source,
+                              py::arg("passed") = o.passed, py::arg("message") = o.message));
+        return out;
+      },
+      py::arg("engine"), "Runs the examples every rule of the engine carries (its `tests:`).");
+
+  m.def(
       "list_input_files",
       [](const py::object &path_like) {
         py::list out;

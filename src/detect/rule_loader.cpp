@@ -274,6 +274,64 @@ class loader {
     return out.children.size() == 1 ? std::move(out.children.front()) : out;
   }
 
+  // -?digits[.digits]: what YAML and JSON both read as a number (not "54.210.33.17").
+  static bool is_json_number(std::string_view text) {
+    std::size_t i = text.starts_with('-') ? 1 : 0;
+    const std::size_t digits_start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == digits_start || i - digits_start > 18) return false;
+    if (i < text.size() && text[i] == '.') {
+      const std::size_t fraction = ++i;
+      while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+      if (i == fraction) return false;
+    }
+    return i == text.size();
+  }
+
+  // YAML to JSON for test events: plain scalars that read as JSON literals
+  // (true, false, null, numbers) stay literals; everything else is a string.
+  static void to_json(const YAML::Node &node, std::string &out) {
+    auto quote = [&](const std::string &text) {
+      out.push_back('"');
+      for (const char c : text) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        if (c == '\n') {
+          out += "\\n";
+          continue;
+        }
+        out.push_back(c);
+      }
+      out.push_back('"');
+    };
+    if (node.IsMap()) {
+      out.push_back('{');
+      bool first = true;
+      for (const auto &entry : node) {
+        if (!first) out.push_back(',');
+        first = false;
+        quote(entry.first.as<std::string>());
+        out.push_back(':');
+        to_json(entry.second, out);
+      }
+      out.push_back('}');
+    } else if (node.IsSequence()) {
+      out.push_back('[');
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        if (i) out.push_back(',');
+        to_json(node[i], out);
+      }
+      out.push_back(']');
+    } else if (node.IsNull()) {
+      out += "null";
+    } else {
+      const auto text = node.as<std::string>();
+      const bool plain = node.Tag() == "?";
+      const bool number = is_json_number(text);
+      if (plain && (text == "true" || text == "false" || text == "null" || number)) out += text;
+      else quote(text);
+    }
+  }
+
   compiled_rule rule(const YAML::Node &node) {
     rule_id_.clear();
     if (!node.IsMap()) fail(node, "a rule must be a mapping");
@@ -331,6 +389,23 @@ class loader {
       r.group_by.push_back({field_id::identity, {}, "identity"});
     }
     if (node["summary"]) r.summary = scalar(node["summary"], "summary");
+    if (const auto tests = node["tests"]) {
+      if (!tests.IsSequence()) fail(tests, "tests takes a list of {name, fires, events}");
+      for (const auto &t : tests) {
+        if (!t.IsMap() || !t["events"] || !t["events"].IsSequence()) fail(t, "each test needs a list of events");
+        rule_test test;
+        test.name = t["name"] ? scalar(t["name"], "name") : "test " + std::to_string(r.info.tests.size() + 1);
+        test.fires = !t["fires"] || scalar(t["fires"], "fires") != "false";
+        test.source = source_ + ":" + std::to_string(t.Mark().line + 1);
+        for (const auto &e : t["events"]) {
+          if (!e.IsMap()) fail(e, "a test event is a mapping of CloudTrail fields");
+          std::string json;
+          to_json(e, json);
+          test.events.push_back(std::move(json));
+        }
+        r.info.tests.push_back(std::move(test));
+      }
+    }
 
     auto need = [&](const char *key) -> YAML::Node {
       if (!node[key]) fail(node, "a " + kind + " rule needs " + key);
@@ -434,6 +509,7 @@ struct rule_set_access {
 rule_set::rule_set() : rules_(std::make_shared<const detail::compiled_rules>()) {}
 
 std::size_t rule_set::size() const noexcept { return rules_->rules.size(); }
+rule_set rule_set::only(std::size_t index) const { return rule_set_access::make({rules_->rules.at(index)}); }
 const rule_info &rule_set::info(std::size_t index) const { return rules_->rules.at(index).info; }
 
 namespace {

@@ -247,3 +247,35 @@ TEST(BuiltinPack, LoadsAndCoversEveryTactic) {
     for (const auto &t : pack->info(i).tactics) tactics.insert(t);
   for (const char *t : {"TA0001", "TA0003", "TA0005", "TA0006", "TA0007", "TA0010"}) EXPECT_TRUE(tactics.contains(t)) << t;
 }
+
+TEST(BuiltinPack, EveryRuleHasPassingPositiveAndNegativeTests) {
+  auto pack = rule_set::builtin();
+  ASSERT_TRUE(pack) << pack.error().message;
+  for (std::size_t i = 0; i < pack->size(); ++i) {
+    const auto &info = pack->info(i);
+    const bool positive = std::any_of(info.tests.begin(), info.tests.end(), [](const rule_test &t) { return t.fires; });
+    const bool negative = std::any_of(info.tests.begin(), info.tests.end(), [](const rule_test &t) { return !t.fires; });
+    EXPECT_TRUE(positive && negative) << info.id << " needs a test that fires and one that does not";
+  }
+  const auto outcomes = run_rule_tests(*pack);
+  EXPECT_GE(outcomes.size(), 2 * pack->size());
+  for (const auto &o : outcomes) EXPECT_TRUE(o.passed) << o.source << ": " << o.rule_id << ": " << o.test << ": " << o.message;
+}
+
+TEST(RuleLanguage, RuleTestsCatchARuleThatDoesNotFire) {
+  auto rules = rule_set::from_yaml(R"(
+- id: WRONG
+  name: expects StopLogging but matches StartLogging
+  severity: low
+  match: {event_name: StartLogging}
+  tests:
+    - {name: stop, fires: true, events: [{eventSource: cloudtrail.amazonaws.com, eventName: StopLogging}]}
+)",
+                                   "wrong.yaml");
+  ASSERT_TRUE(rules) << rules.error().message;
+  const auto outcomes = run_rule_tests(*rules);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_FALSE(outcomes[0].passed);
+  EXPECT_EQ(outcomes[0].source, "wrong.yaml:7");
+  EXPECT_NE(outcomes[0].message.find("did not"), std::string::npos);
+}

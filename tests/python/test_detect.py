@@ -97,3 +97,16 @@ def test_detections_dataframe():
     assert str(frame["first_seen"].dtype).startswith("datetime64") and "UTC" in str(frame["first_seen"].dtype)
     assert set(frame["severity"]) <= {"info", "low", "medium", "high", "critical"}
     assert (frame["first_seen"] <= frame["last_seen"]).all()
+
+
+def test_rules_command_runs_the_pack_examples(capsys, tmp_path):
+    from identrail.cli import main
+
+    assert main(["rules", "--test"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip().endswith("0 failed")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("- id: W\n  name: w\n  severity: low\n  match: {event_name: StartLogging}\n"
+                     "  tests: [{name: stop, fires: true, events: [{eventName: StopLogging}]}]\n")
+    assert main(["rules", "--test", "--rules", str(wrong)]) == 1
+    assert "FAIL" in capsys.readouterr().out

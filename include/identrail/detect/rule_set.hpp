@@ -16,6 +16,15 @@ namespace detail {
 struct compiled_rules;
 }
 
+// A rule's own example: events that must (or must not) make it fire. Each
+// event is a partial CloudTrail record, laid over a realistic base record.
+struct rule_test {
+  std::string name;
+  bool fires = true;
+  std::vector<std::string> events;  // JSON objects
+  std::string source;               // "rules/discovery.yaml:30"
+};
+
 // What a loaded rule declares (its logic stays compiled inside the set).
 struct rule_info {
   std::string id;
@@ -26,6 +35,7 @@ struct rule_info {
   std::vector<std::string> techniques;
   std::string kind;    // event, count, distinct, sequence, all_of, absence, first_seen
   std::string source;  // "rules/discovery.yaml:12"
+  std::vector<rule_test> tests;
 };
 
 class rule_set {
@@ -43,6 +53,9 @@ class rule_set {
   // Both sets' rules; an id in both is an error.
   [[nodiscard]] result<rule_set> merged_with(const rule_set &other) const;
 
+  // The set holding only the rule at `index`.
+  [[nodiscard]] rule_set only(std::size_t index) const;
+
   [[nodiscard]] std::size_t size() const noexcept;
   [[nodiscard]] const rule_info &info(std::size_t index) const;
 
@@ -54,6 +67,25 @@ class rule_set {
   explicit rule_set(std::shared_ptr<const detail::compiled_rules> rules) : rules_(std::move(rules)) {}
   std::shared_ptr<const detail::compiled_rules> rules_;
 };
+
+}  // namespace v0
+}  // namespace identrail
+
+namespace identrail {
+inline namespace v0 {
+
+struct rule_test_outcome {
+  std::string rule_id;
+  std::string test;
+  std::string source;
+  bool passed = false;
+  std::string message;  // why it failed
+};
+
+// Runs every rule's tests, each rule alone on its test's events (laid over a
+// base record: an IAM user in account 111122223333, from 10:00:00 UTC, ten
+// seconds apart unless an event gives its eventTime).
+[[nodiscard]] std::vector<rule_test_outcome> run_rule_tests(const rule_set &rules);
 
 }  // namespace v0
 }  // namespace identrail

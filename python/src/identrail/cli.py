@@ -14,7 +14,7 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from . import Engine, __version__, check_rules, events, list_input_files, sample_path
+from . import Engine, __version__, events, list_input_files, sample_path, test_rules
 from .errors import Error
 
 
@@ -66,6 +66,13 @@ def _events(args: argparse.Namespace) -> int:
 
 def _rules(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    if args.test:
+        outcomes = test_rules(engine)
+        failed = [o for o in outcomes if not o["passed"]]
+        for o in failed:
+            print(f"FAIL {o['source']}: {o['rule_id']}: {o['test']}: {o['message']}")
+        print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+        return 1 if failed else 0
     for rule in engine.rules:
         tags = ",".join(rule["tactics"] + rule["techniques"])
         print(f"{rule['id']:<14} {rule['severity']:<9} {rule['kind']:<11} {rule['name']}  [{tags}]")
@@ -107,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="check rule files and list the rules that would run")
     rule_options(rules)
+    rules.add_argument("--test", action="store_true", help="run the examples the rules carry (their tests:)")
     rules.add_argument("--gzip", default="libdeflate", help=argparse.SUPPRESS)
     rules.set_defaults(run=_rules)
     return parser
