@@ -19,7 +19,7 @@ namespace {
 using namespace detail;
 
 struct count_state {
-  std::deque<std::pair<std::int64_t, std::string>> hits;  // (time, event id)
+  std::vector<std::pair<std::int64_t, std::string>> hits;  // (time, event id); a vector keeps idle keys small
 };
 struct distinct_state {
   std::map<std::string, std::pair<std::int64_t, std::string>> values;  // value -> (last time, event id)
@@ -40,13 +40,14 @@ struct pending_absence {
   std::int64_t time = 0;
   symbol identity;
   std::string id;
+  std::string group;  // as displayed: absences fire after their event is gone
 };
 struct absence_state {
-  std::deque<pending_absence> pending;
+  std::vector<pending_absence> pending;  // oldest first
 };
 struct first_seen_state {
   std::int64_t first = 0;
-  std::deque<std::string> values;  // least recently seen first
+  std::vector<std::string> values;  // least recently seen first; a vector, as most keys hold one or two
 };
 
 struct key_state {
@@ -63,13 +64,13 @@ struct rule_runtime {
 
 // Release order: event time, then event id, then arrival. Ids make the order
 // of same-second events independent of how they were delivered.
-struct release_key {
+struct held_event {
   std::int64_t time;
-  std::string id;
+  std::string_view id;  // into the pooled event, whose slot never moves
   std::uint64_t arrival;
-  bool operator<(const release_key &o) const {
-    return std::tie(time, id, arrival) < std::tie(o.time, o.id, o.arrival);
-  }
+  std::size_t slot;
+  // For a min-heap through std::push_heap, which keeps the largest on top.
+  bool operator<(const held_event &o) const { return std::tie(time, id, arrival) > std::tie(o.time, o.id, o.arrival); }
 };
 
 constexpr std::size_t kSweepEvery = 4096;
@@ -80,13 +81,64 @@ struct detector::impl {
   impl(rule_set r, symbol_table &table, detector_options o)
       : rules(std::move(r)), symbols(table), options(o), runtime(rules.size()),
         seen_ids(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::hours{1}).count()),
-        unknown(table.intern("unknown")) {}
+        unknown(table.intern("unknown")) {
+    build_index();
+  }
+
+  // Rules whose match requires particular actions or event names are only
+  // tried on events with one of them (as AWS Event Ruler does), so adding
+  // rules for other APIs costs those events nothing.
+  std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_action, by_name;
+  std::vector<std::size_t> always;  // rules no index can narrow
+  std::vector<std::size_t> candidates;
+
+  static const field_test *index_test(const condition &c) {
+    auto usable = [](const condition &k) {
+      return k.type == condition::kind::test && !k.test.ignore_case &&
+             (k.test.op == test_op::equals || k.test.op == test_op::in) &&
+             (k.test.field.id == field_id::action || k.test.field.id == field_id::event_name);
+    };
+    if (usable(c)) return &c.test;
+    if (c.type == condition::kind::all)
+      for (const auto &child : c.children)
+        if (usable(child)) return &child.test;
+    return nullptr;
+  }
+
+  void build_index() {
+    const auto &compiled = rules.compiled()->rules;
+    for (std::size_t i = 0; i < compiled.size(); ++i) {
+      const auto *test = index_test(compiled[i].match);
+      if (!test) {
+        always.push_back(i);
+        continue;
+      }
+      auto &index = test->field.id == field_id::action ? by_action : by_name;
+      for (const auto &value : test->values) index[symbols.intern(value).id].push_back(i);
+    }
+  }
+
+  const std::vector<std::size_t> &rules_for(const event &e) {
+    candidates = always;
+    if (const auto it = by_action.find(e.action.id); it != by_action.end())
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    if (const auto it = by_name.find(e.event_name.id); it != by_name.end())
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    // Rule order decides which detection comes first when one event completes several.
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    return candidates;
+  }
 
   rule_set rules;
   symbol_table &symbols;
   detector_options options;
   std::vector<rule_runtime> runtime;
-  std::map<release_key, event> held;
+  // Held-back events live in reused slots (a deque: slots never move), so
+  // holding an event copies into warm strings instead of allocating.
+  std::deque<event> pool;
+  std::vector<std::size_t> free_slots;
+  std::vector<held_event> held;
   dedup_window seen_ids;
   symbol unknown;
   std::int64_t max_time = INT64_MIN;
@@ -109,17 +161,30 @@ struct detector::impl {
       evaluate_event(e);
       return;
     }
-    held.emplace(release_key{t, e.id, arrivals++}, e);
+    std::size_t slot;
+    if (free_slots.empty()) {
+      slot = pool.size();
+      pool.push_back(e);
+    } else {
+      slot = free_slots.back();
+      free_slots.pop_back();
+      pool[slot] = e;
+    }
+    held.push_back(held_event{t, pool[slot].id, arrivals++, slot});
+    std::push_heap(held.begin(), held.end());
     max_time = std::max(max_time, t);
     release_until(max_time - lateness_ns());
     stats.pending = held.size();
   }
 
   void release_until(std::int64_t limit) {
-    while (!held.empty() && held.begin()->first.time <= limit) {
-      auto node = held.extract(held.begin());
-      watermark = std::max(watermark, node.key().time);
-      evaluate_event(node.mapped());
+    while (!held.empty() && held.front().time <= limit) {
+      std::pop_heap(held.begin(), held.end());
+      const held_event next = held.back();
+      held.pop_back();
+      watermark = std::max(watermark, next.time);
+      evaluate_event(pool[next.slot]);
+      free_slots.push_back(next.slot);
     }
     if (limit > watermark && limit != INT64_MAX) watermark = limit;
     fire_due_absences(watermark);
@@ -142,7 +207,7 @@ struct detector::impl {
     const symbol identity = id_sym.empty() ? unknown : id_sym;
     field_reader fields(e, symbols, identity);
     const auto &compiled = rules.compiled()->rules;
-    for (std::size_t i = 0; i < compiled.size(); ++i) {
+    for (const std::size_t i : rules_for(e)) {
       const auto &rule = compiled[i];
       if (!evaluate(rule.match, fields)) continue;
       run(rule, runtime[i], fields, identity);
@@ -150,7 +215,24 @@ struct detector::impl {
     if (++released % kSweepEvery == 0) sweep();
   }
 
+  // The key state is kept under: symbol ids where the field is interned (an
+  // identity key is 4 bytes, inside std::string's own buffer), text otherwise.
   std::string group_key(const compiled_rule &rule, field_reader &fields) {
+    std::string key;
+    for (const auto &field : rule.group_by) {
+      if (const auto sym = fields.get_symbol(field)) {
+        key.append(reinterpret_cast<const char *>(&sym->id), sizeof sym->id);
+      } else {
+        const auto value = fields.get(field);
+        if (value) key.append(*value);
+        key.push_back('\0');
+      }
+    }
+    return key;
+  }
+
+  // The same key as people read it, for the detection.
+  static std::string display_key(const compiled_rule &rule, field_reader &fields) {
     std::string key;
     for (std::size_t i = 0; i < rule.group_by.size(); ++i) {
       if (i) key.push_back('|');
@@ -178,7 +260,7 @@ struct detector::impl {
     const std::int64_t t = to_unix_nanos(e.time);
     switch (rule.kind) {
       case rule_kind::event:
-        fire(rule, identity, group_key(rule, fields), t, t, {e.id}, 1, {std::string(symbols.str(e.action))});
+        fire(rule, identity, display_key(rule, fields), t, t, {e.id}, 1, {std::string(symbols.str(e.action))});
         return;
       case rule_kind::count: {
         const auto key = group_key(rule, fields);
@@ -199,7 +281,7 @@ struct detector::impl {
           const auto count = st.hits.size();
           st.hits.clear();
           rt.keys[key].quiet_until = t + rule.window_ns;
-          fire(rule, identity, key, first, last, std::move(ids), count, {});
+          fire(rule, identity, display_key(rule, fields), first, last, std::move(ids), count, {});
         }
         return;
       }
@@ -226,12 +308,17 @@ struct detector::impl {
           const auto count = st.values.size();
           st.values.clear();
           rt.keys[key].quiet_until = t + rule.window_ns;
-          fire(rule, identity, key, hits.front().first, t, std::move(ids), count, std::move(values));
+          fire(rule, identity, display_key(rule, fields), hits.front().first, t, std::move(ids), count, std::move(values));
         }
         return;
       }
       case rule_kind::sequence: {
         const auto key = group_key(rule, fields);
+        // State is made only when a sequence starts: idle identities cost nothing.
+        const auto existing = rt.keys.find(key);
+        const bool open = existing != rt.keys.end() && std::holds_alternative<sequence_state>(existing->second.data) &&
+                          !std::get<sequence_state>(existing->second.data).partials.empty();
+        if (!open && !evaluate(rule.steps.front().match, fields)) return;
         auto &st = state_for<sequence_state>(rt, key, t);
         if (rule.until && evaluate(*rule.until, fields)) {
           st.partials.clear();
@@ -243,7 +330,7 @@ struct detector::impl {
           if (evaluate(rule.steps[it->next].match, fields)) {
             it->ids.push_back(e.id);
             if (++it->next == rule.steps.size()) {
-              if (!completed) fire(rule, identity, key, it->start, t, it->ids, rule.steps.size(), {});
+              if (!completed) fire(rule, identity, display_key(rule, fields), it->start, t, it->ids, rule.steps.size(), {});
               completed = true;
               it = st.partials.erase(it);
               continue;
@@ -263,16 +350,14 @@ struct detector::impl {
         return;
       }
       case rule_kind::all_of: {
+        std::vector<std::size_t> matched;
+        for (std::size_t j = 0; j < rule.steps.size(); ++j)
+          if (evaluate(rule.steps[j].match, fields)) matched.push_back(j);
+        if (matched.empty()) return;
         const auto key = group_key(rule, fields);
         auto &st = state_for<all_of_state>(rt, key, t);
         if (st.seen.empty()) st.seen.assign(rule.steps.size(), 0);
-        bool any = false;
-        for (std::size_t j = 0; j < rule.steps.size(); ++j)
-          if (evaluate(rule.steps[j].match, fields)) {
-            st.seen[j] = t;
-            any = true;
-          }
-        if (!any) return;
+        for (const auto j : matched) st.seen[j] = t;
         if (st.ids.size() < options.max_event_ids) st.ids.push_back(e.id);
         const bool all_recent = std::all_of(st.seen.begin(), st.seen.end(),
                                             [&](std::int64_t s) { return s != 0 && t - s <= rule.window_ns; });
@@ -280,21 +365,24 @@ struct detector::impl {
           const auto first = *std::min_element(st.seen.begin(), st.seen.end());
           auto ids = std::move(st.ids);
           st = all_of_state{};
-          fire(rule, identity, key, first, t, std::move(ids), rule.steps.size(), {});
+          fire(rule, identity, display_key(rule, fields), first, t, std::move(ids), rule.steps.size(), {});
         }
         return;
       }
       case rule_kind::absence: {
+        const bool follows = evaluate(rule.steps[1].match, fields);
+        const bool starts = evaluate(rule.steps[0].match, fields);
+        if (!follows && !starts) return;
         const auto key = group_key(rule, fields);
         auto &st = state_for<absence_state>(rt, key, t);
-        if (evaluate(rule.steps[1].match, fields))
+        if (follows)
           std::erase_if(st.pending, [&](const pending_absence &p) { return p.time <= t && t - p.time <= rule.window_ns; });
-        if (evaluate(rule.steps[0].match, fields)) {
+        if (starts) {
           if (st.pending.size() >= options.max_partial_matches) {
-            st.pending.pop_front();
+            st.pending.erase(st.pending.begin());
             ++stats.evictions;
           }
-          st.pending.push_back(pending_absence{t, identity, e.id});
+          st.pending.push_back(pending_absence{t, identity, e.id, display_key(rule, fields)});
         }
         return;
       }
@@ -316,10 +404,10 @@ struct detector::impl {
         }
         st.values.push_back(value);
         if (st.values.size() > rule.history) {
-          st.values.pop_front();
+          st.values.erase(st.values.begin());
           ++stats.evictions;
         }
-        if (t - st.first >= rule.learning_ns) fire(rule, identity, key, t, t, {e.id}, 1, {value});
+        if (t - st.first >= rule.learning_ns) fire(rule, identity, display_key(rule, fields), t, t, {e.id}, 1, {value});
         return;
       }
     }
@@ -335,8 +423,8 @@ struct detector::impl {
         if (!st) continue;
         while (!st->pending.empty() && st->pending.front().time + compiled[i].window_ns < now) {
           const auto p = st->pending.front();
-          st->pending.pop_front();
-          fire(compiled[i], p.identity, key, p.time, p.time, {p.id}, 1, {});
+          st->pending.erase(st->pending.begin());
+          fire(compiled[i], p.identity, p.group, p.time, p.time, {p.id}, 1, {});
         }
       }
     }

@@ -166,6 +166,27 @@ std::optional<std::string_view> field_reader::get(const field_ref &field) {
   return std::nullopt;
 }
 
+std::optional<symbol> field_reader::get_symbol(const field_ref &field) const {
+  const auto &e = event_;
+  switch (field.id) {
+    case field_id::action: return e.action;
+    case field_id::event_name: return e.event_name;
+    case field_id::event_source: return e.event_source;
+    case field_id::region: return e.region;
+    case field_id::account: return e.account;
+    case field_id::identity: return identity_;
+    case field_id::actor_arn: return e.who.arn;
+    case field_id::principal_id: return e.who.principal_id;
+    case field_id::access_key_id: return e.who.access_key_id;
+    case field_id::issuer_arn: return e.who.issuer_arn;
+    case field_id::session_name: return e.who.session_name;
+    case field_id::instance_id: return e.who.instance_id;
+    case field_id::source_ip: return e.source.text;
+    case field_id::user_agent: return e.user_agent;
+    default: return std::nullopt;
+  }
+}
+
 bool evaluate(const condition &c, field_reader &fields) {
   switch (c.type) {
     case condition::kind::always: return true;

@@ -24,6 +24,8 @@ class field_reader {
   // stays valid while the reader lives, except that of `time`, which the next
   // read of `time` replaces.
   std::optional<std::string_view> get(const field_ref &field);
+  // The symbol of a field the normalized event holds interned; nullopt for the others.
+  [[nodiscard]] std::optional<symbol> get_symbol(const field_ref &field) const;
   [[nodiscard]] const event &current() const noexcept { return event_; }
 
  private:
