@@ -1,5 +1,5 @@
 // Detection throughput and state size, against the simdjson baseline of
-// normalize_bench, measured in the same run.
+// normalize_bench (benchmarks/baseline.hpp), measured in the same run.
 //   detect_bench [--events=N] [--memory-identities=10000,100000,1000000] [google benchmark flags]
 #include <benchmark/benchmark.h>
 #include <malloc.h>
@@ -13,6 +13,7 @@
 #include <string>
 
 #include "identrail/identrail.hpp"
+#include "baseline.hpp"
 #include "traffic.hpp"
 
 namespace {
@@ -38,35 +39,13 @@ const corpus &data() {
   return c;
 }
 
-// The same extraction as normalize_bench's baseline, kept short: every string field once.
-std::size_t touch_strings(od::value v) {
-  std::size_t sink = 0;
-  od::json_type type;
-  if (v.type().get(type) != simdjson::SUCCESS) return 0;
-  if (type == od::json_type::string) {
-    std::string_view s;
-    if (v.get_string().get(s) == simdjson::SUCCESS) sink += s.size();
-  } else if (type == od::json_type::object) {
-    for (auto f : v.get_object().value_unsafe()) sink += touch_strings(f.value().value_unsafe());
-  }
-  return sink;
-}
-
 void BM_simdjson_baseline(benchmark::State &state) {
   const auto &c = data();
   od::parser parser;
   for (auto _ : state) {
     std::size_t sink = 0;
     od::document_stream stream = parser.iterate_many(c.ndjson.data(), c.length, 1 << 20).value_unsafe();
-    for (auto doc : stream) {
-      for (auto f : doc.get_object().value_unsafe()) {
-        const std::string_view key = f.unescaped_key().value_unsafe();
-        if (key == "requestParameters" || key == "responseElements" || key == "additionalEventData" ||
-            key == "tlsDetails")
-          continue;
-        sink += touch_strings(f.value().value_unsafe());
-      }
-    }
+    for (auto doc : stream) sink += bench::extract_fields(doc.get_object().value_unsafe());
     benchmark::DoNotOptimize(sink);
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * g_events));

@@ -12,6 +12,7 @@
 
 #include "identrail/identrail.hpp"
 #include "gzip_bytes.hpp"
+#include "baseline.hpp"
 #include "traffic.hpp"
 
 namespace {
@@ -56,47 +57,6 @@ const corpus &data() {
   return c;
 }
 
-// The baseline: simdjson alone pulling the fields identrail models out of every record.
-std::size_t extract_fields(od::object record) {
-  std::size_t sink = 0;
-  auto take = [&](od::value v) {
-    std::string_view s;
-    if (v.get_string().get(s) == simdjson::SUCCESS) sink += s.size();
-  };
-  for (auto field : record) {
-    const std::string_view key = field.unescaped_key().value_unsafe();
-    od::value v = field.value().value_unsafe();
-    if (key == "userIdentity") {
-      for (auto f : v.get_object().value_unsafe()) {
-        const std::string_view k = f.unescaped_key().value_unsafe();
-        od::value iv = f.value().value_unsafe();
-        if (k == "sessionContext") {
-          for (auto sc : iv.get_object().value_unsafe()) {
-            const std::string_view sk = sc.unescaped_key().value_unsafe();
-            od::value sv = sc.value().value_unsafe();
-            if (sk == "sessionIssuer" || sk == "attributes")
-              for (auto x : sv.get_object().value_unsafe()) take(x.value().value_unsafe());
-          }
-        } else {
-          take(iv);
-        }
-      }
-    } else if (key == "resources") {
-      for (auto r : v.get_array().value_unsafe())
-        for (auto x : r.get_object().value_unsafe())
-          if (x.unescaped_key().value_unsafe() == "ARN") take(x.value().value_unsafe());
-    } else if (key == "readOnly" || key == "managementEvent") {
-      bool b = false;
-      if (v.get_bool().get(b) == simdjson::SUCCESS) sink += b;
-    } else if (key == "eventTime" || key == "eventSource" || key == "eventName" || key == "awsRegion" ||
-               key == "sourceIPAddress" || key == "userAgent" || key == "errorCode" || key == "errorMessage" ||
-               key == "eventID" || key == "eventType" || key == "recipientAccountId" || key == "eventCategory") {
-      take(v);
-    }
-  }
-  return sink;
-}
-
 void BM_simdjson_baseline(benchmark::State &state) {
   const auto &c = data();
   const simdjson::padded_string padded(c.ndjson);
@@ -105,7 +65,7 @@ void BM_simdjson_baseline(benchmark::State &state) {
     std::size_t sink = 0, n = 0;
     od::document_stream stream = parser.iterate_many(padded, 1 << 20).value_unsafe();
     for (auto doc : stream) {
-      sink += extract_fields(doc.get_object().value_unsafe());
+      sink += bench::extract_fields(doc.get_object().value_unsafe());
       ++n;
     }
     benchmark::DoNotOptimize(sink);
@@ -132,7 +92,7 @@ void BM_simdjson_baseline_gz(benchmark::State &state) {
       plain.append(simdjson::SIMDJSON_PADDING, ' ');
       od::document doc = parser.iterate(plain.data(), size, plain.size()).value_unsafe();
       for (auto record : doc["Records"].get_array().value_unsafe()) {
-        sink += extract_fields(record.get_object().value_unsafe());
+        sink += bench::extract_fields(record.get_object().value_unsafe());
         ++n;
       }
     }
