@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -38,9 +39,14 @@ class loader {
       throw rule_error{source_ + ":" + std::to_string(e.mark.line + 1) + ": YAML: " + e.msg};
     }
     std::vector<compiled_rule> rules;
+    std::vector<YAML::Node> correlations;
     for (const auto &doc : documents) {
       if (!doc || doc.IsNull()) continue;
-      if (doc.IsSequence()) {
+      if (doc.IsMap() && doc["correlation"]) {
+        correlations.push_back(doc);  // after the rules it refers to
+      } else if (doc.IsMap() && doc["detection"] && doc["logsource"]) {
+        rules.push_back(sigma_rule(doc));
+      } else if (doc.IsSequence()) {
         for (const auto &r : doc) rules.push_back(rule(r));
       } else if (doc.IsMap() && doc["rules"]) {
         for (const auto &r : doc["rules"]) rules.push_back(rule(r));
@@ -48,6 +54,7 @@ class loader {
         rules.push_back(rule(doc));
       }
     }
+    for (const auto &doc : correlations) rules.push_back(sigma_correlation(doc, rules));
     return rules;
   }
 
@@ -55,6 +62,9 @@ class loader {
   std::string source_;
   std::string rule_id_;
 
+  friend struct sigma_parser;
+
+ public:
   [[noreturn]] void fail(const YAML::Node &at, const std::string &what) const {
     std::string where = source_ + ":" + std::to_string(at.Mark().line + 1);
     if (!rule_id_.empty()) where += ": rule " + rule_id_;
@@ -138,7 +148,8 @@ class loader {
                                                      "userIdentity.", "resources.", "serviceEventDetails.",
                                                      "tlsDetails."};
     for (const auto root : raw_roots)
-      if (std::string_view(name).starts_with(root)) return {field_id::raw, name, name};
+      if (std::string_view(name).starts_with(root) || name == root.substr(0, root.size() - 1))
+        return {field_id::raw, name, name};  // a whole object reads as its JSON text
     if (name.starts_with("raw.") && name.size() > 4) return {field_id::raw, name.substr(4), name};
     fail(at, "unknown field \"" + name + "\" (normalized fields such as action, actor.arn, source_ip, or raw paths "
                                          "such as requestParameters.bucketName)");
@@ -330,6 +341,346 @@ class loader {
       if (plain && (text == "true" || text == "false" || text == "null" || number)) out += text;
       else quote(text);
     }
+  }
+
+
+  // ---- Sigma (SigmaHQ format) for product: aws, service: cloudtrail ----
+  // Sigma compares strings case-insensitively and supports * and ? wildcards;
+  // modifiers contains, startswith, endswith, re, cidr, all, exists. Anything
+  // else is rejected with the reason rather than half-loaded.
+
+  std::map<std::string, std::string> sigma_names_;  // Sigma name or id -> rule index key (id)
+  std::map<std::string, condition> sigma_conditions_;
+
+  static std::string sigma_tactic(const std::string &name) {
+    static const std::map<std::string, std::string, std::less<>> tactics{
+        {"reconnaissance", "TA0043"}, {"resource_development", "TA0042"}, {"initial_access", "TA0001"},
+        {"execution", "TA0002"}, {"persistence", "TA0003"}, {"privilege_escalation", "TA0004"},
+        {"defense_evasion", "TA0005"}, {"credential_access", "TA0006"}, {"discovery", "TA0007"},
+        {"lateral_movement", "TA0008"}, {"collection", "TA0009"}, {"exfiltration", "TA0010"},
+        {"command_and_control", "TA0011"}, {"impact", "TA0040"}};
+    std::string key = name;
+    std::replace(key.begin(), key.end(), '-', '_');
+    const auto it = tactics.find(key);
+    return it == tactics.end() ? std::string() : it->second;
+  }
+
+  // A Sigma value with wildcards, as the closest native test.
+  condition sigma_value_test(const YAML::Node &at, const field_ref &f, std::string value, const std::string &modifier) {
+    condition c;
+    c.type = condition::kind::test;
+    c.test.field = f;
+    c.test.ignore_case = true;
+    const bool wild = value.find_first_of("*?") != std::string::npos;
+    if (modifier == "re") {
+      c.test.op = test_op::regex;
+      c.test.ignore_case = false;
+    } else if (modifier == "cidr") {
+      if (f.id != field_id::source_ip) fail(at, "Sigma cidr applies to sourceIPAddress only");
+      c.test.op = test_op::cidr;
+      c.test.networks.push_back(network(at, value));
+      return c;
+    } else if (wild || !modifier.empty()) {
+      // contains/startswith/endswith and wildcards all become an anchored RE2 pattern.
+      std::string pattern;
+      for (const char ch : value) {
+        if (ch == '*') pattern += ".*";
+        else if (ch == '?') pattern += ".";
+        else if (std::string_view("\\.+()[]{}|^$").find(ch) != std::string_view::npos) (pattern += '\\') += ch;
+        else pattern += ch;
+      }
+      if (modifier == "contains") pattern = ".*" + pattern + ".*";
+      else if (modifier == "startswith") pattern += ".*";
+      else if (modifier == "endswith") pattern = ".*" + pattern;
+      else if (!modifier.empty()) fail(at, "unsupported Sigma modifier \"" + modifier + "\"");
+      value = "^(?s:" + pattern + ")$";
+      c.test.op = test_op::regex;
+    } else {
+      c.test.op = test_op::equals;
+      c.test.values.push_back(ascii_lower(value));
+      return c;
+    }
+    RE2::Options options;
+    options.set_case_sensitive(!c.test.ignore_case);
+    options.set_log_errors(false);
+    auto re = std::make_shared<const RE2>(value, options);
+    if (!re->ok()) fail(at, "bad Sigma pattern \"" + value + "\": " + re->error());
+    c.test.patterns.push_back(std::move(re));
+    return c;
+  }
+
+  // "field|mod1|mod2": value(s)
+  condition sigma_field(const YAML::Node &key_node, const YAML::Node &value) {
+    const auto spec = key_node.as<std::string>();
+    std::vector<std::string> parts;
+    std::stringstream split(spec);
+    for (std::string part; std::getline(split, part, '|');) parts.push_back(part);
+    const auto f = field(key_node, parts.at(0));
+    std::string modifier;
+    bool all = false;
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+      if (parts[i] == "all") all = true;
+      else if (parts[i] == "contains" || parts[i] == "startswith" || parts[i] == "endswith" || parts[i] == "re" ||
+               parts[i] == "cidr" || parts[i] == "exists") {
+        if (!modifier.empty()) fail(key_node, "Sigma modifiers " + modifier + " and " + parts[i] + " together are not supported");
+        modifier = parts[i];
+      } else {
+        fail(key_node, "unsupported Sigma modifier \"" + parts[i] + "\" in " + spec);
+      }
+    }
+    if (modifier == "exists") {
+      condition c;
+      c.type = condition::kind::test;
+      c.test.field = f;
+      c.test.op = test_op::exists;
+      c.test.expect_present = value.as<std::string>() != "false";
+      return c;
+    }
+    std::vector<YAML::Node> values;
+    if (value.IsSequence()) for (const auto &v : value) values.push_back(v);
+    else values.push_back(value);
+    condition group;
+    group.type = all ? condition::kind::all : condition::kind::any;
+    for (const auto &v : values) {
+      if (!v.IsScalar() && !v.IsNull()) fail(v, "Sigma values must be scalars");
+      if (v.IsNull() || (v.IsScalar() && v.as<std::string>() == "null" && v.Tag() == "?")) {
+        condition absent;
+        absent.type = condition::kind::test;
+        absent.test.field = f;
+        absent.test.op = test_op::exists;
+        absent.test.expect_present = false;
+        group.children.push_back(std::move(absent));
+      } else {
+        group.children.push_back(sigma_value_test(v, f, v.as<std::string>(), modifier));
+      }
+    }
+    return group.children.size() == 1 ? std::move(group.children.front()) : group;
+  }
+
+  condition sigma_selection(const YAML::Node &node) {
+    if (node.IsMap()) {
+      condition all;
+      all.type = condition::kind::all;
+      for (const auto &entry : node) all.children.push_back(sigma_field(entry.first, entry.second));
+      return all;
+    }
+    if (node.IsSequence()) {
+      condition any;
+      any.type = condition::kind::any;
+      for (const auto &item : node) {
+        if (!item.IsMap()) fail(item, "Sigma keyword searches (values without a field) are not supported");
+        any.children.push_back(sigma_selection(item));
+      }
+      return any;
+    }
+    fail(node, "a Sigma selection is a mapping or a list of mappings");
+  }
+
+  // condition: recursive descent over and/or/not, parentheses, "1 of x*", "all of them".
+  struct sigma_parser {
+    loader &self;
+    const YAML::Node &at;
+    const std::map<std::string, condition> &selections;
+    std::vector<std::string> tokens;
+    std::size_t pos = 0;
+
+    const std::string &peek() const {
+      static const std::string end;
+      return pos < tokens.size() ? tokens[pos] : end;
+    }
+    std::vector<const condition *> matching(const std::string &pattern) {
+      std::vector<const condition *> out;
+      for (const auto &[name, c] : selections) {
+        const bool hit = pattern == "them" ? !name.starts_with("_")
+                         : pattern.ends_with("*") ? name.starts_with(pattern.substr(0, pattern.size() - 1))
+                                                  : name == pattern;
+        if (hit) out.push_back(&c);
+      }
+      if (out.empty()) self.fail(at, "Sigma condition names no selection matching \"" + pattern + "\"");
+      return out;
+    }
+    condition primary() {
+      const std::string token = peek();
+      if (token.empty()) self.fail(at, "Sigma condition ends early");
+      ++pos;
+      if (token == "(") {
+        auto inner = expression();
+        if (peek() != ")") self.fail(at, "Sigma condition misses a ')'");
+        ++pos;
+        return inner;
+      }
+      if (token == "not") {
+        condition n;
+        n.type = condition::kind::negate;
+        n.children.push_back(primary());
+        return n;
+      }
+      if (token == "1" || token == "all" || token == "any") {
+        if (peek() != "of") self.fail(at, "Sigma condition: expected 'of' after '" + token + "'");
+        ++pos;
+        const std::string pattern = peek();
+        ++pos;
+        condition group;
+        group.type = token == "all" ? condition::kind::all : condition::kind::any;
+        for (const auto *c : matching(pattern)) group.children.push_back(*c);
+        return group;
+      }
+      const auto found = selections.find(token);
+      if (found == selections.end()) self.fail(at, "Sigma condition names an unknown selection \"" + token + "\"");
+      return found->second;
+    }
+    condition conjunction() {
+      condition all;
+      all.type = condition::kind::all;
+      all.children.push_back(primary());
+      while (peek() == "and") {
+        ++pos;
+        all.children.push_back(primary());
+      }
+      return all.children.size() == 1 ? std::move(all.children.front()) : all;
+    }
+    condition expression() {
+      condition any;
+      any.type = condition::kind::any;
+      any.children.push_back(conjunction());
+      while (peek() == "or") {
+        ++pos;
+        any.children.push_back(conjunction());
+      }
+      return any.children.size() == 1 ? std::move(any.children.front()) : any;
+    }
+  };
+
+  void sigma_meta(const YAML::Node &doc, compiled_rule &r) {
+    if (!doc["title"]) fail(doc, "Sigma rule without a title");
+    r.info.name = scalar(doc["title"], "title");
+    rule_id_ = doc["id"] ? scalar(doc["id"], "id") : doc["name"] ? scalar(doc["name"], "name") : r.info.name;
+    r.info.id = rule_id_;
+    r.info.source = source_ + ":" + std::to_string(doc.Mark().line + 1);
+    if (doc["description"]) r.info.description = scalar(doc["description"], "description");
+    const std::string level = doc["level"] ? scalar(doc["level"], "level") : "medium";
+    static const std::map<std::string, severity, std::less<>> levels{
+        {"informational", severity::info}, {"low", severity::low}, {"medium", severity::medium},
+        {"high", severity::high}, {"critical", severity::critical}};
+    const auto found = levels.find(level);
+    if (found == levels.end()) fail(doc["level"], "unknown Sigma level \"" + level + "\"");
+    r.info.level = found->second;
+    if (const auto tags = doc["tags"]) {
+      for (const auto &tag : tags) {
+        auto text = tag.as<std::string>();
+        if (!text.starts_with("attack.")) continue;
+        text = text.substr(7);
+        if (text.size() > 1 && (text[0] == 't' || text[0] == 'T') && std::isdigit(static_cast<unsigned char>(text[1]))) {
+          for (auto &c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          r.info.techniques.push_back(text);
+        } else if (auto id = sigma_tactic(text); !id.empty()) {
+          r.info.tactics.push_back(id);
+        }
+      }
+    }
+    if (doc["name"]) sigma_names_[scalar(doc["name"], "name")] = r.info.id;
+    sigma_names_[r.info.id] = r.info.id;
+  }
+
+  compiled_rule sigma_rule(const YAML::Node &doc) {
+    rule_id_.clear();
+    compiled_rule r;
+    sigma_meta(doc, r);
+    const auto logsource = doc["logsource"];
+    const std::string product = logsource["product"] ? logsource["product"].as<std::string>() : "";
+    const std::string service = logsource["service"] ? logsource["service"].as<std::string>() : "";
+    if (product != "aws" || service != "cloudtrail")
+      fail(logsource, "only Sigma rules for product: aws, service: cloudtrail are supported (this one is for " +
+                          product + "/" + service + ")");
+    const auto detection = doc["detection"];
+    if (!detection.IsMap() || !detection["condition"]) fail(detection, "Sigma detection needs a condition");
+    std::map<std::string, condition> selections;
+    for (const auto &entry : detection) {
+      const auto name = entry.first.as<std::string>();
+      if (name == "condition" || name == "timeframe") continue;
+      selections.emplace(name, sigma_selection(entry.second));
+    }
+    if (detection["timeframe"]) fail(detection["timeframe"], "Sigma timeframe is not supported; use a correlation rule");
+    const auto condition_node = detection["condition"];
+    if (!condition_node.IsScalar()) fail(condition_node, "a list of Sigma conditions is not supported");
+    sigma_parser parser{*this, condition_node, selections, {}, 0};
+    const std::string text = condition_node.as<std::string>();
+    for (std::size_t i = 0; i < text.size();) {
+      if (std::isspace(static_cast<unsigned char>(text[i]))) {
+        ++i;
+      } else if (text[i] == '(' || text[i] == ')') {
+        parser.tokens.emplace_back(1, text[i++]);
+      } else {
+        std::size_t j = i;
+        while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j])) && text[j] != '(' && text[j] != ')') ++j;
+        parser.tokens.push_back(text.substr(i, j - i));
+        i = j;
+      }
+    }
+    if (std::find(parser.tokens.begin(), parser.tokens.end(), "|") != parser.tokens.end())
+      fail(condition_node, "Sigma aggregation expressions (| count() ...) are not supported; use a correlation rule");
+    r.match = parser.expression();
+    if (parser.pos != parser.tokens.size()) fail(condition_node, "unexpected \"" + parser.peek() + "\" in the Sigma condition");
+    r.kind = rule_kind::event;
+    r.info.kind = "event";
+    r.group_by.push_back({field_id::identity, {}, "identity"});
+    sigma_conditions_[r.info.id] = r.match;
+    return r;
+  }
+
+  compiled_rule sigma_correlation(const YAML::Node &doc, const std::vector<compiled_rule> &) {
+    rule_id_.clear();
+    compiled_rule r;
+    sigma_meta(doc, r);
+    const auto c = doc["correlation"];
+    const std::string type = c["type"] ? scalar(c["type"], "type") : "";
+    std::vector<condition> referenced;
+    if (!c["rules"]) fail(c, "a Sigma correlation needs rules");
+    for (const auto &name : scalars(c["rules"], "rules")) {
+      const auto id = sigma_names_.find(name);
+      if (id == sigma_names_.end()) fail(c["rules"], "Sigma correlation refers to unknown rule \"" + name + "\"");
+      referenced.push_back(sigma_conditions_.at(id->second));
+    }
+    if (c["group-by"])
+      for (const auto &name : scalars(c["group-by"], "group-by")) r.group_by.push_back(field(c["group-by"], name));
+    else
+      r.group_by.push_back({field_id::identity, {}, "identity"});
+    if (!c["timespan"]) fail(c, "a Sigma correlation needs a timespan");
+    r.window_ns = duration(c["timespan"], "timespan");
+    auto threshold = [&](const YAML::Node &cond) -> std::uint64_t {
+      if (!cond || !cond.IsMap()) fail(c, "a Sigma " + type + " correlation needs condition: {gte: N}");
+      for (const auto &entry : cond) {
+        const auto op = entry.first.as<std::string>();
+        if (op == "field") continue;
+        const auto n = std::stoull(entry.second.as<std::string>());
+        if (op == "gte") return n;
+        if (op == "gt") return n + 1;
+        fail(entry.first, "Sigma correlation condition \"" + op + "\" is not supported (use gte or gt)");
+      }
+      fail(cond, "Sigma correlation condition needs gte or gt");
+    };
+    if (type == "event_count" || type == "value_count") {
+      condition any;
+      any.type = condition::kind::any;
+      any.children = referenced;
+      r.match = referenced.size() == 1 ? referenced.front() : any;
+      r.threshold = threshold(c["condition"]);
+      if (type == "event_count") {
+        r.kind = rule_kind::count;
+      } else {
+        if (!c["condition"]["field"]) fail(c["condition"], "a value_count correlation needs condition.field");
+        r.kind = rule_kind::distinct;
+        r.distinct = field(c["condition"]["field"], scalar(c["condition"]["field"], "field"));
+      }
+    } else if (type == "temporal" || type == "temporal_ordered") {
+      if (referenced.size() < 2) fail(c["rules"], "a temporal correlation needs at least two rules");
+      for (std::size_t i = 0; i < referenced.size(); ++i) r.steps.push_back({"rule " + std::to_string(i + 1), referenced[i]});
+      r.kind = type == "temporal" ? rule_kind::all_of : rule_kind::sequence;
+    } else {
+      fail(c, "unknown Sigma correlation type \"" + type + "\"");
+    }
+    r.info.kind = type == "event_count" ? "count" : type == "value_count" ? "distinct" : type == "temporal" ? "all_of" : "sequence";
+    return r;
   }
 
   compiled_rule rule(const YAML::Node &node) {

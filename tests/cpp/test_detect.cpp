@@ -279,3 +279,56 @@ TEST(RuleLanguage, RuleTestsCatchARuleThatDoesNotFire) {
   EXPECT_EQ(outcomes[0].source, "wrong.yaml:7");
   EXPECT_NE(outcomes[0].message.find("did not"), std::string::npos);
 }
+
+TEST(Sigma, SigmaHqCloudTrailRulesLoadAndFire) {
+  auto rules = rule_set::from_paths({std::string(IDENTRAIL_TEST_DATA) + "/sigma/cloudtrail_rules.yml"});
+  ASSERT_TRUE(rules) << rules.error().message;
+  ASSERT_EQ(rules->size(), 4u);
+  EXPECT_EQ(rules->info(0).id, "4db60cc0-36fb-42b7-9b58-a5b53019fb74");
+  EXPECT_EQ(rules->info(0).level, severity::medium);
+  EXPECT_EQ(rules->info(0).tactics, (std::vector<std::string>{"TA0005"}));
+  EXPECT_EQ(rules->info(0).techniques, (std::vector<std::string>{"T1562.001"}));
+  EXPECT_EQ(rules->info(3).kind, "count");
+
+  const std::string policy =
+      R"(,"requestParameters":{"userName":"bob","policyDocument":"{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::<YOUR-BUCKET-NAME>/*\"}"})";
+  engine_options options;
+  options.rules = *rules;
+  engine e(options);
+  std::string input = call("t1", 0, "stoplogging", "mallory", "cloudtrail.amazonaws.com") + "\n" +  // Sigma ignores case
+                      call("t2", 1, "StartLogging", "mallory", "cloudtrail.amazonaws.com") + "\n";
+  auto browser = [&](const std::string &id, int minute) {
+    auto r = call(id, minute, "PutUserPolicy", "mallory", "iam.amazonaws.com", policy);
+    r.replace(r.find(R"("userIdentity")"), 0, R"("userAgent":"S3 Browser 9.5.5 https://s3browser.com",)");
+    return r;
+  };
+  input += browser("p1", 2) + "\n" + browser("p2", 3) + "\n";
+  ASSERT_TRUE(e.feed(input, "sigma-test"));
+  e.finish();
+  std::multiset<std::string> fired;
+  for (const auto &d : e.detections()) fired.insert(d.rule_id + ":" + d.event_ids.back());
+  EXPECT_EQ(fired, (std::multiset<std::string>{"4db60cc0-36fb-42b7-9b58-a5b53019fb74:t1",
+                                               "db014773-7375-4f4e-b83b-133337c0ffee:p1",
+                                               "db014773-7375-4f4e-b83b-133337c0ffee:p2",
+                                               "0b7a6bd8-2d3c-4d3b-9d4f-5cc4a1a2b3c4:p2"}));
+}
+
+TEST(Sigma, UnsupportedFeaturesAreRejectedWithAReason) {
+  const std::string head = "title: t\nid: x-1\nlogsource: {product: aws, service: cloudtrail}\n";
+  auto reason = [&](const std::string &body) {
+    auto rules = rule_set::from_yaml(head + body, "s.yml");
+    return rules ? std::string("(loaded)") : rules.error().message;
+  };
+  EXPECT_NE(reason("detection:\n  sel: {eventName|base64offset: x}\n  condition: sel\n").find("unsupported Sigma modifier"),
+            std::string::npos);
+  EXPECT_NE(reason("detection:\n  kw: [evil, bad]\n  condition: kw\n").find("keyword searches"), std::string::npos);
+  EXPECT_NE(reason("detection:\n  sel: {eventName: x}\n  condition: sel | count() > 5\n").find("aggregation"),
+            std::string::npos);
+  EXPECT_NE(reason("detection:\n  sel: {eventName: x}\n  condition: sel and missing\n").find("unknown selection"),
+            std::string::npos);
+  EXPECT_NE(rule_set::from_yaml("title: t\nid: w\nlogsource: {product: windows}\ndetection: {s: {a: b}, condition: s}\n", "w.yml")
+                .error()
+                .message.find("only Sigma rules for product: aws"),
+            std::string::npos);
+  EXPECT_EQ(reason("detection:\n  sel: {eventName|startswith: Delete}\n  condition: sel\n"), "(loaded)");
+}
