@@ -186,6 +186,15 @@ PYBIND11_MODULE(_core, m) {
             return out;
           },
           "Detections so far, as dicts (rule_id, name, severity, mitre, identity, first_seen, ...).")
+      .def_property_readonly(
+          "detection_stats",
+          [](const py_engine &e) {
+            const auto &d = e.read().detection_stats();
+            return py::dict(py::arg("events") = d.events, py::arg("late") = d.late, py::arg("repeated") = d.repeated,
+                            py::arg("evictions") = d.evictions, py::arg("detections") = d.detections,
+                            py::arg("pending") = d.pending);
+          },
+          "Counts from the detector: late events, repeats ignored, evictions, detections, pending.")
       .def_property_readonly("rules", [](const py_engine &e) {
         py::list out;
         const auto &rules = e.read().rules();

@@ -146,6 +146,7 @@ struct detector::impl {
   std::uint64_t arrivals = 0;
   std::uint64_t released = 0;
   std::vector<detection> results;
+  std::unordered_set<std::string> fired_ids;  // rule id + NUL + event id, for every event of every detection
   std::function<void(const detection &)> callback;
   detector_stats stats;
 
@@ -499,8 +500,24 @@ struct detector::impl {
     d.group_key = std::move(key);
     d.first_seen = from_unix_nanos(first);
     d.last_seen = from_unix_nanos(last);
-    if (ids.size() > options.max_event_ids) ids.resize(options.max_event_ids);
-    d.event_ids = std::move(ids);
+    // A copy of an event counts once, however it got here.
+    std::vector<std::string> unique;
+    for (auto &id : ids)
+      if (std::find(unique.begin(), unique.end(), id) == unique.end()) unique.push_back(std::move(id));
+    // Events redelivered after the id filter's window can complete a rule a
+    // second time: a detection whose events all made an earlier detection of
+    // the same rule is that detection again, and is not repeated.
+    const std::string rule_tag = rule.info.id + '\0';
+    const bool seen_before = !unique.empty() && std::all_of(unique.begin(), unique.end(), [&](const std::string &id) {
+      return fired_ids.contains(rule_tag + id);
+    });
+    if (seen_before) {
+      ++stats.repeated;
+      return;
+    }
+    for (const auto &id : unique) fired_ids.insert(rule_tag + id);
+    if (unique.size() > options.max_event_ids) unique.resize(options.max_event_ids);
+    d.event_ids = std::move(unique);
     const auto who = symbols.str(identity);
     if (!rule.summary.empty()) {
       d.summary = render(rule.summary, d, who, count, values);

@@ -43,6 +43,14 @@ std::string report_json(const engine &e) {
     events.num("duplicates", stats.duplicates);
     events.num("errors_not_listed", stats.errors_dropped);
   }
+  {
+    const auto &d = e.detection_stats();
+    json_object detection(root.key("detection"));
+    detection.num("rules", e.rules().size());
+    detection.num("late_events", d.late);
+    detection.num("repeated", d.repeated);
+    detection.num("evictions", d.evictions);
+  }
   if (const auto span = e.time_span()) {
     json_object time_span(root.key("time_span"));
     time_span.str("first", format_rfc3339(span->first));
@@ -143,6 +151,11 @@ std::string report_text(const engine &e, const report_options &options) {
   if (const auto span = e.time_span())
     add("Time span   %s .. %s\n", format_rfc3339(span->first).c_str(), format_rfc3339(span->second).c_str());
   add("Identities  %zu\n", e.identities().size());
+  {
+    const auto &d = e.detection_stats();
+    add("Rules       %zu; %llu late events, %llu repeats ignored\n", e.rules().size(),
+        static_cast<unsigned long long>(d.late), static_cast<unsigned long long>(d.repeated));
+  }
 
   if (!e.errors().empty()) {
     out += "\nRejected input\n";

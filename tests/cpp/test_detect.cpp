@@ -332,3 +332,49 @@ TEST(Sigma, UnsupportedFeaturesAreRejectedWithAReason) {
             std::string::npos);
   EXPECT_EQ(reason("detection:\n  sel: {eventName|startswith: Delete}\n  condition: sel\n"), "(loaded)");
 }
+
+namespace {
+engine analyzed_sample(engine_options options = {}) {
+  engine e(std::move(options));
+  EXPECT_TRUE(e.feed_path(test::sample_dir()));
+  e.finish();
+  return e;
+}
+}  // namespace
+
+TEST(SampleTrace, TheCompromiseIsDetectedStageByStage) {
+  const auto e = analyzed_sample();
+  const std::string admin = "arn:aws:iam::111122223333:user/ops-admin";
+  const std::string instance = "arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890";
+  std::set<std::pair<std::string, std::string>> found;
+  for (const auto &d : e.detections()) found.emplace(d.rule_id, std::string(e.symbols().str(d.identity)));
+  for (const auto &[rule, who] : std::vector<std::pair<std::string, std::string>>{
+           {"IDT-IA-001", instance}, {"IDT-DISC-003", instance}, {"IDT-IA-002", admin}, {"IDT-DISC-001", admin},
+           {"IDT-CRED-001", admin}, {"IDT-DE-001", admin}, {"IDT-EXF-001", admin}, {"IDT-PERS-001", admin},
+           {"IDT-PERS-003", admin}})
+    EXPECT_TRUE(found.contains({rule, who})) << rule << " for " << who;
+  // Benign identities (developers, CI, the Lambda function, services) raise nothing high or critical.
+  for (const auto &d : e.detections()) {
+    if (d.level < severity::high) continue;
+    const auto who = std::string(e.symbols().str(d.identity));
+    EXPECT_TRUE(who == admin || who == instance || who.starts_with("AIDA")) << d.rule_id << " " << who;
+  }
+  EXPECT_EQ(e.detection_stats().late, 0u);  // delivery-time order keeps events within the lateness
+}
+
+TEST(SampleTrace, RepeatedEventsNeverGiveASecondDetection) {
+  const auto once = analyzed_sample();
+  engine_options no_dedup;
+  no_dedup.normalize.deduplicate = false;
+  engine twice(no_dedup);
+  ASSERT_TRUE(twice.feed_path(test::sample_dir()));
+  ASSERT_TRUE(twice.feed_path(test::sample_dir()));  // every event delivered again, hours "late"
+  twice.finish();
+  EXPECT_GT(twice.detection_stats().repeated, 0u);
+  auto ids = [](const engine &e) {
+    std::multiset<std::string> out;
+    for (const auto &d : e.detections()) out.insert(d.rule_id + "@" + format_rfc3339(d.first_seen));
+    return out;
+  };
+  EXPECT_EQ(ids(twice), ids(once));
+}

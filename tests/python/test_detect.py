@@ -1,6 +1,7 @@
 """Detections through the Python API: the sample compromise, custom rules, a DataFrame."""
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -34,6 +35,18 @@ def test_sample_compromise_is_detected_stage_by_stage():
         assert stage in found
     exfil = [d for d in analyzed().detections if d["rule_id"] == "IDT-EXF-005"]
     assert exfil and exfil[0]["identity"].startswith("AIDA")  # the attacker's account downloading
+
+
+def test_late_and_repeated_events_are_counted():
+    engine = identrail.Engine(deduplicate=False)
+    engine.feed_path(identrail.sample_path())
+    engine.feed_path(identrail.sample_path())  # everything again, hours after the watermark
+    engine.finish()
+    stats = engine.detection_stats
+    assert stats["late"] > 1000 and stats["repeated"] > 0
+    assert len(engine.detections) == len(analyzed().detections)
+    report = json.loads(engine.report_json())
+    assert report["detection"]["late_events"] == stats["late"]
 
 
 def test_benign_identities_raise_no_high_or_critical_detection():

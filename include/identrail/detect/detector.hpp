@@ -29,7 +29,7 @@ struct detector_options {
 struct detector_stats {
   std::uint64_t events = 0;      // events taken in
   std::uint64_t late = 0;        // arrived after the lateness allowance; still evaluated, at once
-  std::uint64_t repeated = 0;    // an event id already evaluated (a duplicate the normalizer let through)
+  std::uint64_t repeated = 0;    // events already evaluated, and detections already made, that were not repeated
   std::uint64_t evictions = 0;   // group keys or partial matches dropped to bound state
   std::uint64_t detections = 0;
   std::uint64_t pending = 0;     // held back, waiting for the watermark
