@@ -105,9 +105,12 @@ struct detector::impl {
     return nullptr;
   }
 
+  std::vector<std::size_t> absence_rules;  // checked for due deadlines as the watermark moves
+
   void build_index() {
     const auto &compiled = rules.compiled()->rules;
     for (std::size_t i = 0; i < compiled.size(); ++i) {
+      if (compiled[i].kind == rule_kind::absence) absence_rules.push_back(i);
       const auto *test = index_test(compiled[i].match);
       if (!test) {
         always.push_back(i);
@@ -417,8 +420,7 @@ struct detector::impl {
   void fire_due_absences(std::int64_t now) {
     if (now == INT64_MIN) return;
     const auto &compiled = rules.compiled()->rules;
-    for (std::size_t i = 0; i < compiled.size(); ++i) {
-      if (compiled[i].kind != rule_kind::absence) continue;
+    for (const std::size_t i : absence_rules) {
       for (auto &[key, slot] : runtime[i].keys) {
         auto *st = std::get_if<absence_state>(&slot.data);
         if (!st) continue;
