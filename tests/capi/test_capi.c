@@ -158,6 +158,27 @@ static void test_detections(void) {
     }
   }
   CHECK(stopped_logging == 1);
+  {
+    /* The sample's stages, by rule and identity. */
+    static const char *const stages[][2] = {
+        {"IDT-IA-001", "arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890"},
+        {"IDT-DISC-001", "arn:aws:iam::111122223333:user/ops-admin"},
+        {"IDT-CRED-001", "arn:aws:iam::111122223333:user/ops-admin"},
+        {"IDT-EXF-001", "arn:aws:iam::111122223333:user/ops-admin"},
+        {"IDT-PERS-001", "arn:aws:iam::111122223333:user/ops-admin"},
+        {"IDT-PERS-003", "arn:aws:iam::111122223333:user/ops-admin"}};
+    size_t s;
+    for (s = 0; s < sizeof stages / sizeof stages[0]; ++s) {
+      int found = 0;
+      for (i = 0; i < n; ++i) {
+        const idt_detection *d = idt_engine_detection_at(engine, i);
+        found |= strcmp(idt_detection_get(d, IDT_DET_RULE_ID), stages[s][0]) == 0 &&
+                 strcmp(idt_detection_get(d, IDT_DET_IDENTITY), stages[s][1]) == 0;
+      }
+      if (!found) fprintf(stderr, "missing stage %s for %s\n", stages[s][0], stages[s][1]);
+      CHECK(found);
+    }
+  }
   idt_engine_free(engine);
 }
 
