@@ -27,10 +27,20 @@ struct distinct_state {
 struct partial_match {
   std::size_t next = 1;
   std::int64_t start = 0;
+  std::int64_t last = 0;  // time of the latest step: a step never goes back in time
   std::vector<std::string> ids;
+};
+struct step_hit {
+  std::int64_t time;
+  std::size_t step;
+  std::string id;
 };
 struct sequence_state {
   std::vector<partial_match> partials;
+  // Later-step events of the newest second. CloudTrail times have one-second
+  // resolution, so a step and the next one in the same second may be released
+  // in either order; a sequence started in that second still takes them.
+  std::vector<step_hit> same_second;
 };
 struct all_of_state {
   std::vector<std::int64_t> seen;  // per step, 0 = not seen
@@ -41,9 +51,12 @@ struct pending_absence {
   symbol identity;
   std::string id;
   std::string group;  // as displayed: absences fire after their event is gone
+  bool late = false;  // arrived behind the watermark: only the key's own later events (or finish) decide it
 };
 struct absence_state {
   std::vector<pending_absence> pending;  // oldest first
+  std::int64_t last_follow_up = INT64_MIN;
+  std::int64_t newest = INT64_MIN;  // the key's newest event time
 };
 struct first_seen_state {
   std::int64_t first = 0;
@@ -52,6 +65,7 @@ struct first_seen_state {
 
 struct key_state {
   std::int64_t last_ns = 0;
+  std::int64_t touched = INT64_MIN;  // the watermark when the key was last used: ages late streams' keys fairly
   // After a count or distinct rule fires, the key stays quiet for one window:
   // one burst is one detection, not one per extra event.
   std::int64_t quiet_until = INT64_MIN;
@@ -74,6 +88,7 @@ struct held_event {
 };
 
 constexpr std::size_t kSweepEvery = 4096;
+constexpr std::size_t kMaxFiredIds = 1'000'000;
 
 }  // namespace
 
@@ -106,12 +121,15 @@ struct detector::impl {
   }
 
   std::vector<std::size_t> absence_rules;  // checked for due deadlines as the watermark moves
+  std::vector<std::int64_t> next_due;      // per rule: the earliest pending deadline (INT64_MAX: none)
 
   void build_index() {
     const auto &compiled = rules.compiled()->rules;
+    next_due.assign(compiled.size(), INT64_MAX);
     for (std::size_t i = 0; i < compiled.size(); ++i) {
       if (compiled[i].kind == rule_kind::absence) absence_rules.push_back(i);
-      const auto *test = index_test(compiled[i].match);
+      // A sequence with `until` must see the events that cancel it, which its prefilter may not name.
+      const auto *test = compiled[i].until ? nullptr : index_test(compiled[i].match);
       if (!test) {
         always.push_back(i);
         continue;
@@ -198,7 +216,7 @@ struct detector::impl {
     release_until(INT64_MAX);
     stats.pending = 0;
     // An absence is due only once the data reach past its deadline.
-    fire_due_absences(max_time);
+    fire_due_absences(max_time, true);
   }
 
   void evaluate_event(const event &e) {
@@ -213,7 +231,16 @@ struct detector::impl {
     const auto &compiled = rules.compiled()->rules;
     for (const std::size_t i : rules_for(e)) {
       const auto &rule = compiled[i];
-      if (!evaluate(rule.match, fields)) continue;
+      if (!rule.emit) continue;
+      if (!evaluate(rule.match, fields)) {
+        // `until` cancels open sequences whatever the prefilter says.
+        if (rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields)) {
+          const auto it = runtime[i].keys.find(group_key(rule, fields));
+          if (it != runtime[i].keys.end())
+            if (auto *st = std::get_if<sequence_state>(&it->second.data)) st->partials.clear();
+        }
+        continue;
+      }
       run(rule, runtime[i], fields, identity);
     }
     if (++released % kSweepEvery == 0) sweep();
@@ -255,6 +282,7 @@ struct detector::impl {
   State &state_for(rule_runtime &rt, const std::string &key, std::int64_t t) {
     auto &slot = rt.keys[key];
     slot.last_ns = std::max(slot.last_ns, t);
+    slot.touched = watermark;
     if (!std::holds_alternative<State>(slot.data)) slot.data = State{};
     return std::get<State>(slot.data);
   }
@@ -270,9 +298,13 @@ struct detector::impl {
         const auto key = group_key(rule, fields);
         if (quiet(rt, key, t)) return;
         auto &st = state_for<count_state>(rt, key, t);
+        // A copy of an event already counted does not count again.
+        if (!e.id.empty() && std::any_of(st.hits.begin(), st.hits.end(), [&](const auto &h) { return h.second == e.id; }))
+          return;
         st.hits.emplace_back(t, e.id);
-        // Out-of-order late events can sit before the front: keep the window relative to the newest.
-        const std::int64_t newest = std::max(t, st.hits.back().first);
+        // A late event may be older than the others: the window ends at the newest hit, whichever it is.
+        std::int64_t newest = INT64_MIN;
+        for (const auto &h : st.hits) newest = std::max(newest, h.first);
         std::erase_if(st.hits, [&](const auto &h) { return newest - h.first > rule.window_ns; });
         if (st.hits.size() >= rule.threshold) {
           std::vector<std::string> ids;
@@ -298,7 +330,9 @@ struct detector::impl {
         auto &st = state_for<distinct_state>(rt, key, t);
         auto &entry = st.values[value];
         entry = {std::max(entry.first, t), e.id};
-        std::erase_if(st.values, [&](const auto &v) { return t - v.second.first > rule.window_ns; });
+        std::int64_t newest = INT64_MIN;
+        for (const auto &v : st.values) newest = std::max(newest, v.second.first);
+        std::erase_if(st.values, [&](const auto &v) { return newest - v.second.first > rule.window_ns; });
         if (st.values.size() >= rule.threshold) {
           std::vector<std::pair<std::int64_t, std::string>> hits;
           std::vector<std::string> values;
@@ -322,34 +356,58 @@ struct detector::impl {
         const auto existing = rt.keys.find(key);
         const bool open = existing != rt.keys.end() && std::holds_alternative<sequence_state>(existing->second.data) &&
                           !std::get<sequence_state>(existing->second.data).partials.empty();
-        if (!open && !evaluate(rule.steps.front().match, fields)) return;
+        const bool starts = evaluate(rule.steps.front().match, fields);
+        if (!open && !starts) {
+          // Remember a later step in this second, in case its start comes next.
+          for (std::size_t j = 1; j < rule.steps.size(); ++j)
+            if (evaluate(rule.steps[j].match, fields)) {
+              auto &st = state_for<sequence_state>(rt, key, t);
+              std::erase_if(st.same_second, [&](const step_hit &h) { return h.time != t; });
+              if (st.same_second.size() < options.max_partial_matches) st.same_second.push_back({t, j, e.id});
+              break;
+            }
+          return;
+        }
         auto &st = state_for<sequence_state>(rt, key, t);
         if (rule.until && evaluate(*rule.until, fields)) {
           st.partials.clear();
           return;
         }
         std::erase_if(st.partials, [&](const partial_match &p) { return t - p.start > rule.window_ns; });
-        bool completed = false;
+        auto complete = [&](partial_match &p) {
+          fire(rule, identity, display_key(rule, fields), p.start, p.last, p.ids, rule.steps.size(), {});
+        };
         for (auto it = st.partials.begin(); it != st.partials.end();) {
-          if (evaluate(rule.steps[it->next].match, fields)) {
+          if (t >= it->last && evaluate(rule.steps[it->next].match, fields)) {
             it->ids.push_back(e.id);
+            it->last = t;
             if (++it->next == rule.steps.size()) {
-              if (!completed) fire(rule, identity, display_key(rule, fields), it->start, t, it->ids, rule.steps.size(), {});
-              completed = true;
+              complete(*it);
               it = st.partials.erase(it);
               continue;
             }
           }
           ++it;
         }
-        // A completed sequence starts over: the partials it raced with would only repeat it.
-        if (completed) st.partials.clear();
-        if (evaluate(rule.steps.front().match, fields)) {
+        if (starts) {
           if (st.partials.size() >= options.max_partial_matches) {
             st.partials.erase(st.partials.begin());
             ++stats.evictions;
           }
-          st.partials.push_back(partial_match{1, t, {e.id}});
+          partial_match p{1, t, t, {e.id}};
+          // Steps of this same second that were released before their start.
+          for (bool advanced = true; advanced && p.next < rule.steps.size();) {
+            advanced = false;
+            for (const auto &h : st.same_second)
+              if (h.time == t && h.step == p.next) {
+                p.ids.push_back(h.id);
+                ++p.next;
+                advanced = true;
+                break;
+              }
+          }
+          if (p.next == rule.steps.size()) complete(p);
+          else st.partials.push_back(std::move(p));
         }
         return;
       }
@@ -361,7 +419,7 @@ struct detector::impl {
         const auto key = group_key(rule, fields);
         auto &st = state_for<all_of_state>(rt, key, t);
         if (st.seen.empty()) st.seen.assign(rule.steps.size(), 0);
-        for (const auto j : matched) st.seen[j] = t;
+        for (const auto j : matched) st.seen[j] = std::max(st.seen[j], t);
         if (st.ids.size() < options.max_event_ids) st.ids.push_back(e.id);
         const bool all_recent = std::all_of(st.seen.begin(), st.seen.end(),
                                             [&](std::int64_t s) { return s != 0 && t - s <= rule.window_ns; });
@@ -379,14 +437,29 @@ struct detector::impl {
         if (!follows && !starts) return;
         const auto key = group_key(rule, fields);
         auto &st = state_for<absence_state>(rt, key, t);
-        if (follows)
+        st.newest = std::max(st.newest, t);
+        for (auto it = st.pending.begin(); it != st.pending.end();) {
+          if (it->late && st.newest > it->time + rule.window_ns && !follows) {
+            const auto p = *it;
+            it = st.pending.erase(it);
+            fire(rule, p.identity, p.group, p.time, p.time, {p.id}, 1, {});
+          } else {
+            ++it;
+          }
+        }
+        if (follows) {
+          st.last_follow_up = std::max(st.last_follow_up, t);
           std::erase_if(st.pending, [&](const pending_absence &p) { return p.time <= t && t - p.time <= rule.window_ns; });
-        if (starts) {
+        }
+        // A follow-up in the same second may have been released first.
+        if (starts && st.last_follow_up != t) {
           if (st.pending.size() >= options.max_partial_matches) {
             st.pending.erase(st.pending.begin());
             ++stats.evictions;
           }
-          st.pending.push_back(pending_absence{t, identity, e.id, display_key(rule, fields)});
+          st.pending.push_back(pending_absence{t, identity, e.id, display_key(rule, fields), t <= watermark});
+          next_due[&rule - rules.compiled()->rules.data()] =
+              std::min(next_due[&rule - rules.compiled()->rules.data()], t + rule.window_ns);
         }
         return;
       }
@@ -401,6 +474,7 @@ struct detector::impl {
         auto &st = std::get<first_seen_state>(slot.data);
         if (fresh_key) st.first = t;
         slot.last_ns = std::max(slot.last_ns, t);
+        slot.touched = watermark;
         const auto it = std::find(st.values.begin(), st.values.end(), value);
         if (it != st.values.end()) {
           std::rotate(it, it + 1, st.values.end());  // most recently seen last
@@ -417,19 +491,32 @@ struct detector::impl {
     }
   }
 
-  void fire_due_absences(std::int64_t now) {
+  // Fires absences whose deadline `now` has passed. Keys are only scanned when
+  // the earliest deadline of the rule is due, not on every event.
+  void fire_due_absences(std::int64_t now, bool at_end = false) {
     if (now == INT64_MIN) return;
     const auto &compiled = rules.compiled()->rules;
     for (const std::size_t i : absence_rules) {
+      if (!at_end && now <= next_due[i]) continue;
+      std::int64_t earliest = INT64_MAX;
       for (auto &[key, slot] : runtime[i].keys) {
         auto *st = std::get_if<absence_state>(&slot.data);
         if (!st) continue;
-        while (!st->pending.empty() && st->pending.front().time + compiled[i].window_ns < now) {
-          const auto p = st->pending.front();
-          st->pending.erase(st->pending.begin());
-          fire(compiled[i], p.identity, p.group, p.time, p.time, {p.id}, 1, {});
+        for (auto it = st->pending.begin(); it != st->pending.end();) {
+          const auto deadline = it->time + compiled[i].window_ns;
+          // A late start is judged by its own key's later events, not by a watermark it arrived behind.
+          const bool due = it->late ? (st->newest > deadline || (at_end && now > deadline)) : deadline < now;
+          if (due) {
+            const auto p = *it;
+            it = st->pending.erase(it);
+            fire(compiled[i], p.identity, p.group, p.time, p.time, {p.id}, 1, {});
+          } else {
+            if (!it->late) earliest = std::min(earliest, deadline);
+            ++it;
+          }
         }
       }
+      next_due[i] = earliest;
     }
   }
 
@@ -446,16 +533,22 @@ struct detector::impl {
           const auto *st = std::get_if<absence_state>(&entry.second.data);
           if (st && !st->pending.empty()) return false;
         }
-        return watermark != INT64_MIN && entry.second.last_ns < watermark - ttl;
+        // Idle in event time and not used since the watermark passed: a late stream's keys stay while in use.
+        const auto &k = entry.second;
+        return watermark != INT64_MIN && k.last_ns < watermark - ttl && k.touched < watermark - ttl;
       });
       if (keys.size() > options.max_keys_per_rule) {
-        std::vector<std::int64_t> times;
-        times.reserve(keys.size());
-        for (const auto &[k, s] : keys) times.push_back(s.last_ns);
+        // Exactly the least recently used go (by time, then key), down to 90% of the cap.
+        std::vector<std::pair<std::int64_t, const std::string *>> order;
+        order.reserve(keys.size());
+        for (const auto &[k, st] : keys) order.emplace_back(std::max(st.last_ns, st.touched), &k);
         const auto drop = keys.size() - options.max_keys_per_rule * 9 / 10;
-        std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(drop - 1), times.end());
-        const auto cutoff = times[drop - 1];
-        stats.evictions += std::erase_if(keys, [&](const auto &entry) { return entry.second.last_ns <= cutoff; });
+        std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(drop), order.end(),
+                         [](const auto &a, const auto &b) { return a.first != b.first ? a.first < b.first : *a.second < *b.second; });
+        std::vector<std::string> victims;
+        for (std::size_t j = 0; j < drop; ++j) victims.push_back(*order[j].second);
+        for (const auto &v : victims) keys.erase(v);
+        stats.evictions += drop;
       }
     }
   }
@@ -509,15 +602,21 @@ struct detector::impl {
     // Events redelivered after the id filter's window can complete a rule a
     // second time: a detection whose events all made an earlier detection of
     // the same rule is that detection again, and is not repeated.
+    // Events without an eventID cannot be told apart: they are never taken for repeats.
     const std::string rule_tag = rule.info.id + '\0';
-    const bool seen_before = !unique.empty() && std::all_of(unique.begin(), unique.end(), [&](const std::string &id) {
+    const bool identifiable = !unique.empty() && std::none_of(unique.begin(), unique.end(), [](const auto &id) { return id.empty(); });
+    const bool seen_before = identifiable && std::all_of(unique.begin(), unique.end(), [&](const std::string &id) {
       return fired_ids.contains(rule_tag + id);
     });
     if (seen_before) {
       ++stats.repeated;
       return;
     }
-    for (const auto &id : unique) fired_ids.insert(rule_tag + id);
+    if (identifiable) {
+      // Bounded like the rest of the state: forgetting old detections only risks a repeat, never a miss.
+      if (fired_ids.size() > kMaxFiredIds) fired_ids.clear();
+      for (const auto &id : unique) fired_ids.insert(rule_tag + id);
+    }
     if (unique.size() > options.max_event_ids) unique.resize(options.max_event_ids);
     d.event_ids = std::move(unique);
     const auto who = symbols.str(identity);

@@ -1,6 +1,7 @@
 #include "evaluate.hpp"
 
 #include <re2/re2.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <charconv>
@@ -84,6 +85,55 @@ bool test_value(const field_test &t, std::string_view value, const event &e) {
     case test_op::exists:
     case test_op::same_as:
     case test_op::foreign_account: return true;  // decided in evaluate(), which has the other values
+  }
+  return false;
+}
+
+bool names_foreign_account(std::string_view text, std::string_view own);
+
+// A principal value of a policy: "*", an account id, an ARN, or a list or {"AWS": ...} of them.
+bool principal_outside(simdjson::dom::element principal, std::string_view own) {
+  std::string_view text;
+  if (principal.get(text) == simdjson::SUCCESS) return text == "*" || names_foreign_account("\"" + std::string(text) + "\"", own);
+  simdjson::dom::array list;
+  if (principal.get(list) == simdjson::SUCCESS) {
+    for (auto item : list)
+      if (principal_outside(item, own)) return true;
+    return false;
+  }
+  simdjson::dom::object by_type;
+  if (principal.get(by_type) == simdjson::SUCCESS) {
+    simdjson::dom::element aws;
+    // Service principals (lambda.amazonaws.com) and federated ones are not another account.
+    return by_type["AWS"].get(aws) == simdjson::SUCCESS && principal_outside(aws, own);
+  }
+  return false;
+}
+
+// For a policy document (an object, or a JSON string holding one): does an
+// Allow statement grant everyone or another account? nullopt if not a policy.
+std::optional<bool> policy_grants_outside(std::string_view text, std::string_view own) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(simdjson::padded_string(text)).get(doc) != simdjson::SUCCESS) return std::nullopt;
+  std::string_view inner;
+  std::string nested;
+  if (doc.get(inner) == simdjson::SUCCESS) {  // a policy serialized as a string
+    nested = inner;
+    if (parser.parse(simdjson::padded_string(nested)).get(doc) != simdjson::SUCCESS) return std::nullopt;
+  }
+  simdjson::dom::element statements;
+  if (doc["Statement"].get(statements) != simdjson::SUCCESS) return std::nullopt;
+  simdjson::dom::array list;
+  std::vector<simdjson::dom::element> each;
+  if (statements.get(list) == simdjson::SUCCESS) for (auto s : list) each.push_back(s);
+  else each.push_back(statements);
+  for (auto statement : each) {
+    std::string_view effect;
+    simdjson::dom::element principal;
+    if (statement["Effect"].get(effect) == simdjson::SUCCESS && effect == "Allow" &&
+        statement["Principal"].get(principal) == simdjson::SUCCESS && principal_outside(principal, own))
+      return true;
   }
   return false;
 }
@@ -208,8 +258,11 @@ bool evaluate(const condition &c, field_reader &fields) {
       if (c.test.op == test_op::foreign_account) {
         if (!present) return false;
         const std::string text(*value);
-        const auto own = fields.get(field_ref{field_id::account, {}, "account"});
-        return names_foreign_account(text, own ? *own : std::string_view{}) == c.test.expect_present;
+        const auto own_view = fields.get(field_ref{field_id::account, {}, "account"});
+        const std::string own(own_view ? *own_view : std::string_view{});
+        // Policies are read for what they allow; other values (grant lists) are scanned for account ids.
+        const auto by_policy = policy_grants_outside(text, own);
+        return (by_policy ? *by_policy : names_foreign_account(text, own)) == c.test.expect_present;
       }
       if (c.test.op == test_op::cidr) return test_value(c.test, {}, fields.current());
       if (!present) return false;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -87,6 +88,18 @@ class loader {
     return out;
   }
 
+  // A whole number in [minimum, maximum], or an error at the node.
+  std::uint64_t whole(const YAML::Node &node, const std::string &what, std::uint64_t minimum,
+                      std::uint64_t maximum = 1'000'000'000'000ull) const {
+    const std::string text = scalar(node, what);
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < minimum || value > maximum)
+      fail(node, what + " must be a whole number from " + std::to_string(minimum) + " to " + std::to_string(maximum) +
+                     ", got \"" + text + "\"");
+    return value;
+  }
+
   std::int64_t duration(const YAML::Node &node, const std::string &what) const {
     const std::string text = scalar(node, what);
     std::size_t used = 0;
@@ -104,6 +117,7 @@ class loader {
     else if (unit == "d") seconds = amount * 86400;
     else fail(node, what + ": unknown unit \"" + unit + "\" (use s, m, h or d)");
     if (seconds <= 0) fail(node, what + " must be positive");
+    if (amount > 100LL * 365 * 86400 || seconds > 100LL * 365 * 86400) fail(node, what + " must be at most 100 years");
     return seconds * 1'000'000'000;
   }
 
@@ -351,6 +365,7 @@ class loader {
 
   std::map<std::string, std::string> sigma_names_;  // Sigma name or id -> rule index key (id)
   std::map<std::string, condition> sigma_conditions_;
+  std::vector<std::string> referenced_ids_;  // by the correlation being read
 
   static std::string sigma_tactic(const std::string &name) {
     static const std::map<std::string, std::string, std::less<>> tactics{
@@ -382,12 +397,23 @@ class loader {
       return c;
     } else if (wild || !modifier.empty()) {
       // contains/startswith/endswith and wildcards all become an anchored RE2 pattern.
+      // Sigma escapes: \* and \? are literal, \\ a backslash; a lone backslash stays itself.
       std::string pattern;
-      for (const char ch : value) {
-        if (ch == '*') pattern += ".*";
-        else if (ch == '?') pattern += ".";
-        else if (std::string_view("\\.+()[]{}|^$").find(ch) != std::string_view::npos) (pattern += '\\') += ch;
-        else pattern += ch;
+      auto literal = [&](char ch) {
+        if (std::string_view("\\.+*?()[]{}|^$").find(ch) != std::string_view::npos) pattern += '\\';
+        pattern += ch;
+      };
+      for (std::size_t k = 0; k < value.size(); ++k) {
+        const char ch = value[k];
+        if (ch == '\\' && k + 1 < value.size() && (value[k + 1] == '*' || value[k + 1] == '?' || value[k + 1] == '\\')) {
+          literal(value[++k]);
+        } else if (ch == '*') {
+          pattern += ".*";
+        } else if (ch == '?') {
+          pattern += ".";
+        } else {
+          literal(ch);
+        }
       }
       if (modifier == "contains") pattern = ".*" + pattern + ".*";
       else if (modifier == "startswith") pattern += ".*";
@@ -415,7 +441,8 @@ class loader {
     std::vector<std::string> parts;
     std::stringstream split(spec);
     for (std::string part; std::getline(split, part, '|');) parts.push_back(part);
-    const auto f = field(key_node, parts.at(0));
+    if (parts.empty() || parts.front().empty()) fail(key_node, "a Sigma selection key needs a field name");
+    const auto f = field(key_node, parts.front());
     std::string modifier;
     bool all = false;
     for (std::size_t i = 1; i < parts.size(); ++i) {
@@ -628,18 +655,30 @@ class loader {
     return r;
   }
 
-  compiled_rule sigma_correlation(const YAML::Node &doc, const std::vector<compiled_rule> &) {
+  compiled_rule sigma_correlation(const YAML::Node &doc, std::vector<compiled_rule> &rules) {
     rule_id_.clear();
     compiled_rule r;
     sigma_meta(doc, r);
     const auto c = doc["correlation"];
+    if (!c.IsMap()) fail(c, "correlation must be a mapping");
+    for (const auto &entry : c) {
+      const auto key = entry.first.as<std::string>();
+      if (key != "type" && key != "rules" && key != "group-by" && key != "timespan" && key != "condition" &&
+          key != "generate")
+        fail(entry.first, "Sigma correlation key \"" + key + "\" is not supported");
+    }
     const std::string type = c["type"] ? scalar(c["type"], "type") : "";
+    referenced_ids_.clear();
     std::vector<condition> referenced;
     if (!c["rules"]) fail(c, "a Sigma correlation needs rules");
     for (const auto &name : scalars(c["rules"], "rules")) {
       const auto id = sigma_names_.find(name);
       if (id == sigma_names_.end()) fail(c["rules"], "Sigma correlation refers to unknown rule \"" + name + "\"");
-      referenced.push_back(sigma_conditions_.at(id->second));
+      const auto condition_of = sigma_conditions_.find(id->second);
+      if (condition_of == sigma_conditions_.end())
+        fail(c["rules"], "Sigma correlation refers to \"" + name + "\", which is not a detection rule");
+      referenced.push_back(condition_of->second);
+      referenced_ids_.push_back(id->second);
     }
     if (c["group-by"])
       for (const auto &name : scalars(c["group-by"], "group-by")) r.group_by.push_back(field(c["group-by"], name));
@@ -652,9 +691,8 @@ class loader {
       for (const auto &entry : cond) {
         const auto op = entry.first.as<std::string>();
         if (op == "field") continue;
-        const auto n = std::stoull(entry.second.as<std::string>());
-        if (op == "gte") return n;
-        if (op == "gt") return n + 1;
+        if (op == "gte") return whole(entry.second, "gte", 1);
+        if (op == "gt") return whole(entry.second, "gt", 0, 999'999'999'999ull) + 1;
         fail(entry.first, "Sigma correlation condition \"" + op + "\" is not supported (use gte or gt)");
       }
       fail(cond, "Sigma correlation condition needs gte or gt");
@@ -680,6 +718,11 @@ class loader {
       fail(c, "unknown Sigma correlation type \"" + type + "\"");
     }
     r.info.kind = type == "event_count" ? "count" : type == "value_count" ? "distinct" : type == "temporal" ? "all_of" : "sequence";
+    // Sigma: the rules a correlation uses raise no alerts of their own unless it says generate: true.
+    const bool generate = c["generate"] && scalar(c["generate"], "generate") == "true";
+    if (!generate)
+      for (auto &base : rules)
+        if (std::find(referenced_ids_.begin(), referenced_ids_.end(), base.info.id) != referenced_ids_.end()) base.emit = false;
     return r;
   }
 
@@ -762,17 +805,7 @@ class loader {
       if (!node[key]) fail(node, "a " + kind + " rule needs " + key);
       return node[key];
     };
-    auto threshold = [&] {
-      const auto text = scalar(need("threshold"), "threshold");
-      try {
-        std::size_t used = 0;
-        const long long value = std::stoll(text, &used);
-        if (used != text.size() || value < 1) throw 0;
-        return static_cast<std::uint64_t>(value);
-      } catch (...) {
-        fail(node["threshold"], "threshold must be a whole number of at least 1");
-      }
-    };
+    auto threshold = [&] { return whole(need("threshold"), "threshold", 1); };
     auto steps = [&](std::size_t minimum) {
       const auto list = need("steps");
       if (!list.IsSequence()) fail(list, "steps takes a list of {name, match}");
@@ -813,15 +846,7 @@ class loader {
       case rule_kind::first_seen:
         r.seen_field = field(need("field"), scalar(node["field"], "field"));
         r.learning_ns = duration(need("learning"), "learning");
-        if (node["history"]) {
-          const auto text = scalar(node["history"], "history");
-          try {
-            r.history = static_cast<std::size_t>(std::stoul(text));
-          } catch (...) {
-            fail(node["history"], "history must be a whole number");
-          }
-          if (r.history == 0) fail(node["history"], "history must be at least 1");
-        }
+        if (node["history"]) r.history = whole(node["history"], "history", 1, 1'000'000);
         break;
     }
     return r;
@@ -872,6 +897,8 @@ result<std::vector<compiled_rule>> parse(std::string_view text, const std::strin
     return make_error(errc::invalid_argument, e.message);
   } catch (const YAML::Exception &e) {
     return make_error(errc::invalid_argument, source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  } catch (const std::exception &e) {
+    return make_error(errc::invalid_argument, source + ": " + e.what());
   }
 }
 

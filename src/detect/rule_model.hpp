@@ -84,6 +84,7 @@ struct compiled_rule {
   std::int64_t learning_ns = 0;  // first_seen
   std::size_t history = 64;      // first_seen: values remembered per key
   std::string summary;           // template: {identity} {group} {count} {values} {first_seen} {last_seen} {rule}
+  bool emit = true;              // false for Sigma rules only referenced by a correlation (generate: false)
 };
 
 struct compiled_rules {

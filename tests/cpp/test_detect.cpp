@@ -307,9 +307,8 @@ TEST(Sigma, SigmaHqCloudTrailRulesLoadAndFire) {
   e.finish();
   std::multiset<std::string> fired;
   for (const auto &d : e.detections()) fired.insert(d.rule_id + ":" + d.event_ids.back());
+  // The policy rule feeds the correlation and, as Sigma specifies without generate: true, raises nothing itself.
   EXPECT_EQ(fired, (std::multiset<std::string>{"4db60cc0-36fb-42b7-9b58-a5b53019fb74:t1",
-                                               "db014773-7375-4f4e-b83b-133337c0ffee:p1",
-                                               "db014773-7375-4f4e-b83b-133337c0ffee:p2",
                                                "0b7a6bd8-2d3c-4d3b-9d4f-5cc4a1a2b3c4:p2"}));
 }
 
@@ -377,4 +376,67 @@ TEST(SampleTrace, RepeatedEventsNeverGiveASecondDetection) {
     return out;
   };
   EXPECT_EQ(ids(twice), ids(once));
+}
+
+TEST(Sigma, WildcardsAndEscapes) {
+  const std::string yaml = R"(title: t
+id: esc
+logsource: {product: aws, service: cloudtrail}
+detection:
+  star: {userAgent: 'literal\*star*'}
+  condition: star
+)";
+  auto rules = rule_set::from_yaml(yaml, "esc.yml");
+  ASSERT_TRUE(rules) << rules.error().message;
+  auto with_agent = [](const std::string &id, const std::string &agent) {
+    auto r = call(id, 0, "ListUsers");
+    r.replace(r.find(R"("userIdentity")"), 0, R"("userAgent":")" + agent + R"(",)");
+    return r;
+  };
+  engine_options options;
+  options.rules = *rules;
+  engine e(options);
+  ASSERT_TRUE(e.feed(with_agent("yes", "LITERAL*STAR and more") + "\n" + with_agent("no", "literalXstar"), "t"));
+  e.finish();
+  ASSERT_EQ(e.detections().size(), 1u);
+  EXPECT_EQ(e.detections()[0].event_ids, (std::vector<std::string>{"yes"}));
+}
+
+TEST(StatefulRules, SameSecondStepsInEitherOrderStillFormASequence) {
+  const std::string yaml = R"(
+- id: SEQ
+  name: user then admin
+  severity: high
+  kind: sequence
+  steps: [{match: {event_name: CreateUser}}, {match: {event_name: AttachUserPolicy}}]
+  maxspan: 10m
+- id: GONE
+  name: created and not deleted
+  severity: low
+  kind: absence
+  steps: [{match: {event_name: CreateAccessKey}}, {match: {event_name: DeleteAccessKey}}]
+  window: 5m
+)";
+  // Same second; the later step's id sorts first, so it is released first.
+  const auto found = run(yaml, {call("b-create", 0, "CreateUser"), call("a-attach", 0, "AttachUserPolicy"),
+                                call("b-key", 2, "CreateAccessKey"), call("a-del", 2, "DeleteAccessKey"),
+                                call("tail", 30, "GetUser")});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].rule_id, "SEQ");
+  EXPECT_EQ(found[0].event_ids, (std::vector<std::string>{"b-create", "a-attach"}));
+}
+
+TEST(StatefulRules, LateCopiesDoNotInflateCounts) {
+  const std::string yaml = "- id: C\n  name: c\n  severity: low\n  kind: count\n  window: 5m\n  threshold: 3\n"
+                           "  match: {event_name: ListUsers}\n";
+  engine_options options;
+  options.rules = *rule_set::from_yaml(yaml, "c.yaml");
+  options.normalize.deduplicate = false;
+  engine e(options);
+  // Two distinct events, each delivered three times: never three different events.
+  std::string input;
+  for (int copy = 0; copy < 3; ++copy) input += call("x", 0, "ListUsers") + "\n" + call("y", 1, "ListUsers") + "\n";
+  ASSERT_TRUE(e.feed(input, "t"));
+  e.finish();
+  EXPECT_TRUE(e.detections().empty());
 }
