@@ -131,12 +131,14 @@ idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value,
         o.normalize.max_decompressed_bytes = static_cast<std::size_t>(value);
         return IDT_OK;
       case IDT_OPT_DEDUP_WINDOW_SECONDS:
-        if (value <= 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_DEDUP_WINDOW_SECONDS: must be > 0");
+        if (value <= 0 || value > 30 * 86400)
+          return fail(err, it::errc::invalid_argument, "IDT_OPT_DEDUP_WINDOW_SECONDS: must be 1 to 2592000 (30 days)");
         o.normalize.dedup_window = std::chrono::seconds{value};
         return IDT_OK;
       case IDT_OPT_DETECT: o.detect = value != 0; return IDT_OK;
       case IDT_OPT_ALLOWED_LATENESS_SECONDS:
-        if (value < 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_ALLOWED_LATENESS_SECONDS: must be >= 0");
+        if (value < 0 || value > 7 * 86400)
+          return fail(err, it::errc::invalid_argument, "IDT_OPT_ALLOWED_LATENESS_SECONDS: must be 0 to 604800 (7 days)");
         o.detection.allowed_lateness = std::chrono::seconds{value};
         return IDT_OK;
       case IDT_OPT_BUILTIN_RULES: opts->keep_builtin = value != 0; return IDT_OK;

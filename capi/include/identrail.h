@@ -80,9 +80,9 @@ typedef enum idt_option {
   IDT_OPT_MAX_ERRORS = 4,             /* decode errors kept, default 1000 */
   IDT_OPT_RETAIN_EVENTS = 5,          /* bool, default 1: keep events for idt_engine_event_at */
   IDT_OPT_MAX_DECOMPRESSED_BYTES = 6, /* largest input read at once (after gzip), default 1 GiB */
-  IDT_OPT_DEDUP_WINDOW_SECONDS = 7,   /* event time a duplicate is remembered for, default 3600 */
+  IDT_OPT_DEDUP_WINDOW_SECONDS = 7,   /* event time a duplicate is remembered for, default 3600, at most 30 days */
   IDT_OPT_DETECT = 8,                 /* bool, default 1: run the rules */
-  IDT_OPT_ALLOWED_LATENESS_SECONDS = 9, /* default 900 */
+  IDT_OPT_ALLOWED_LATENESS_SECONDS = 9, /* default 900, at most 7 days */
   IDT_OPT_BUILTIN_RULES = 10,         /* bool: keep the built-in pack next to IDT_OPT_RULES_PATH rules */
   IDT_OPT_FORCE_INT32_ = 0x7fffffff   /* keeps any int a valid value, as C callers may pass one */
 } idt_option;

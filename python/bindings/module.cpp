@@ -27,7 +27,8 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
                             bool detect, const py::object &rules, bool builtin_rules, std::int64_t lateness_seconds) {
   engine_options o;
   o.detect = detect;
-  if (lateness_seconds < 0) throw binding_error(errc::invalid_argument, "allowed_lateness_seconds must be >= 0");
+  if (lateness_seconds < 0 || lateness_seconds > 7 * 86400)
+    throw binding_error(errc::invalid_argument, "allowed_lateness_seconds must be 0 to 604800 (7 days)");
   o.detection.allowed_lateness = std::chrono::seconds{lateness_seconds};
   if (!rules.is_none()) {
     std::vector<std::string> paths;
@@ -38,7 +39,8 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
     auto loaded = unwrap(rule_set::from_paths(paths));
     o.rules = builtin_rules ? unwrap(unwrap(rule_set::builtin()).merged_with(loaded)) : std::move(loaded);
   }
-  if (dedup_window_seconds <= 0) throw binding_error(errc::invalid_argument, "dedup_window_seconds must be > 0");
+  if (dedup_window_seconds <= 0 || dedup_window_seconds > 30 * 86400)
+    throw binding_error(errc::invalid_argument, "dedup_window_seconds must be 1 to 2592000 (30 days)");
   o.normalize.dedup_window = std::chrono::seconds{dedup_window_seconds};
   if (max_input_bytes == 0) throw binding_error(errc::invalid_argument, "max_input_bytes must be > 0");
   o.normalize.max_decompressed_bytes = max_input_bytes;

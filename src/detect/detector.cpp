@@ -44,7 +44,7 @@ struct sequence_state {
 };
 struct all_of_state {
   std::vector<std::int64_t> seen;  // per step, 0 = not seen
-  std::vector<std::string> ids;
+  std::vector<std::string> ids;    // per step, the event that last matched it
 };
 struct pending_absence {
   std::int64_t time = 0;
@@ -418,14 +418,24 @@ struct detector::impl {
         if (matched.empty()) return;
         const auto key = group_key(rule, fields);
         auto &st = state_for<all_of_state>(rt, key, t);
-        if (st.seen.empty()) st.seen.assign(rule.steps.size(), 0);
-        for (const auto j : matched) st.seen[j] = std::max(st.seen[j], t);
-        if (st.ids.size() < options.max_event_ids) st.ids.push_back(e.id);
+        if (st.seen.empty()) {
+          st.seen.assign(rule.steps.size(), 0);
+          st.ids.assign(rule.steps.size(), {});
+        }
+        for (const auto j : matched)
+          if (t >= st.seen[j]) {
+            st.seen[j] = t;
+            st.ids[j] = e.id;  // the detection names the events inside the window, one per step
+          }
         const bool all_recent = std::all_of(st.seen.begin(), st.seen.end(),
                                             [&](std::int64_t s) { return s != 0 && t - s <= rule.window_ns; });
         if (all_recent) {
           const auto first = *std::min_element(st.seen.begin(), st.seen.end());
-          auto ids = std::move(st.ids);
+          std::vector<std::pair<std::int64_t, std::string>> by_time;
+          for (std::size_t j = 0; j < st.seen.size(); ++j) by_time.emplace_back(st.seen[j], std::move(st.ids[j]));
+          std::sort(by_time.begin(), by_time.end());
+          std::vector<std::string> ids;
+          for (auto &[when, id] : by_time) ids.push_back(std::move(id));
           st = all_of_state{};
           fire(rule, identity, display_key(rule, fields), first, t, std::move(ids), rule.steps.size(), {});
         }
