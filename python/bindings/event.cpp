@@ -7,15 +7,6 @@ namespace py = pybind11;
 namespace identrail::python {
 namespace {
 
-std::string_view source_kind_name(source_address::kind k) {
-  switch (k) {
-    case source_address::kind::ipv4: return "ipv4";
-    case source_address::kind::ipv6: return "ipv6";
-    case source_address::kind::name: return "name";
-    case source_address::kind::none: return "";
-  }
-  return "";
-}
 
 py::object optional_bool(tristate t) {
   if (t == tristate::unknown) return py::none();
@@ -65,7 +56,7 @@ void bind_event(py::module_ &m) {
     return py::str(format_rfc3339(*t));
   });
   text_property(cls, "source", [](const event_ref &r) { return r.str(r.get().source.text); }, "sourceIPAddress as logged.");
-  text_property(cls, "source_kind", [](const event_ref &r) { return source_kind_name(r.get().source.type); }, "ipv4, ipv6, name or empty.");
+  text_property(cls, "source_kind", [](const event_ref &r) { return to_string(r.get().source.type); }, "ipv4, ipv6, name or empty.");
   text_property(cls, "user_agent", [](const event_ref &r) { return r.str(r.get().user_agent); }, "userAgent");
   cls.def_property_readonly("success", [](const event_ref &r) { return r.get().result.success; });
   text_property(cls, "error_code", [](const event_ref &r) { return r.str(r.get().result.error_code); }, "errorCode");

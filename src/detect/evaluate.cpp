@@ -17,15 +17,6 @@ std::string_view tristate_text(tristate t) {
   return t == tristate::yes ? "true" : t == tristate::no ? "false" : "";
 }
 
-std::string_view source_kind_text(source_address::kind k) {
-  switch (k) {
-    case source_address::kind::ipv4: return "ipv4";
-    case source_address::kind::ipv6: return "ipv6";
-    case source_address::kind::name: return "name";
-    case source_address::kind::none: return "";
-  }
-  return "";
-}
 
 bool in_network(const source_address &address, const cidr_block &block) {
   if (!address.is_ip() || (address.type == source_address::kind::ipv6) != block.v6) return false;
@@ -196,7 +187,7 @@ std::optional<std::string_view> field_reader::get(const field_ref &field) {
     case field_id::instance_id: return s.str(e.who.instance_id);
     case field_id::invoked_by: return s.str(e.who.invoked_by);
     case field_id::source_ip: return s.str(e.source.text);
-    case field_id::source_kind: return source_kind_text(e.source.type);
+    case field_id::source_kind: return to_string(e.source.type);
     case field_id::user_agent: return s.str(e.user_agent);
     case field_id::error_code: return s.str(e.result.error_code);
     case field_id::error_message: return std::string_view(e.result.error_message);

@@ -11,15 +11,6 @@ namespace {
 using detail::json_array;
 using detail::json_object;
 
-std::string_view source_kind(source_address::kind kind) {
-  switch (kind) {
-    case source_address::kind::none: return "";
-    case source_address::kind::ipv4: return "ipv4";
-    case source_address::kind::ipv6: return "ipv6";
-    case source_address::kind::name: return "name";
-  }
-  return "";
-}
 
 void flat(std::string &out, const event &e, const symbol_table &s) {
   json_object o(out);
@@ -49,7 +40,7 @@ void flat(std::string &out, const event &e, const symbol_table &s) {
   o.str_if("actor_instance_id", s.str(e.who.instance_id));
   o.str_if("actor_invoked_by", s.str(e.who.invoked_by));
   o.str_if("source", s.str(e.source.text));
-  o.str_if("source_kind", source_kind(e.source.type));
+  o.str_if("source_kind", to_string(e.source.type));
   o.str_if("user_agent", s.str(e.user_agent));
   o.boolean("success", e.result.success);
   o.str_if("error_code", s.str(e.result.error_code));

@@ -32,6 +32,16 @@ std::string_view to_string(event_category category) noexcept {
   return "";
 }
 
+std::string_view to_string(source_address::kind kind) noexcept {
+  switch (kind) {
+    case source_address::kind::none: return "";
+    case source_address::kind::ipv4: return "ipv4";
+    case source_address::kind::ipv6: return "ipv6";
+    case source_address::kind::name: return "name";
+  }
+  return "";
+}
+
 std::string_view to_string(action_origin origin) noexcept {
   switch (origin) {
     case action_origin::table: return "table";

@@ -98,6 +98,7 @@ struct event {
 [[nodiscard]] std::string_view to_string(identity_type type) noexcept;
 [[nodiscard]] std::string_view to_string(event_category category) noexcept;
 [[nodiscard]] std::string_view to_string(action_origin origin) noexcept;
+[[nodiscard]] std::string_view to_string(source_address::kind kind) noexcept;  // "ipv4", "ipv6", "name" or 
 
 }  // namespace v0
 }  // namespace identrail
