@@ -1,5 +1,5 @@
 /* Reads CloudTrail files or directories through the C ABI and prints the
- * counts, the decode errors and the first events.
+ * counts, the decode errors, the detections and the first events.
  *   analyze_c PATH...                                                        */
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,6 +34,17 @@ int main(int argc, char **argv) {
   for (i = 0, n = idt_engine_error_count(engine); i < n; ++i)
     printf("  rejected %s: %s: %s\n", idt_engine_error_source(engine, i), idt_engine_error_location(engine, i),
            idt_engine_error_reason(engine, i));
+  /* End of input: events held back for late arrivals are evaluated now. */
+  if (idt_engine_finish(engine, &err) != IDT_OK) {
+    fprintf(stderr, "identrail: %s\n", idt_error_message(err));
+    idt_error_free(err);
+  }
+  printf("%zu detections\n", idt_engine_detection_count(engine));
+  for (i = 0, n = idt_engine_detection_count(engine); i < n; ++i) {
+    const idt_detection *d = idt_engine_detection_at(engine, i);
+    printf("  %-8s %-13s %s\n", idt_detection_get(d, IDT_DET_SEVERITY), idt_detection_get(d, IDT_DET_RULE_ID),
+           idt_detection_get(d, IDT_DET_SUMMARY));
+  }
   for (i = 0, n = idt_engine_event_count(engine); i < n && i < 5; ++i) {
     const idt_event *ev = idt_engine_event_at(engine, i);
     printf("  %s  %-32s %s from %s\n", idt_event_field(ev, IDT_FIELD_ID), idt_event_field(ev, IDT_FIELD_ACTION),

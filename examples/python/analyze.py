@@ -1,5 +1,5 @@
-"""Notebook-style use of identrail: events into pandas, then a question a
-responder asks: which identities were used from more than one network?
+"""Notebook-style use of identrail: events and detections into pandas, then a
+question a responder asks: which identities were used from more than one network?
 
     python examples/python/analyze.py [PATH ...]
 """
@@ -18,3 +18,9 @@ frame = identrail.to_pandas(engine)
 ips = frame[frame["source"].str.match(r"^\d+\.\d+\.\d+\.\d+$")].groupby("identity")["source"].nunique()
 print("Identities seen from more than one IP address:")
 print(ips[ips > 1].sort_values(ascending=False).to_string())
+
+engine.finish()
+detections = identrail.detections_to_pandas(engine)
+print(f"\n{len(detections)} detections; by severity:")
+print(detections.groupby("severity").size().to_string())
+print(detections[detections["severity"].isin(["high", "critical"])][["first_seen", "rule_id", "identity"]].to_string(index=False))

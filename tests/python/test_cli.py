@@ -82,3 +82,13 @@ def test_analyze_shared_datasets_through_the_cli(capsys, datasets, datadog_dir):
     assert any("ec2-user-data" in s for s in sources)
     arns = {i["arn"] for i in report["identities"]}
     assert "arn:aws:sts::677301038893:assumed-role/account-admin/christophe.tafanidereeper" in arns
+
+
+def test_python_example_runs(tmp_path):
+    from conftest import ROOT
+
+    out = subprocess.run([sys.executable, str(ROOT / "examples" / "python" / "analyze.py")], capture_output=True,
+                         text=True, check=True)
+    assert "Identities seen from more than one IP address" in out.stdout
+    assert "webapp-ec2-role" in out.stdout  # the instance role used from the attacker's address too
+    assert "IDT-DE-001" in out.stdout
