@@ -24,6 +24,7 @@ struct engine::impl {
   normalizer normalize;
   symbol unknown;
   detector detect;
+  identity_resolver resolver{symbols};
   std::vector<event> events;
   std::vector<identity_summary> identities;
   std::unordered_map<symbol, std::size_t, symbol_hash> identity_index;
@@ -59,6 +60,7 @@ struct engine::impl {
     ++action_counts[e.action];
     if (!span) span.emplace(e.time, e.time);
     else span = std::pair{std::min(span->first, e.time), std::max(span->second, e.time)};
+    resolver.observe(e, key);
     if (options.retain_events) events.push_back(e);
     if (callback) callback(e);
     if (options.detect) detect.process(e);
@@ -83,6 +85,7 @@ void engine::on_detection(std::function<void(const detection &)> callback) {
   impl_->detect.on_detection(std::move(callback));
 }
 void engine::finish() { impl_->detect.finish(); }
+resolution engine::resolve(symbol identity) const { return impl_->resolver.resolve(identity); }
 const std::vector<detection> &engine::detections() const noexcept { return impl_->detect.detections(); }
 const detector_stats &engine::detection_stats() const noexcept { return impl_->detect.stats(); }
 const rule_set &engine::rules() const noexcept { return impl_->detect.rules(); }

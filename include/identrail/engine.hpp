@@ -16,6 +16,7 @@
 #include "identrail/core/time.hpp"
 #include "identrail/detect/detector.hpp"
 #include "identrail/detect/rule_set.hpp"
+#include "identrail/graph/identity_resolver.hpp"
 #include "identrail/normalize/event.hpp"
 #include "identrail/normalize/normalizer.hpp"
 
@@ -35,7 +36,7 @@ struct engine_options {
 struct identity_summary {
   symbol key;
   identity_type type = identity_type::unknown;
-  symbol root_principal;  // the session issuer for sessions until correlation resolves chains
+  symbol root_principal;  // as first seen; resolve() gives the principal behind it with all events read
   timestamp first_seen{};
   timestamp last_seen{};
   std::uint64_t events = 0;
@@ -72,6 +73,9 @@ class engine {
   // (action, count), most used first; ties by name.
   [[nodiscard]] std::vector<std::pair<symbol, std::uint64_t>> top_actions(std::size_t limit) const;
   [[nodiscard]] std::optional<std::pair<timestamp, timestamp>> time_span() const noexcept;
+
+  // Who is really behind an identity, from every event read so far.
+  [[nodiscard]] resolution resolve(symbol identity) const;
 
   [[nodiscard]] const std::vector<detection> &detections() const noexcept;
   [[nodiscard]] const detector_stats &detection_stats() const noexcept;

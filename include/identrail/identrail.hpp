@@ -9,6 +9,7 @@
 #include "identrail/detect/rule_set.hpp"
 #include "identrail/engine.hpp"
 #include "identrail/graph/geolocation.hpp"
+#include "identrail/graph/identity_resolver.hpp"
 #include "identrail/normalize/action_map.hpp"
 #include "identrail/normalize/event.hpp"
 #include "identrail/normalize/event_json.hpp"

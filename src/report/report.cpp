@@ -82,6 +82,7 @@ std::string report_json(const engine &e) {
         for (const auto &t : d.techniques) techniques.str(t);
       }
       o.str("identity", s.str(d.identity));
+      o.str("root_principal", s.str(e.resolve(d.identity).root));
       o.str("group_key", d.group_key);
       o.str("first_seen", format_rfc3339(d.first_seen));
       o.str("last_seen", format_rfc3339(d.last_seen));
@@ -100,7 +101,13 @@ std::string report_json(const engine &e) {
       json_object o(identities.next());
       o.str("arn", s.str(id->key));
       o.str("type", to_string(id->type));
-      o.str("root_principal", s.str(id->root_principal));
+      const auto resolved = e.resolve(id->key);
+      o.str("root_principal", s.str(resolved.root));
+      o.boolean("resolved", resolved.complete);
+      {
+        json_array chain(o.key("chain"));
+        for (const auto link : resolved.chain) chain.str(s.str(link));
+      }
       o.str("status", "normal");
       o.str("risk", "none");
       o.str("first_seen", format_rfc3339(id->first_seen));

@@ -41,7 +41,9 @@ def test_analyze_json_report_shape(capsys, tmp_path):
     ids = {i["arn"]: i for i in report["identities"]}
     inst = ids["arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890"]
     assert inst["type"] == "AssumedRole"
-    assert inst["root_principal"] == "arn:aws:iam::111122223333:role/webapp-ec2-role"
+    # Created for the instance by EC2: the principal behind the session is the instance.
+    assert inst["root_principal"] == "arn:aws:ec2:us-east-1:111122223333:instance/i-0a1b2c3d4e5f67890"
+    assert inst["resolved"] is True and inst["chain"][-1] == inst["root_principal"]
     assert inst["status"] == "normal" and inst["risk"] == "none"
     assert inst["detections"] == sum(d["identity"] == inst["arn"] for d in detections) > 0
     assert "185.220.101.45" in inst["source_ips"]

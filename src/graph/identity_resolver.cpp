@@ -1,0 +1,100 @@
+#include "identrail/graph/identity_resolver.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "identrail/normalize/raw_field.hpp"
+
+namespace identrail {
+inline namespace v0 {
+
+struct identity_resolver::impl {
+  explicit impl(symbol_table &table) : symbols(table) {
+    for (const char *action : {"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity",
+                               "sts:GetFederationToken", "sts:GetSessionToken"})
+      issuing.push_back(symbols.intern(action));
+  }
+
+  symbol_table &symbols;
+  std::vector<symbol> issuing;  // actions whose response holds new credentials
+  // What creating events say: the key (and session ARN) they issued, and who asked.
+  std::unordered_map<symbol, symbol, symbol_hash> creator_by_key, creator_by_session;
+  // What the identities' own events say about them.
+  struct facts {
+    symbol access_key;
+    symbol issuer;
+    symbol instance_arn;  // for instance-profile sessions
+    bool session = false;
+  };
+  std::unordered_map<symbol, facts, symbol_hash> identities;
+  std::unordered_map<symbol, bool, symbol_hash> services;  // identities that are AWS services
+
+  std::optional<symbol> raw_symbol(const event &e, std::string_view path) {
+    auto value = raw_field(e, path);
+    if (!value || value->text.empty()) return std::nullopt;
+    return symbols.intern(value->text);
+  }
+
+  void observe(const event &e, symbol identity) {
+    auto &f = identities[identity];
+    if (f.access_key.empty()) f.access_key = e.who.access_key_id;
+    if (f.issuer.empty()) f.issuer = e.who.issuer_arn;
+    f.session |= e.who.type == identity_type::assumed_role || e.who.type == identity_type::federated_user;
+    if (f.instance_arn.empty() && !e.who.instance_id.empty())
+      f.instance_arn = symbols.intern("arn:aws:ec2:" + std::string(symbols.str(e.region)) + ":" +
+                                      std::string(symbols.str(e.account)) + ":instance/" +
+                                      std::string(symbols.str(e.who.instance_id)));
+    if (e.who.type == identity_type::aws_service) services[identity] = true;
+    if (!e.result.success || std::find(issuing.begin(), issuing.end(), e.action) == issuing.end()) return;
+    if (auto key = raw_symbol(e, "responseElements.credentials.accessKeyId")) creator_by_key.try_emplace(*key, identity);
+    if (auto session = raw_symbol(e, "responseElements.assumedRoleUser.arn")) creator_by_session.try_emplace(*session, identity);
+    if (auto federated = raw_symbol(e, "responseElements.federatedUser.arn")) creator_by_session.try_emplace(*federated, identity);
+  }
+
+  resolution resolve(symbol identity) const {
+    resolution r;
+    r.chain.push_back(identity);
+    symbol current = identity;
+    for (;;) {
+      const auto known = identities.find(current);
+      std::optional<symbol> creator;
+      if (const auto s = creator_by_session.find(current); s != creator_by_session.end()) creator = s->second;
+      else if (known != identities.end() && !known->second.access_key.empty())
+        if (const auto k = creator_by_key.find(known->second.access_key); k != creator_by_key.end()) creator = k->second;
+      if (creator && std::find(r.chain.begin(), r.chain.end(), *creator) == r.chain.end()) {
+        // An AWS service creating a session acts for the resource it serves: an instance, or the role itself.
+        if (services.contains(*creator) || symbols.str(*creator).ends_with(".amazonaws.com")) {
+          const bool instance = known != identities.end() && !known->second.instance_arn.empty();
+          r.root = instance ? known->second.instance_arn : known != identities.end() && !known->second.issuer.empty()
+                                                               ? known->second.issuer
+                                                               : current;
+          if (r.root != current) r.chain.push_back(r.root);
+          return r;
+        }
+        r.chain.push_back(*creator);
+        current = *creator;
+        continue;
+      }
+      // The end of what the logs tell: a session stands for its role, as far as the data allow.
+      if (known != identities.end() && known->second.session) {
+        r.complete = false;
+        if (!known->second.instance_arn.empty()) r.root = known->second.instance_arn;
+        else r.root = known->second.issuer.empty() ? current : known->second.issuer;
+        if (r.root != current) r.chain.push_back(r.root);
+        return r;
+      }
+      r.root = current;
+      return r;
+    }
+  }
+};
+
+identity_resolver::identity_resolver(symbol_table &symbols) : impl_(std::make_unique<impl>(symbols)) {}
+identity_resolver::~identity_resolver() = default;
+identity_resolver::identity_resolver(identity_resolver &&) noexcept = default;
+identity_resolver &identity_resolver::operator=(identity_resolver &&) noexcept = default;
+void identity_resolver::observe(const event &e, symbol identity) { impl_->observe(e, identity); }
+resolution identity_resolver::resolve(symbol identity) const { return impl_->resolve(identity); }
+
+}  // namespace v0
+}  // namespace identrail
