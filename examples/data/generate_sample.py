@@ -17,6 +17,7 @@ The story (all times UTC, 2026-03-01):
   13:42        CloudTrail logging is stopped on the management trail.
   13:45        a bucket policy opens acme-finance-reports to account 999988887777.
   13:50        that account downloads the reports (S3 data events).
+  13:38        through ops-admin's key, a session of the break-glass role; a secret read with it.
   14:10        a backdoor user with an access key and AdministratorAccess.
 
 Deterministic: the same seed writes the same bytes. Standard library only.
@@ -387,6 +388,26 @@ def attack(t: Trail, known: dict) -> None:
           params={"userName": "svc-backup", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})
     backdoor = iam_user(t, "svc-backup", backdoor_key, "AIDA" + t.key("")[:17])
     t.add(when + timedelta(minutes=3), backdoor, "sts.amazonaws.com", "GetCallerIdentity", a2, ATTACKER_UA)
+
+    # 13:38 the admin key assumes the break-glass role; the attacker works through that session too.
+    session_key = t.key("ASIA")
+    role_id = "AROA" + t.key("")[:17]
+    session_name = "maint-" + t.hex(6)
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/ops-break-glass"
+    when = at(13, 38, 12)
+    t.add(when, admin, "sts.amazonaws.com", "AssumeRole", a2, ATTACKER_UA,
+          params={"roleArn": role_arn, "roleSessionName": session_name, "durationSeconds": 3600},
+          response={"credentials": {"accessKeyId": session_key, "sessionToken": "IQoJb3JpZ2luX2VjE" + t.hex(40),
+                                    "expiration": "Mar 1, 2026, 2:38:12 PM"},
+                    "assumedRoleUser": {"assumedRoleId": f"{role_id}:{session_name}",
+                                        "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/ops-break-glass/{session_name}"}},
+          resources=[{"accountId": ACCOUNT, "type": "AWS::IAM::Role", "ARN": role_arn}], read_only=True)
+    session = role_session("ops-break-glass", session_name, session_key, role_id, when)
+    for offset, (source, name, params) in enumerate([
+            ("sts.amazonaws.com", "GetCallerIdentity", None),
+            ("secretsmanager.amazonaws.com", "GetSecretValue", {"secretId": "prod/payments/stripe-key"}),
+            ("s3.amazonaws.com", "GetBucketPolicy", {"bucketName": "acme-finance-reports"})]):
+        t.add(when + timedelta(seconds=20 + offset * 15), session, source, name, a2, ATTACKER_UA, params=params)
 
 
 def write(t: Trail, out: Path) -> int:

@@ -88,3 +88,19 @@ TEST(IdentityResolver, SampleTraceSessions) {
     EXPECT_NE(std::string(e.symbols().str(r.root)).find("repo:acme/webapp"), std::string::npos);
   }
 }
+
+TEST(IdentityResolver, TheSessionTheAttackerCreatedResolvesToTheAdmin) {
+  engine e;
+  ASSERT_TRUE(e.feed_path(test::sample_dir()));
+  bool found = false;
+  for (const auto &id : e.identities()) {
+    const auto arn = std::string(e.symbols().str(id.key));
+    if (arn.find("assumed-role/ops-break-glass/") == std::string::npos) continue;
+    found = true;
+    const auto r = e.resolve(id.key);
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(e.symbols().str(r.root), "arn:aws:iam::111122223333:user/ops-admin");
+    EXPECT_EQ(r.chain.size(), 2u);
+  }
+  EXPECT_TRUE(found);
+}

@@ -13,7 +13,7 @@ from conftest import lines, record
 def test_analyze_sample_text_report(capsys):
     assert main(["analyze", "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert "1216 accepted" in out and "3 duplicates" in out
+    assert "1220 accepted" in out and "3 duplicates" in out
     assert "Top identities" in out and "webapp-ec2-role" in out
     assert "Top actions" in out and "s3:GetObject" in out
 
@@ -25,7 +25,7 @@ def test_analyze_json_report_shape(capsys, tmp_path):
     assert main(["analyze", "--json", "--no-progress", str(identrail.sample_path()), str(bad)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) >= {"version", "events", "errors", "detections", "identities", "graph"}
-    assert report["events"] == {"total": 1221, "accepted": 1217, "rejected": 1, "duplicates": 3,
+    assert report["events"] == {"total": 1225, "accepted": 1221, "rejected": 1, "duplicates": 3,
                                 "errors_not_listed": 0}
     (error,) = report["errors"]
     assert error["source"] == str(bad)

@@ -62,5 +62,8 @@ def test_sample_trace_tells_the_story():
     for action in ("ses:GetSendQuota", "ses:GetAccount", "secretsmanager:ListSecrets", "cloudtrail:StopLogging",
                    "s3:PutBucketPolicy", "iam:CreateAccessKey"):
         assert (admin, action) in actions
+    report = __import__("json").loads(engine.report_json())
+    session = next(i for i in report["identities"] if "assumed-role/ops-break-glass/" in i["arn"])
+    assert session["root_principal"] == admin and session["resolved"] is True  # the attacker's own session
     instance = [e for e in identrail.events(engine) if e.instance_id == "i-0a1b2c3d4e5f67890"]
     assert {e.source for e in instance} >= {"54.210.33.17", "185.220.101.45"}
