@@ -44,8 +44,6 @@ struct engine::impl {
       identity_summary summary;
       summary.key = key;
       summary.type = e.who.type;
-      // Until correlation resolves chains, a session's principal is its issuer.
-      summary.root_principal = e.who.issuer_arn.empty() ? key : e.who.issuer_arn;
       summary.first_seen = summary.last_seen = e.time;
       identities.push_back(summary);
     }

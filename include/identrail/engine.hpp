@@ -36,7 +36,6 @@ struct engine_options {
 struct identity_summary {
   symbol key;
   identity_type type = identity_type::unknown;
-  symbol root_principal;  // as first seen; resolve() gives the principal behind it with all events read
   timestamp first_seen{};
   timestamp last_seen{};
   std::uint64_t events = 0;

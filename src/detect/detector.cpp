@@ -468,8 +468,8 @@ struct detector::impl {
             ++stats.evictions;
           }
           st.pending.push_back(pending_absence{t, identity, e.id, display_key(rule, fields), t <= watermark});
-          next_due[&rule - rules.compiled()->rules.data()] =
-              std::min(next_due[&rule - rules.compiled()->rules.data()], t + rule.window_ns);
+          auto &due = next_due[static_cast<std::size_t>(&rule - rules.compiled()->rules.data())];
+          due = std::min(due, t + rule.window_ns);
         }
         return;
       }
@@ -478,13 +478,10 @@ struct detector::impl {
         if (!found || found->empty()) return;
         const std::string value(*found);
         const auto key = group_key(rule, fields);
-        auto &slot = rt.keys[key];
-        const bool fresh_key = !std::holds_alternative<first_seen_state>(slot.data) || slot.last_ns == 0;
-        if (!std::holds_alternative<first_seen_state>(slot.data)) slot.data = first_seen_state{};
-        auto &st = std::get<first_seen_state>(slot.data);
+        const auto existing = rt.keys.find(key);
+        const bool fresh_key = existing == rt.keys.end() || !std::holds_alternative<first_seen_state>(existing->second.data);
+        auto &st = state_for<first_seen_state>(rt, key, t);
         if (fresh_key) st.first = t;
-        slot.last_ns = std::max(slot.last_ns, t);
-        slot.touched = watermark;
         const auto it = std::find(st.values.begin(), st.values.end(), value);
         if (it != st.values.end()) {
           std::rotate(it, it + 1, st.values.end());  // most recently seen last

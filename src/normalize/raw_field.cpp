@@ -1,5 +1,7 @@
 #include "identrail/normalize/raw_field.hpp"
 
+#include "json_token.hpp"
+
 #include <simdjson.h>
 
 #include <charconv>
@@ -9,13 +11,6 @@ inline namespace v0 {
 namespace {
 
 namespace od = simdjson::ondemand;
-
-std::string_view trim_token(std::string_view token) {
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
-                            token.back() == '\t' || token.back() == ',' || token.back() == '}' || token.back() == ']'))
-    token.remove_suffix(1);
-  return token;
-}
 
 error path_error(errc code, std::string_view path, std::string_view why) {
   return error{code, std::string(path) + ": " + std::string(why)};
@@ -73,7 +68,7 @@ result<json_field> raw_field(const event &e, std::string_view path) {
     case od::json_type::number:
     case od::json_type::boolean:
       out.kind = type == od::json_type::number ? json_kind::number : json_kind::boolean;
-      out.text.assign(trim_token(current.raw_json_token()));
+      out.text.assign(detail::trim_json_token(current.raw_json_token()));
       break;
     case od::json_type::null:
       out.kind = json_kind::null;

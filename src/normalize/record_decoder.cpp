@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "identrail/normalize/action_map.hpp"
+#include "json_token.hpp"
 
 namespace identrail::detail {
 namespace {
@@ -115,11 +116,7 @@ field_status record_decoder::read_text(od::value value, std::string_view field, 
   }
   // Account ids exported through YAML or some SIEMs arrive as numbers: keep their digits.
   if (type == od::json_type::number && numbers_as_text) {
-    std::string_view token = value.raw_json_token();
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
-                              token.back() == '\t' || token.back() == ',' || token.back() == '}'))
-      token.remove_suffix(1);
-    text = token;
+    text = trim_json_token(value.raw_json_token());
     return field_status::ok;
   }
   return fail(std::string(field) + ": expected a string, found " + std::string(json_type_name(type)));

@@ -41,11 +41,6 @@ inline std::string record(const std::string &id, const std::string &time = "2026
          extra + "}";
 }
 
-struct collected {
-  std::vector<std::string> ids;
-  std::size_t accepted = 0;
-};
-
 // Feeds bytes into a fresh engine and returns it.
 inline engine feed_one(const std::string &bytes, engine_options options = {}) {
   engine e(std::move(options));
