@@ -24,7 +24,13 @@ struct engine::impl {
   normalizer normalize;
   symbol unknown;
   detector detect;
-  identity_resolver resolver{symbols};
+  identity_graph graph{symbols, options.geolocation};
+  std::vector<status_flag> flags;
+  // Assessments are derived data: rebuilt on the first request after a change.
+  mutable std::vector<assessment> assessed;
+  mutable std::unordered_map<symbol, std::size_t, symbol_hash> assessed_index;
+  mutable bool assessed_fresh = false;
+  std::function<void(const detection &)> detection_callback;
   std::vector<event> events;
   std::vector<identity_summary> identities;
   std::unordered_map<symbol, std::size_t, symbol_hash> identity_index;
@@ -58,14 +64,22 @@ struct engine::impl {
     ++action_counts[e.action];
     if (!span) span.emplace(e.time, e.time);
     else span = std::pair{std::min(span->first, e.time), std::max(span->second, e.time)};
-    resolver.observe(e, key);
+    graph.observe(e, key);
+    assessed_fresh = false;
     if (options.retain_events) events.push_back(e);
     if (callback) callback(e);
     if (options.detect) detect.process(e);
   }
 };
 
-engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
+engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {
+  auto *state = impl_.get();
+  state->detect.on_detection([state](const detection &d) {
+    state->graph.observe(d);
+    state->assessed_fresh = false;
+    if (state->detection_callback) state->detection_callback(d);
+  });
+}
 engine::~engine() = default;
 engine::engine(engine &&) noexcept = default;
 engine &engine::operator=(engine &&) noexcept = default;
@@ -80,10 +94,62 @@ result<std::size_t> engine::feed_path(const std::string &path, const std::functi
 
 void engine::on_event(std::function<void(const event &)> callback) { impl_->callback = std::move(callback); }
 void engine::on_detection(std::function<void(const detection &)> callback) {
-  impl_->detect.on_detection(std::move(callback));
+  impl_->detection_callback = std::move(callback);
 }
 void engine::finish() { impl_->detect.finish(); }
-resolution engine::resolve(symbol identity) const { return impl_->resolver.resolve(identity); }
+resolution engine::resolve(symbol identity) const { return impl_->graph.resolve(identity); }
+const identity_graph &engine::graph() const noexcept { return impl_->graph; }
+const std::vector<status_flag> &engine::flags() const noexcept { return impl_->flags; }
+
+result<void> engine::flag(std::string_view identity, compromise_status status, std::optional<timestamp> since) {
+  if (identity.empty()) return make_error(errc::invalid_argument, "flag: the identity is empty");
+  if (status == compromise_status::potentially_compromised)
+    return make_error(errc::invalid_argument,
+                      "flag: potentially_compromised is set by the evidence; a person says compromised, remediated or normal");
+  impl_->flags.push_back({impl_->symbols.intern(identity), status, since});
+  impl_->assessed_fresh = false;
+  return {};
+}
+
+const std::vector<assessment> &engine::assessments() const {
+  auto &state = *impl_;
+  if (!state.assessed_fresh) {
+    std::vector<symbol> keys;
+    keys.reserve(state.identities.size());
+    for (const auto &id : state.identities) keys.push_back(id.key);
+    state.assessed = assess_identities(state.graph, keys, state.detect.detections(), state.flags);
+    state.assessed_index.clear();
+    for (std::size_t i = 0; i < state.assessed.size(); ++i) state.assessed_index.emplace(state.assessed[i].identity, i);
+    state.assessed_fresh = true;
+  }
+  return state.assessed;
+}
+
+const assessment *engine::assessment_of(std::string_view identity) const {
+  const auto &all = assessments();
+  const auto key = impl_->symbols.find(identity);
+  if (!key) return nullptr;
+  const auto it = impl_->assessed_index.find(*key);
+  return it == impl_->assessed_index.end() ? nullptr : &all[it->second];
+}
+
+std::vector<timeline_entry> engine::timeline(std::string_view identity, timestamp since) const {
+  std::vector<timeline_entry> rows;
+  const auto key = impl_->symbols.find(identity);
+  if (!key) return rows;
+  const auto &events = impl_->events;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const symbol found = identity_key_of(events[i]);
+    if ((found.empty() ? impl_->unknown : found) == *key && events[i].time >= since)
+      rows.push_back({events[i].time, timeline_entry::kind::event, i});
+  }
+  const auto &found = impl_->detect.detections();
+  for (std::size_t i = 0; i < found.size(); ++i)
+    if (found[i].identity == *key && found[i].last_seen >= since)
+      rows.push_back({found[i].first_seen, timeline_entry::kind::detection, i});
+  std::stable_sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.time < b.time; });
+  return rows;
+}
 const std::vector<detection> &engine::detections() const noexcept { return impl_->detect.detections(); }
 const detector_stats &engine::detection_stats() const noexcept { return impl_->detect.stats(); }
 const rule_set &engine::rules() const noexcept { return impl_->detect.rules(); }

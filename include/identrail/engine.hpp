@@ -1,5 +1,6 @@
-// The pipeline: normalize now; detection, correlation and response stages plug
-// in here as they land. One thread at a time.
+// The pipeline: normalize, detect, correlate (the identity graph, risk and
+// status). Response plans and policies are built from an engine. One thread
+// at a time.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +17,9 @@
 #include "identrail/core/time.hpp"
 #include "identrail/detect/detector.hpp"
 #include "identrail/detect/rule_set.hpp"
-#include "identrail/graph/identity_resolver.hpp"
+#include "identrail/graph/geolocation.hpp"
+#include "identrail/graph/identity_graph.hpp"
+#include "identrail/graph/risk.hpp"
 #include "identrail/normalize/event.hpp"
 #include "identrail/normalize/normalizer.hpp"
 
@@ -30,6 +33,17 @@ struct engine_options {
   detector_options detection;
   bool retain_events = true;  // keep accepted events for events(); off for pure streaming
   std::size_t max_source_ips_per_identity = 64;
+  // Locations (city, country, ASN) for source addresses in the graph; none when null.
+  std::shared_ptr<const geolocator> geolocation;
+};
+
+// One row of an identity's timeline: an event (index into events()) or a
+// detection (index into detections()).
+struct timeline_entry {
+  enum class kind : std::uint8_t { event = 0, detection = 1 };
+  timestamp time{};
+  kind what = kind::event;
+  std::size_t index = 0;
 };
 
 // What the engine knows about one identity (keyed by ARN, else principal id).
@@ -75,6 +89,19 @@ class engine {
 
   // Who is really behind an identity, from every event read so far.
   [[nodiscard]] resolution resolve(symbol identity) const;
+  [[nodiscard]] const identity_graph &graph() const noexcept;
+
+  // A person's statement about an identity (ARN or principal id): compromised
+  // from `since`, remediated at `since`, or normal to clear earlier flags.
+  [[nodiscard]] result<void> flag(std::string_view identity, compromise_status status,
+                                  std::optional<timestamp> since = std::nullopt);
+  [[nodiscard]] const std::vector<status_flag> &flags() const noexcept;
+  // Risk and status of every identity (identities() order, then the rest);
+  // computed on demand and kept until more input or flags arrive.
+  [[nodiscard]] const std::vector<assessment> &assessments() const;
+  [[nodiscard]] const assessment *assessment_of(std::string_view identity) const;
+  // An identity's events (when retained) and detections since a time, in time order.
+  [[nodiscard]] std::vector<timeline_entry> timeline(std::string_view identity, timestamp since = {}) const;
 
   [[nodiscard]] const std::vector<detection> &detections() const noexcept;
   [[nodiscard]] const detector_stats &detection_stats() const noexcept;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "arn.hpp"
 #include "identrail/normalize/raw_field.hpp"
 
 namespace identrail {
@@ -35,20 +36,26 @@ struct identity_resolver::impl {
     return symbols.intern(value->text);
   }
 
-  void observe(const event &e, symbol identity) {
+  issued_credentials observe(const event &e, symbol identity) {
     auto &f = identities[identity];
     if (f.access_key.empty()) f.access_key = e.who.access_key_id;
     if (f.issuer.empty()) f.issuer = e.who.issuer_arn;
     f.session |= e.who.type == identity_type::assumed_role || e.who.type == identity_type::federated_user;
-    if (f.instance_arn.empty() && !e.who.instance_id.empty())
-      f.instance_arn = symbols.intern("arn:aws:ec2:" + std::string(symbols.str(e.region)) + ":" +
-                                      std::string(symbols.str(e.account)) + ":instance/" +
-                                      std::string(symbols.str(e.who.instance_id)));
+    if (f.instance_arn.empty() && !e.who.instance_id.empty()) f.instance_arn = detail::instance_arn(symbols, e);
     if (e.who.type == identity_type::aws_service) services[identity] = true;
-    if (!e.result.success || std::find(issuing.begin(), issuing.end(), e.action) == issuing.end()) return;
-    if (auto key = raw_symbol(e, "responseElements.credentials.accessKeyId")) creator_by_key.try_emplace(*key, identity);
-    if (auto session = raw_symbol(e, "responseElements.assumedRoleUser.arn")) creator_by_session.try_emplace(*session, identity);
-    if (auto federated = raw_symbol(e, "responseElements.federatedUser.arn")) creator_by_session.try_emplace(*federated, identity);
+    issued_credentials issued;
+    if (!e.result.success || std::find(issuing.begin(), issuing.end(), e.action) == issuing.end()) return issued;
+    if (auto key = raw_symbol(e, "responseElements.credentials.accessKeyId")) {
+      creator_by_key.try_emplace(*key, identity);
+      issued.access_key = *key;
+    }
+    auto session = raw_symbol(e, "responseElements.assumedRoleUser.arn");
+    if (!session) session = raw_symbol(e, "responseElements.federatedUser.arn");
+    if (session) {
+      creator_by_session.try_emplace(*session, identity);
+      issued.session = *session;
+    }
+    return issued;
   }
 
   resolution resolve(symbol identity) const {
@@ -93,7 +100,7 @@ identity_resolver::identity_resolver(symbol_table &symbols) : impl_(std::make_un
 identity_resolver::~identity_resolver() = default;
 identity_resolver::identity_resolver(identity_resolver &&) noexcept = default;
 identity_resolver &identity_resolver::operator=(identity_resolver &&) noexcept = default;
-void identity_resolver::observe(const event &e, symbol identity) { impl_->observe(e, identity); }
+issued_credentials identity_resolver::observe(const event &e, symbol identity) { return impl_->observe(e, identity); }
 resolution identity_resolver::resolve(symbol identity) const { return impl_->resolve(identity); }
 
 }  // namespace v0

@@ -1,5 +1,7 @@
 #include "record_decoder.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 
 #include <cstring>
@@ -191,6 +193,7 @@ void record_decoder::begin(event &out) {
   out.category = event_category::unknown;
   out.resources.clear();
   out.raw.clear();
+  request_.clear();
   reason_.clear();
   time_text_ = {};
   has_time_ = has_name_ = false;
@@ -272,6 +275,8 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
       if (key.is("recipientAccountId")) return first_time(12) ? read_symbol(value, "recipientAccountId", out.account, true) : duplicate("recipientAccountId");
       if (key.is("readOnly")) return first_time(13) ? read_flag(value, "readOnly", out.read_only) : duplicate("readOnly");
       if (key.is("resources")) return first_time(14) ? resources(value, out) : duplicate("resources");
+      if (key.is("requestParameters"))
+        return first_time(16) ? request_parameters(value) : duplicate("requestParameters");
       return field_status::ok;
     case 'm':
       if (key.is("managementEvent")) {
@@ -421,6 +426,43 @@ field_status record_decoder::resources(od::value value, event &out) {
   return field_status::ok;
 }
 
+// Only string members that name a resource are kept; anything else in the
+// parameters (policies, filters, numbers) is the raw record's business.
+field_status record_decoder::request_parameters(od::value value) {
+  od::json_type type;
+  if (auto err = value.type().get(type)) return fail_simdjson("requestParameters", err);
+  if (type != od::json_type::object) return field_status::ok;  // null, or a service's odd shape
+  od::object object;
+  if (auto err = value.get_object().get(object)) return fail_simdjson("requestParameters", err);
+  for (auto field : object) {
+    std::string_view name;
+    if (auto err = field.unescaped_key().get(name)) return fail_simdjson("requestParameters", err);
+    const auto key = request_key_of(name);
+    if (key == request_key::count_) continue;
+    od::value v;
+    if (auto err = field.value().get(v)) return fail_simdjson("requestParameters", err);
+    od::json_type value_type;
+    if (auto err = v.type().get(value_type)) return fail_simdjson("requestParameters", err);
+    if (value_type != od::json_type::string) continue;
+    std::string_view text;
+    if (auto err = v.get_string().get(text)) return fail_simdjson("requestParameters", err);
+    request_.set(key, text);
+  }
+  return field_status::ok;
+}
+
+void record_decoder::add_inferred_resources(event &out) {
+  if (!request_.any) return;
+  inferred_.clear();
+  infer_resources({symbols_.str(out.event_source), symbols_.str(out.event_name), symbols_.str(out.region),
+                   symbols_.str(out.account)},
+                  request_, inferred_);
+  for (const auto &arn : inferred_) {
+    const symbol s = symbols_.intern(arn);
+    if (std::find(out.resources.begin(), out.resources.end(), s) == out.resources.end()) out.resources.push_back(s);
+  }
+}
+
 void record_decoder::derive_action(event &out) {
   const std::uint64_t key = static_cast<std::uint64_t>(out.event_source.id) << 32 | out.event_name.id;
   auto [cached, inserted] = action_cache_.try_emplace(key);
@@ -449,6 +491,7 @@ field_status record_decoder::finish(event &out) {
     out.who.instance_id = cached->second;
   }
   derive_action(out);
+  add_inferred_resources(out);
   return field_status::ok;
 }
 

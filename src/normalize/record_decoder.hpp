@@ -12,6 +12,7 @@
 #include "identrail/core/symbol.hpp"
 #include "identrail/normalize/event.hpp"
 #include "id_map.hpp"
+#include "resource_inference.hpp"
 
 namespace identrail::detail {
 
@@ -58,6 +59,8 @@ class record_decoder {
   field_status session_context(od::value value, actor &who);
   field_status session_issuer(od::value value, actor &who);
   field_status resources(od::value value, event &out);
+  field_status request_parameters(od::value value);
+  void add_inferred_resources(event &out);
   field_status read_text(od::value value, std::string_view field, std::string_view &text, bool numbers_as_text);
   field_status read_symbol(od::value value, std::string_view field, symbol &out, bool numbers_as_text = false);
   field_status read_flag(od::value value, std::string_view field, tristate &out);
@@ -70,6 +73,8 @@ class record_decoder {
 
   symbol_table &symbols_;
   symbol aws_;
+  request_values request_;
+  std::vector<std::string> inferred_;
   std::string reason_;
   std::string_view time_text_;
   std::uint32_t seen_fields_ = 0;  // modelled top-level keys seen in the current record

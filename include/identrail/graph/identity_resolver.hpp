@@ -18,6 +18,13 @@ struct resolution {
   bool complete = true;       // false: a session whose creating event is not in the logs (root is its role)
 };
 
+// What a credential-issuing event (AssumeRole, ...) handed out.
+struct issued_credentials {
+  symbol access_key;  // responseElements.credentials.accessKeyId
+  symbol session;     // the new session's ARN (assumed-role or federated user)
+  [[nodiscard]] bool empty() const noexcept { return access_key.empty() && session.empty(); }
+};
+
 // Learns from events in any order; resolutions use everything seen so far.
 // One thread at a time; interns into the engine's table.
 class identity_resolver {
@@ -27,7 +34,8 @@ class identity_resolver {
   identity_resolver(identity_resolver &&) noexcept;
   identity_resolver &operator=(identity_resolver &&) noexcept;
 
-  void observe(const event &e, symbol identity);
+  // Returns what the event issued, if it issued credentials.
+  issued_credentials observe(const event &e, symbol identity);
   [[nodiscard]] resolution resolve(symbol identity) const;
 
  private:

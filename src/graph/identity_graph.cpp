@@ -1,0 +1,364 @@
+#include "identrail/graph/identity_graph.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "arn.hpp"
+#include "graph_store.hpp"
+
+namespace identrail {
+inline namespace v0 {
+
+std::string_view to_string(node_kind kind) noexcept {
+  switch (kind) {
+    case node_kind::account: return "account";
+    case node_kind::user: return "user";
+    case node_kind::root: return "root";
+    case node_kind::role: return "role";
+    case node_kind::session: return "session";
+    case node_kind::federated: return "federated";
+    case node_kind::service: return "service";
+    case node_kind::principal: return "principal";
+    case node_kind::access_key: return "access_key";
+    case node_kind::instance: return "instance";
+    case node_kind::ip: return "ip";
+    case node_kind::user_agent: return "user_agent";
+    case node_kind::resource: return "resource";
+    case node_kind::detection: return "detection";
+  }
+  return "principal";
+}
+
+std::string_view to_string(edge_kind kind) noexcept {
+  switch (kind) {
+    case edge_kind::assumed: return "assumed";
+    case edge_kind::created_session: return "created_session";
+    case edge_kind::authenticated_with: return "authenticated_with";
+    case edge_kind::called_from: return "called_from";
+    case edge_kind::accessed: return "accessed";
+    case edge_kind::triggered: return "triggered";
+    case edge_kind::runs_as: return "runs_as";
+    case edge_kind::used_agent: return "used_agent";
+    case edge_kind::belongs_to: return "belongs_to";
+  }
+  return "accessed";
+}
+
+bool is_identity(node_kind kind) noexcept {
+  switch (kind) {
+    case node_kind::user:
+    case node_kind::root:
+    case node_kind::role:
+    case node_kind::session:
+    case node_kind::federated:
+    case node_kind::service:
+    case node_kind::principal: return true;
+    default: return false;
+  }
+}
+
+namespace {
+
+node_kind kind_of(identity_type type) noexcept {
+  switch (type) {
+    case identity_type::root: return node_kind::root;
+    case identity_type::iam_user: return node_kind::user;
+    case identity_type::assumed_role: return node_kind::session;
+    case identity_type::role: return node_kind::role;
+    case identity_type::federated_user:
+    case identity_type::saml_user:
+    case identity_type::web_identity_user:
+    case identity_type::identity_center_user: return node_kind::federated;
+    case identity_type::aws_service: return node_kind::service;
+    default: return node_kind::principal;
+  }
+}
+
+node_kind kind_of_arn(std::string_view arn) noexcept {
+  if (arn.find(":assumed-role/") != std::string_view::npos) return node_kind::session;
+  if (arn.find(":federated-user/") != std::string_view::npos) return node_kind::federated;
+  if (arn.find(":role/") != std::string_view::npos) return node_kind::role;
+  if (arn.ends_with(":root")) return node_kind::root;
+  if (arn.find(":user/") != std::string_view::npos) return node_kind::user;
+  return node_kind::principal;
+}
+
+void record_use(std::vector<action_use> &uses, symbol action, bool failed, timestamp when) {
+  auto it = std::find_if(uses.begin(), uses.end(), [&](const action_use &u) { return u.action == action; });
+  if (it == uses.end()) {
+    uses.push_back({action, 0, 0, when, when});
+    it = uses.end() - 1;
+  }
+  ++it->count;
+  if (failed) ++it->failed;
+  it->first = std::min(it->first, when);
+  it->last = std::max(it->last, when);
+}
+
+void merge_use(std::vector<action_use> &into, const action_use &use) {
+  auto it = std::find_if(into.begin(), into.end(), [&](const action_use &u) { return u.action == use.action; });
+  if (it == into.end()) {
+    into.push_back(use);
+    return;
+  }
+  it->count += use.count;
+  it->failed += use.failed;
+  it->first = std::min(it->first, use.first);
+  it->last = std::max(it->last, use.last);
+}
+
+}  // namespace
+
+struct identity_graph::impl {
+  impl(symbol_table &table, std::shared_ptr<const geolocator> locator)
+      : symbols(table), geo(std::move(locator)), resolver(table) {}
+
+  symbol_table &symbols;
+  std::shared_ptr<const geolocator> geo;
+  identity_resolver resolver;
+  detail::graph_store store;
+  std::unordered_map<node_id, location> locations;
+  std::unordered_map<node_id, detection> detections;
+  std::unordered_map<node_id, std::vector<action_use>> usage;
+
+  node_id identity(symbol key, node_kind kind) {
+    auto [id, created] = store.node(detail::node_space::identity, key, kind);
+    // A node first met as a role's ARN inside another event learns its real kind later.
+    auto &n = store.nodes[id];
+    if (!created && n.kind == node_kind::principal && kind != node_kind::principal) n.kind = kind;
+    return id;
+  }
+
+  node_id address(symbol text) {
+    auto [id, created] = store.node(detail::node_space::ip, text, node_kind::ip);
+    if (created && geo) {
+      if (auto found = geo->lookup(symbols.str(text)); found && *found) locations.emplace(id, std::move(**found));
+    }
+    return id;
+  }
+
+  node_id target(symbol arn) {
+    const auto text = symbols.str(arn);
+    if (detail::names_identity(text)) return identity(arn, kind_of_arn(text));
+    return store.node(detail::node_space::resource, arn, node_kind::resource).first;
+  }
+
+  void observe(const event &e, symbol key) {
+    const auto issued = resolver.observe(e, key);
+    const timestamp t = e.time;
+    const node_id who = identity(key, kind_of(e.who.type));
+    store.touch(who, t);
+    const symbol account = e.who.account_id.empty() ? e.account : e.who.account_id;
+    if (!account.empty()) {
+      const node_id acct = store.node(detail::node_space::account, account, node_kind::account).first;
+      store.link(who, acct, edge_kind::belongs_to, t);
+    }
+    if (e.who.type == identity_type::assumed_role && !e.who.issuer_arn.empty()) {
+      const node_id role = identity(e.who.issuer_arn, node_kind::role);
+      store.link(who, role, edge_kind::assumed, t);
+      if (!e.who.instance_id.empty()) {
+        const node_id instance =
+            store.node(detail::node_space::instance, detail::instance_arn(symbols, e), node_kind::instance).first;
+        store.touch(instance, t);
+        store.link(instance, who, edge_kind::created_session, t);
+        store.link(instance, role, edge_kind::runs_as, t);
+      }
+    }
+    if (!e.who.access_key_id.empty()) {
+      const node_id k = store.node(detail::node_space::key, e.who.access_key_id, node_kind::access_key).first;
+      store.touch(k, t);
+      store.link(who, k, edge_kind::authenticated_with, t);
+    }
+    if (e.source.is_ip()) {
+      const node_id ip = address(e.source.text);
+      store.touch(ip, t);
+      store.link(who, ip, edge_kind::called_from, t);
+    }
+    if (!e.user_agent.empty()) {
+      const node_id ua = store.node(detail::node_space::user_agent, e.user_agent, node_kind::user_agent).first;
+      store.link(who, ua, edge_kind::used_agent, t);
+    }
+    record_use(usage[who], e.action, !e.result.success, t);
+    for (const symbol arn : e.resources) {
+      const node_id res = target(arn);
+      if (res == who) continue;
+      store.touch(res, t);
+      auto &edge = store.link(who, res, edge_kind::accessed, t);
+      record_use(edge.actions, e.action, !e.result.success, t);
+    }
+    if (!issued.session.empty()) {
+      const node_id session = identity(issued.session, kind_of_arn(symbols.str(issued.session)));
+      if (session != who) store.link(who, session, edge_kind::created_session, t);
+      if (const auto role = detail::role_of_session(symbols.str(issued.session)); !role.empty())
+        store.link(session, identity(symbols.intern(role), node_kind::role), edge_kind::assumed, t);
+      if (!issued.access_key.empty())
+        store.link(session, store.node(detail::node_space::key, issued.access_key, node_kind::access_key).first,
+                   edge_kind::authenticated_with, t);
+    }
+  }
+
+  void observe(const detection &d) {
+    std::string key = d.rule_id;
+    key.append("@").append(symbols.str(d.identity)).append("@").append(format_rfc3339(d.first_seen));
+    auto [id, created] = store.node(detail::node_space::detection, symbols.intern(key), node_kind::detection);
+    store.touch(id, d.first_seen);
+    store.touch(id, d.last_seen);
+    if (created) detections.emplace(id, d);
+    if (!d.identity.empty()) {
+      const node_id who = identity(d.identity, node_kind::principal);
+      store.link(who, id, edge_kind::triggered, d.first_seen);
+    }
+  }
+
+  [[nodiscard]] const graph_node &node(node_id id) const {
+    if (id >= store.nodes.size()) throw std::out_of_range("identity_graph: no such node");
+    return store.nodes[id];
+  }
+};
+
+identity_graph::identity_graph(symbol_table &symbols, std::shared_ptr<const geolocator> geo)
+    : impl_(std::make_unique<impl>(symbols, std::move(geo))) {}
+identity_graph::~identity_graph() = default;
+identity_graph::identity_graph(identity_graph &&) noexcept = default;
+identity_graph &identity_graph::operator=(identity_graph &&) noexcept = default;
+
+void identity_graph::observe(const event &e, symbol identity) { impl_->observe(e, identity); }
+void identity_graph::observe(const detection &d) { impl_->observe(d); }
+resolution identity_graph::resolve(symbol identity) const { return impl_->resolver.resolve(identity); }
+
+std::size_t identity_graph::node_count() const noexcept { return impl_->store.nodes.size(); }
+std::size_t identity_graph::edge_count() const noexcept { return impl_->store.edges.size(); }
+const graph_node &identity_graph::node(node_id id) const { return impl_->node(id); }
+const graph_edge &identity_graph::edge(std::size_t index) const { return impl_->store.edges.at(index); }
+std::string_view identity_graph::label(node_id id) const { return impl_->symbols.str(node(id).key); }
+const symbol_table &identity_graph::symbols() const noexcept { return impl_->symbols; }
+
+std::optional<node_id> identity_graph::find_identity(std::string_view key) const {
+  return find(node_kind::principal, key);
+}
+
+std::optional<node_id> identity_graph::find(node_kind kind, std::string_view key) const {
+  const auto s = impl_->symbols.find(key);
+  if (!s) return std::nullopt;
+  return impl_->store.find(detail::space_of(kind), *s);
+}
+
+std::optional<node_id> identity_graph::find_any(std::string_view key) const {
+  const auto s = impl_->symbols.find(key);
+  if (!s) return std::nullopt;
+  for (const auto space : {detail::node_space::identity, detail::node_space::instance, detail::node_space::key,
+                           detail::node_space::ip, detail::node_space::resource, detail::node_space::account,
+                           detail::node_space::user_agent, detail::node_space::detection})
+    if (auto id = impl_->store.find(space, *s)) return id;
+  return std::nullopt;
+}
+
+const location *identity_graph::location_of(node_id ip) const {
+  const auto it = impl_->locations.find(ip);
+  return it == impl_->locations.end() ? nullptr : &it->second;
+}
+
+const detection *identity_graph::detection_of(node_id id) const {
+  const auto it = impl_->detections.find(id);
+  return it == impl_->detections.end() ? nullptr : &it->second;
+}
+
+std::span<const action_use> identity_graph::usage(node_id identity) const {
+  const auto it = impl_->usage.find(identity);
+  if (it == impl_->usage.end()) return {};
+  return it->second;
+}
+
+std::vector<std::size_t> identity_graph::out_edges(node_id id) const { return impl_->store.out_edges(id); }
+std::vector<std::size_t> identity_graph::in_edges(node_id id) const { return impl_->store.in_edges(id); }
+
+blast_radius identity_graph::blast_radius_of(node_id identity, timestamp since) const {
+  blast_radius result;
+  result.identity = identity;
+  result.since = since;
+  if (identity >= node_count()) return result;
+  result.identities = impl_->store.reachable(identity, edge_kind::created_session);
+  std::unordered_map<node_id, std::size_t> resource_row;
+  for (const node_id who : result.identities) {
+    for (const auto &use : usage(who))
+      if (use.last >= since) merge_use(result.actions, use);
+    for (const std::size_t index : out_edges(who)) {
+      const auto &e = impl_->store.edges[index];
+      if (e.kind != edge_kind::accessed || e.last < since) continue;
+      auto [row, inserted] = resource_row.try_emplace(e.to, result.resources.size());
+      if (inserted) result.resources.push_back({e.to, {}, {}});
+      auto &touched = result.resources[row->second];
+      for (const auto &use : e.actions)
+        if (use.last >= since) merge_use(touched.actions, use);
+      if (std::find(touched.by.begin(), touched.by.end(), who) == touched.by.end()) touched.by.push_back(who);
+    }
+  }
+  return result;
+}
+
+std::vector<std::vector<node_id>> identity_graph::paths(node_id from, node_id to, const path_options &options) const {
+  std::vector<std::vector<node_id>> found;
+  if (from >= node_count() || to >= node_count() || options.max_paths == 0) return found;
+  const auto &store = impl_->store;
+  // Where access can flow next from a node.
+  const auto next = [&](node_id at, std::vector<node_id> &out) {
+    out.clear();
+    const node_kind kind = store.nodes[at].kind;
+    if (kind == node_kind::ip || kind == node_kind::access_key) {
+      const edge_kind via = kind == node_kind::ip ? edge_kind::called_from : edge_kind::authenticated_with;
+      for (const std::size_t index : store.in_edges(at))
+        if (store.edges[index].kind == via) out.push_back(store.edges[index].from);
+      return;
+    }
+    for (const std::size_t index : store.out_edges(at)) {
+      const auto &e = store.edges[index];
+      if (e.kind == edge_kind::created_session || e.kind == edge_kind::accessed) out.push_back(e.to);
+    }
+  };
+  std::vector<node_id> path{from};
+  std::vector<std::vector<node_id>> choices(1);
+  std::vector<std::size_t> cursor{0};
+  next(from, choices[0]);
+  while (!path.empty() && found.size() < options.max_paths) {
+    const std::size_t depth = path.size() - 1;
+    if (cursor[depth] >= choices[depth].size()) {
+      path.pop_back();
+      choices.pop_back();
+      cursor.pop_back();
+      continue;
+    }
+    const node_id step = choices[depth][cursor[depth]++];
+    if (std::find(path.begin(), path.end(), step) != path.end()) continue;
+    path.push_back(step);
+    if (step == to) {
+      found.push_back(path);
+      path.pop_back();
+      continue;
+    }
+    if (path.size() > options.max_depth) {
+      path.pop_back();
+      continue;
+    }
+    choices.emplace_back();
+    cursor.push_back(0);
+    next(step, choices.back());
+  }
+  return found;
+}
+
+usage_places identity_graph::where_used(node_id identity) const {
+  usage_places places;
+  if (identity >= node_count()) return places;
+  for (const std::size_t index : out_edges(identity)) {
+    const auto &e = impl_->store.edges[index];
+    if (e.kind == edge_kind::called_from) places.addresses.push_back(&e);
+    else if (e.kind == edge_kind::used_agent) places.user_agents.push_back(&e);
+    else if (e.kind == edge_kind::authenticated_with) places.keys.push_back(&e);
+  }
+  return places;
+}
+
+}  // namespace v0
+}  // namespace identrail

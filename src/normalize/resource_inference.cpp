@@ -1,0 +1,98 @@
+#include "resource_inference.hpp"
+
+namespace identrail::detail {
+namespace {
+
+struct resource_pattern {
+  std::string_view service;     // event source without ".amazonaws.com"
+  request_key key;
+  std::string_view template_;  // {r} region, {a} account, {v} value; a value that is already an ARN is kept
+  std::string_view name_part;  // when set, only events whose name contains it
+};
+
+// Paths inside IAM names (user/division/name) are not in the parameters: the
+// inferred ARN is the path-less form, which is what most accounts use.
+constexpr resource_pattern resource_patterns[] = {
+    {"s3", request_key::bucket_name, "arn:aws:s3:::{v}", {}},
+    {"secretsmanager", request_key::secret_id, "arn:aws:secretsmanager:{r}:{a}:secret:{v}", {}},
+    {"ssm", request_key::name, "arn:aws:ssm:{r}:{a}:parameter/{v}", "Parameter"},
+    {"cloudtrail", request_key::name, "arn:aws:cloudtrail:{r}:{a}:trail/{v}", {}},
+    {"cloudtrail", request_key::trail_name, "arn:aws:cloudtrail:{r}:{a}:trail/{v}", {}},
+    {"sts", request_key::role_arn, "{v}", {}},
+    {"iam", request_key::user_name, "arn:aws:iam::{a}:user/{v}", {}},
+    {"iam", request_key::role_name, "arn:aws:iam::{a}:role/{v}", {}},
+    {"iam", request_key::group_name, "arn:aws:iam::{a}:group/{v}", {}},
+    {"iam", request_key::policy_arn, "{v}", {}},
+    {"lambda", request_key::function_name, "arn:aws:lambda:{r}:{a}:function:{v}", {}},
+    {"dynamodb", request_key::table_name, "arn:aws:dynamodb:{r}:{a}:table/{v}", {}},
+    {"kms", request_key::key_id, "arn:aws:kms:{r}:{a}:key/{v}", {}},
+    {"ec2", request_key::instance_id, "arn:aws:ec2:{r}:{a}:instance/{v}", {}},
+    {"logs", request_key::log_group_name, "arn:aws:logs:{r}:{a}:log-group:{v}", {}},
+    {"sns", request_key::topic_arn, "{v}", {}},
+    {"ecr", request_key::repository_name, "arn:aws:ecr:{r}:{a}:repository/{v}", {}},
+};
+
+void expand_arn_template(std::string_view pattern, const call_context &call, std::string_view value,
+                                std::string &out) {
+  out.clear();
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}') {
+      switch (pattern[i + 1]) {
+        case 'r': out.append(call.region); break;
+        case 'a': out.append(call.account); break;
+        default: out.append(value); break;
+      }
+      i += 2;
+    } else {
+      out.push_back(pattern[i]);
+    }
+  }
+}
+
+}  // namespace
+
+void infer_resources(const call_context &call, const request_values &request, std::vector<std::string> &out) {
+  if (!request.any) return;
+  std::string_view service = call.event_source;
+  if (const auto dot = service.find('.'); dot != std::string_view::npos) service = service.substr(0, dot);
+  for (const auto &pattern : resource_patterns) {
+    if (pattern.service != service) continue;
+    std::string_view value = request.get(pattern.key);
+    if (value.empty()) continue;
+    if (!pattern.name_part.empty() && call.event_name.find(pattern.name_part) == std::string_view::npos) continue;
+    if (value.starts_with("arn:")) {
+      out.emplace_back(value);
+      continue;
+    }
+    // A template that needs the account or region cannot be filled without them.
+    if ((call.account.empty() && pattern.template_.find("{a}") != std::string_view::npos) ||
+        (call.region.empty() && pattern.template_.find("{r}") != std::string_view::npos))
+      continue;
+    if (pattern.key == request_key::name && value.starts_with('/')) value.remove_prefix(1);  // SSM "/prod/x"
+    const bool kms_alias = pattern.key == request_key::key_id && value.starts_with("alias/");
+    auto &arn = out.emplace_back();
+    expand_arn_template(kms_alias ? "arn:aws:kms:{r}:{a}:{v}" : pattern.template_, call, value, arn);
+    if (pattern.key == request_key::bucket_name && !request.get(request_key::object_key).empty())
+      out.push_back(arn + "/" + std::string(request.get(request_key::object_key)));
+  }
+}
+
+
+request_key request_key_of(std::string_view name) noexcept {
+  static constexpr std::pair<std::string_view, request_key> names[] = {
+      {"bucketName", request_key::bucket_name},       {"key", request_key::object_key},
+      {"secretId", request_key::secret_id},           {"name", request_key::name},
+      {"trailName", request_key::trail_name},         {"roleArn", request_key::role_arn},
+      {"userName", request_key::user_name},           {"roleName", request_key::role_name},
+      {"groupName", request_key::group_name},         {"policyArn", request_key::policy_arn},
+      {"functionName", request_key::function_name},   {"tableName", request_key::table_name},
+      {"keyId", request_key::key_id},                 {"instanceId", request_key::instance_id},
+      {"logGroupName", request_key::log_group_name},  {"topicArn", request_key::topic_arn},
+      {"repositoryName", request_key::repository_name},
+  };
+  for (const auto &[text, key] : names)
+    if (text == name) return key;
+  return request_key::count_;
+}
+
+}  // namespace identrail::detail
