@@ -18,15 +18,6 @@ std::string_view tristate_text(tristate t) {
 }
 
 
-bool in_network(const source_address &address, const cidr_block &block) {
-  if (!address.is_ip() || (address.type == source_address::kind::ipv6) != block.v6) return false;
-  int bits = block.prefix;
-  for (std::size_t i = 0; bits > 0; ++i, bits -= 8) {
-    const auto mask = static_cast<std::uint8_t>(bits >= 8 ? 0xFF : 0xFF << (8 - bits));
-    if ((address.bytes[i] & mask) != (block.network[i] & mask)) return false;
-  }
-  return true;
-}
 
 
 std::optional<double> as_number(std::string_view text) {

@@ -170,25 +170,9 @@ class loader {
   }
 
   cidr_block network(const YAML::Node &at, const std::string &text) const {
-    cidr_block block;
-    const auto slash = text.find('/');
-    const std::string address = text.substr(0, slash);
-    block.v6 = address.find(':') != std::string::npos;
-    if (inet_pton(block.v6 ? AF_INET6 : AF_INET, address.c_str(), block.network.data()) != 1)
-      fail(at, "bad CIDR \"" + text + "\"");
-    const int max = block.v6 ? 128 : 32;
-    block.prefix = max;
-    if (slash != std::string::npos) {
-      try {
-        std::size_t used = 0;
-        block.prefix = std::stoi(text.substr(slash + 1), &used);
-        if (used != text.size() - slash - 1) throw 0;
-      } catch (...) {
-        fail(at, "bad CIDR prefix in \"" + text + "\"");
-      }
-      if (block.prefix < 0 || block.prefix > max) fail(at, "CIDR prefix out of range in \"" + text + "\"");
-    }
-    return block;
+    auto block = parse_cidr(text);
+    if (!block) fail(at, block.error().message);
+    return *block;
   }
 
   // One field with operator keys: {equals|in|starts_with|ends_with|contains|regex|cidr|exists|gt|gte|lt|lte: ...}

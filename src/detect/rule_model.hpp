@@ -10,6 +10,8 @@
 
 #include "identrail/detect/rule_set.hpp"
 #include "identrail/normalize/event.hpp"
+// After the public headers: their identrail::v0::detail is the namespace this reopens.
+#include "../core/cidr.hpp"
 
 namespace re2 {
 class RE2;
@@ -35,12 +37,6 @@ enum class test_op : std::uint8_t {
   equals, in, starts_with, ends_with, contains, regex, cidr, exists, gt, gte, lt, lte,
   same_as,          // equal to another field of the same event
   foreign_account,  // names an AWS account id other than the event's account (policies, grants)
-};
-
-struct cidr_block {
-  bool v6 = false;
-  std::array<std::uint8_t, 16> network{};
-  int prefix = 0;
 };
 
 struct field_test {

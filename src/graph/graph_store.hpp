@@ -53,6 +53,13 @@ class graph_store {
     return {it->second, inserted};
   }
 
+  // Gives a node a better key; the old key stops finding it.
+  void rename(node_id id, node_space space, symbol key) {
+    node_index_.erase(node_key(space, nodes[id].key));
+    node_index_[node_key(space, key)] = id;
+    nodes[id].key = key;
+  }
+
   [[nodiscard]] std::optional<node_id> find(node_space space, symbol key) const {
     const auto it = node_index_.find(node_key(space, key));
     if (it == node_index_.end()) return std::nullopt;

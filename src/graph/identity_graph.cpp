@@ -122,6 +122,24 @@ struct identity_graph::impl {
   std::unordered_map<node_id, location> locations;
   std::unordered_map<node_id, detection> detections;
   std::unordered_map<node_id, std::vector<action_use>> usage;
+  // One node per instance, named in the region of its earliest event (the
+  // resolver makes the same choice): stolen credentials call every region.
+  struct instance_home {
+    node_id node;
+    timestamp time;
+  };
+  std::unordered_map<symbol, instance_home, symbol_hash> instances;
+
+  node_id instance(const event &e) {
+    auto [it, created] = instances.try_emplace(e.who.instance_id, instance_home{no_node, e.time});
+    if (created || e.time < it->second.time) {
+      const symbol arn = detail::instance_arn(symbols, e);
+      if (created) it->second.node = store.node(detail::node_space::instance, arn, node_kind::instance).first;
+      else store.rename(it->second.node, detail::node_space::instance, arn);
+      it->second.time = e.time;
+    }
+    return it->second.node;
+  }
 
   node_id identity(symbol key, node_kind kind) {
     auto [id, created] = store.node(detail::node_space::identity, key, kind);
@@ -159,11 +177,10 @@ struct identity_graph::impl {
       const node_id role = identity(e.who.issuer_arn, node_kind::role);
       store.link(who, role, edge_kind::assumed, t);
       if (!e.who.instance_id.empty()) {
-        const node_id instance =
-            store.node(detail::node_space::instance, detail::instance_arn(symbols, e), node_kind::instance).first;
-        store.touch(instance, t);
-        store.link(instance, who, edge_kind::created_session, t);
-        store.link(instance, role, edge_kind::runs_as, t);
+        const node_id host = instance(e);
+        store.touch(host, t);
+        store.link(host, who, edge_kind::created_session, t);
+        store.link(host, role, edge_kind::runs_as, t);
       }
     }
     if (!e.who.access_key_id.empty()) {

@@ -24,7 +24,8 @@ struct identity_resolver::impl {
   struct facts {
     symbol access_key;
     symbol issuer;
-    symbol instance_arn;  // for instance-profile sessions
+    symbol instance_arn;  // for instance-profile sessions, in the region of the earliest event
+    timestamp instance_time{};
     bool session = false;
   };
   std::unordered_map<symbol, facts, symbol_hash> identities;
@@ -41,7 +42,11 @@ struct identity_resolver::impl {
     if (f.access_key.empty()) f.access_key = e.who.access_key_id;
     if (f.issuer.empty()) f.issuer = e.who.issuer_arn;
     f.session |= e.who.type == identity_type::assumed_role || e.who.type == identity_type::federated_user;
-    if (f.instance_arn.empty() && !e.who.instance_id.empty()) f.instance_arn = detail::instance_arn(symbols, e);
+    // Stolen instance credentials call every region; the earliest call is the instance's own.
+    if (!e.who.instance_id.empty() && (f.instance_arn.empty() || e.time < f.instance_time)) {
+      f.instance_arn = detail::instance_arn(symbols, e);
+      f.instance_time = e.time;
+    }
     if (e.who.type == identity_type::aws_service) services[identity] = true;
     issued_credentials issued;
     if (!e.result.success || std::find(issuing.begin(), issuing.end(), e.action) == issuing.end()) return issued;

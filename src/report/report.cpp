@@ -25,9 +25,29 @@ std::vector<const identity_summary *> identities_by_activity(const engine &e) {
   return rows;
 }
 
+void write_assessment(json_object &o, const assessment *a) {
+  o.str("status", a ? to_string(a->status) : "normal");
+  o.str("risk", a ? to_string(a->risk) : "none");
+  if (a && a->since) o.str("status_since", format_rfc3339(*a->since));
+  json_array reasons(o.key("reasons"));
+  if (a)
+    for (const auto &r : a->reasons) reasons.str(r);
+}
+
+// Compromised first, then potentially compromised, then by risk: what a responder reads first.
+int attention_rank(const assessment &a) {
+  switch (a.status) {
+    case compromise_status::compromised: return 0;
+    case compromise_status::potentially_compromised: return 1;
+    default: return 2;
+  }
+}
+
 }  // namespace
 
-std::string report_json(const engine &e) {
+std::string report_json(const engine &e) { return report_json(e, report_options{}); }
+
+std::string report_json(const engine &e, const report_options &options) {
   const auto &s = e.symbols();
   const auto &stats = e.stats();
   std::string out;
@@ -108,8 +128,7 @@ std::string report_json(const engine &e) {
         json_array chain(o.key("chain"));
         for (const auto link : resolved.chain) chain.str(s.str(link));
       }
-      o.str("status", "normal");
-      o.str("risk", "none");
+      write_assessment(o, e.assessment_of(s.str(id->key)));
       o.str("first_seen", format_rfc3339(id->first_seen));
       o.str("last_seen", format_rfc3339(id->last_seen));
       o.num("events", id->events);
@@ -121,6 +140,30 @@ std::string report_json(const engine &e) {
       const auto count = detection_counts.find(id->key);
       o.num("detections", count == detection_counts.end() ? 0 : count->second);
     }
+    // Identities that never acted themselves but were marked through the
+    // graph: the role behind a session, the instance behind its credentials.
+    const auto &graph = e.graph();
+    for (const auto &a : e.assessments()) {
+      if (e.identities().size() > 0 && std::any_of(e.identities().begin(), e.identities().end(),
+                                                    [&](const identity_summary &id) { return id.key == a.identity; }))
+        continue;
+      if (a.status == compromise_status::normal && a.risk == risk_level::none) continue;
+      json_object o(identities.next());
+      o.str("arn", s.str(a.identity));
+      auto node = graph.find_identity(s.str(a.identity));
+      if (!node) node = graph.find(node_kind::instance, s.str(a.identity));
+      o.str("type", node ? to_string(graph.node(*node).kind) : "unknown");
+      const auto resolved = e.resolve(a.identity);
+      o.str("root_principal", s.str(resolved.root));
+      o.boolean("resolved", resolved.complete);
+      {
+        json_array chain(o.key("chain"));
+        for (const auto link : resolved.chain) chain.str(s.str(link));
+      }
+      write_assessment(o, &a);
+      o.num("events", 0);
+      o.num("detections", a.detections);
+    }
   }
   {
     json_array actions(root.key("top_actions"));
@@ -130,7 +173,9 @@ std::string report_json(const engine &e) {
       o.num("count", count);
     }
   }
-  {
+  if (options.include_graph) {
+    root.raw("graph", export_graph(e.graph(), graph_format::json));
+  } else {
     json_object graph(root.key("graph"));
     { json_array nodes(graph.key("nodes")); }
     { json_array edges(graph.key("edges")); }
@@ -173,6 +218,25 @@ std::string report_text(const engine &e, const report_options &options) {
         break;
       }
       add("  %s: %s: %s\n", err.source.c_str(), err.location.c_str(), err.reason.c_str());
+    }
+  }
+
+  {
+    std::vector<const assessment *> attention;
+    for (const auto &a : e.assessments())
+      if (a.status != compromise_status::normal || a.risk != risk_level::none) attention.push_back(&a);
+    std::stable_sort(attention.begin(), attention.end(), [](const assessment *a, const assessment *b) {
+      const int ra = attention_rank(*a), rb = attention_rank(*b);
+      return ra != rb ? ra < rb : a->risk > b->risk;
+    });
+    if (!attention.empty()) add("\nIdentities needing attention (%zu)\n", attention.size());
+    for (const auto *a : attention) {
+      add("  %-23s %-8s %s\n", std::string(to_string(a->status)).c_str(), std::string(to_string(a->risk)).c_str(),
+          std::string(s.str(a->identity)).c_str());
+      const auto resolved = e.resolve(a->identity);
+      if (resolved.root != a->identity)
+        add("      behind it: %s%s\n", std::string(s.str(resolved.root)).c_str(), resolved.complete ? "" : " (as far as the logs go)");
+      for (const auto &reason : a->reasons) add("      - %s\n", reason.c_str());
     }
   }
 
