@@ -6,6 +6,7 @@
 #include <string>
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include "identrail/identrail.hpp"
 
@@ -21,6 +22,7 @@ struct idt_buffer {
 struct idt_options {
   it::engine_options value;
   std::vector<std::string> rule_paths;
+  std::vector<std::string> geo_databases;
   bool keep_builtin = false;
 };
 // An event by index: the engine only appends, so an index never goes stale,
@@ -86,6 +88,25 @@ idt_status give_buffer(idt_buffer **out, std::string bytes) {
 }
 
 const char *symbol_text(const idt_event *e, it::symbol s) { return e->engine->symbols().c_str(s); }
+
+std::optional<it::timestamp> optional_time(int64_t ns) {
+  if (ns == IDT_NO_TIME) return std::nullopt;
+  return it::from_unix_nanos(ns);
+}
+
+// A JSON query on one identity: checks the arguments, then hands over the answer.
+template <class Query>
+idt_status json_query(const char *name, const idt_engine *engine, const char *identity, size_t len, idt_buffer **out,
+                      idt_error **err, Query &&query) {
+  return guarded(err, [&] {
+    if (!engine || !out || (!identity && len > 0))
+      return fail(err, it::errc::invalid_argument, std::string(name) + ": NULL argument");
+    *out = nullptr;
+    it::result<std::string> answer = query(std::string_view(identity ? identity : "", len));
+    if (!answer) return fail(err, answer.error());
+    return give_buffer(out, std::move(*answer));
+  });
+}
 
 }  // namespace
 
@@ -153,6 +174,7 @@ idt_status idt_options_set_string(idt_options *opts, idt_string_option key, cons
     if (!opts || !value) return fail(err, it::errc::invalid_argument, "idt_options_set_string: NULL argument");
     switch (key) {
       case IDT_OPT_RULES_PATH: opts->rule_paths.emplace_back(value); return IDT_OK;
+      case IDT_OPT_GEO_DATABASE: opts->geo_databases.emplace_back(value); return IDT_OK;
       case IDT_STRING_OPT_FORCE_INT32_: break;
     }
     return fail(err, it::errc::invalid_argument, "idt_options_set_string: unknown option " + std::to_string(key));
@@ -176,6 +198,11 @@ idt_status idt_engine_new(idt_engine **out, const idt_options *opts, idt_error *
         if (!rules) return fail(err, rules.error());
       }
       options.rules = std::move(*rules);
+    }
+    if (opts && !opts->geo_databases.empty()) {
+      auto geo = it::geolocator::open(opts->geo_databases);
+      if (!geo) return fail(err, geo.error());
+      options.geolocation = std::make_shared<const it::geolocator>(std::move(*geo));
     }
     auto engine = std::make_unique<idt_engine>(std::move(options));
     idt_engine *raw = engine.get();
@@ -371,6 +398,101 @@ idt_status idt_engine_report_text(const idt_engine *engine, idt_buffer **out, id
     if (!engine || !out) return fail(err, it::errc::invalid_argument, "idt_engine_report_text: NULL argument");
     return give_buffer(out, it::report_text(engine->engine));
   });
+}
+
+idt_status idt_engine_flag(idt_engine *engine, const char *identity, size_t len, idt_identity_status status,
+                           int64_t since_ns, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || (!identity && len > 0)) return fail(err, it::errc::invalid_argument, "idt_engine_flag: NULL argument");
+    if (status < IDT_STATUS_NORMAL || status > IDT_STATUS_REMEDIATED)
+      return fail(err, it::errc::invalid_argument, "idt_engine_flag: unknown status " + std::to_string(status));
+    auto done = engine->engine.flag(std::string_view(identity ? identity : "", len),
+                                    static_cast<it::compromise_status>(status), optional_time(since_ns));
+    return done ? IDT_OK : fail(err, done.error());
+  });
+}
+
+idt_status idt_engine_assessment(const idt_engine *engine, const char *identity, size_t len, idt_identity_status *status,
+                                 idt_risk *risk, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || !status || !risk || (!identity && len > 0))
+      return fail(err, it::errc::invalid_argument, "idt_engine_assessment: NULL argument");
+    const std::string_view name(identity ? identity : "", len);
+    const auto *a = engine->engine.assessment_of(name);
+    if (!a) return fail(err, it::errc::not_found, "no identity \"" + std::string(name) + "\" in the logs");
+    *status = static_cast<idt_identity_status>(a->status);
+    *risk = static_cast<idt_risk>(a->risk);
+    return IDT_OK;
+  });
+}
+
+idt_status idt_engine_assessment_json(const idt_engine *engine, const char *identity, size_t len, idt_buffer **out,
+                                      idt_error **err) {
+  return json_query("idt_engine_assessment_json", engine, identity, len, out, err,
+                    [&](std::string_view name) { return it::assessment_json(engine->engine, name); });
+}
+
+idt_status idt_engine_resolve_json(const idt_engine *engine, const char *identity, size_t len, idt_buffer **out,
+                                   idt_error **err) {
+  return json_query("idt_engine_resolve_json", engine, identity, len, out, err,
+                    [&](std::string_view name) { return it::resolution_json(engine->engine, name); });
+}
+
+idt_status idt_engine_blast_radius_json(const idt_engine *engine, const char *identity, size_t len, int64_t since_ns,
+                                        idt_buffer **out, idt_error **err) {
+  return json_query("idt_engine_blast_radius_json", engine, identity, len, out, err, [&](std::string_view name) {
+    return it::blast_radius_json(engine->engine, name, optional_time(since_ns).value_or(it::timestamp{}));
+  });
+}
+
+idt_status idt_engine_paths_json(const idt_engine *engine, const char *from, size_t from_len, const char *to,
+                                 size_t to_len, idt_buffer **out, idt_error **err) {
+  if (!to && to_len > 0) return fail(err, it::errc::invalid_argument, "idt_engine_paths_json: NULL argument");
+  return json_query("idt_engine_paths_json", engine, from, from_len, out, err, [&](std::string_view start) {
+    return it::paths_json(engine->engine, start, std::string_view(to ? to : "", to_len));
+  });
+}
+
+idt_status idt_engine_where_used_json(const idt_engine *engine, const char *identity, size_t len, idt_buffer **out,
+                                      idt_error **err) {
+  return json_query("idt_engine_where_used_json", engine, identity, len, out, err,
+                    [&](std::string_view name) { return it::where_used_json(engine->engine, name); });
+}
+
+idt_status idt_engine_timeline_json(const idt_engine *engine, const char *identity, size_t len, int64_t since_ns,
+                                    idt_buffer **out, idt_error **err) {
+  return json_query("idt_engine_timeline_json", engine, identity, len, out, err, [&](std::string_view name) {
+    return it::timeline_json(engine->engine, name, optional_time(since_ns).value_or(it::timestamp{}));
+  });
+}
+
+idt_status idt_engine_graph_export(const idt_engine *engine, idt_graph_format format, idt_buffer **out, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || !out) return fail(err, it::errc::invalid_argument, "idt_engine_graph_export: NULL argument");
+    if (format < IDT_GRAPH_JSON || format > IDT_GRAPH_GRAPHML)
+      return fail(err, it::errc::invalid_argument, "idt_engine_graph_export: unknown format " + std::to_string(format));
+    return give_buffer(out, it::export_graph(engine->engine.graph(), static_cast<it::graph_format>(format)));
+  });
+}
+
+idt_status idt_engine_remediation_json(const idt_engine *engine, const char *identity, size_t len,
+                                       const char *const *allow_cidrs, size_t cidr_count, int64_t now_ns,
+                                       idt_buffer **out, idt_error **err) {
+  if (!allow_cidrs && cidr_count > 0)
+    return fail(err, it::errc::invalid_argument, "idt_engine_remediation_json: allow_cidrs is NULL");
+  return json_query("idt_engine_remediation_json", engine, identity, len, out, err,
+                    [&](std::string_view name) -> it::result<std::string> {
+                      it::remediation_options options;
+                      for (size_t i = 0; i < cidr_count; ++i) {
+                        if (!allow_cidrs[i])
+                          return it::make_error(it::errc::invalid_argument, "allow_cidrs[" + std::to_string(i) + "] is NULL");
+                        options.allow_cidrs.emplace_back(allow_cidrs[i]);
+                      }
+                      options.now = optional_time(now_ns);
+                      auto plan = it::plan_remediation(engine->engine, name, options);
+                      if (!plan) return tl::unexpected(plan.error());
+                      return it::to_json(*plan);
+                    });
 }
 
 }  // extern "C"

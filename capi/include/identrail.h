@@ -98,6 +98,7 @@ IDT_API idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_
  * their errors (file, line, rule). */
 typedef enum idt_string_option {
   IDT_OPT_RULES_PATH = 1,
+  IDT_OPT_GEO_DATABASE = 2, /* a MaxMind-format .mmdb (City, Country or ASN); may be given more than once */
   IDT_STRING_OPT_FORCE_INT32_ = 0x7fffffff
 } idt_string_option;
 IDT_API idt_status idt_options_set_string(idt_options *opts, idt_string_option key, const char *value, idt_error **err);
@@ -214,6 +215,77 @@ IDT_API const char *idt_detection_technique_at(const idt_detection *detection, s
 /* The `identrail analyze --json` report, and its readable form. */
 IDT_API idt_status idt_engine_report_json(const idt_engine *engine, idt_buffer **out, idt_error **err);
 IDT_API idt_status idt_engine_report_text(const idt_engine *engine, idt_buffer **out, idt_error **err);
+
+/* ---- Correlation: the identity graph, risk and status --------------------
+ * Identities are named by ARN (or principal id); instances by their ARN.
+ * Query answers are JSON in a library-owned buffer, the same shapes the C++
+ * query_json functions and the Python layer give. IDT_E_NOT_FOUND when the
+ * logs do not name the identity. */
+
+#define IDT_NO_TIME INT64_MIN /* "no time given" for the *_ns arguments below */
+
+typedef enum idt_identity_status {
+  IDT_STATUS_NORMAL = 0,
+  IDT_STATUS_POTENTIALLY_COMPROMISED = 1, /* set by the evidence only */
+  IDT_STATUS_COMPROMISED = 2,
+  IDT_STATUS_REMEDIATED = 3,
+  IDT_STATUS_FORCE_INT32_ = 0x7fffffff
+} idt_identity_status;
+
+typedef enum idt_risk {
+  IDT_RISK_NONE = 0,
+  IDT_RISK_LOW = 1,
+  IDT_RISK_MEDIUM = 2,
+  IDT_RISK_HIGH = 3,
+  IDT_RISK_CRITICAL = 4,
+  IDT_RISK_FORCE_INT32_ = 0x7fffffff
+} idt_risk;
+
+/* A person's statement: compromised from since_ns, remediated at since_ns, or
+ * normal to clear earlier flags. since_ns may be IDT_NO_TIME. */
+IDT_API idt_status idt_engine_flag(idt_engine *engine, const char *identity, size_t len, idt_identity_status status,
+                                   int64_t since_ns, idt_error **err);
+IDT_API idt_status idt_engine_assessment(const idt_engine *engine, const char *identity, size_t len,
+                                         idt_identity_status *status, idt_risk *risk, idt_error **err);
+/* {"identity","status","risk","since","reasons":[...],"detections"} */
+IDT_API idt_status idt_engine_assessment_json(const idt_engine *engine, const char *identity, size_t len,
+                                              idt_buffer **out, idt_error **err);
+/* The chain behind a session: {"identity","root_principal","complete","chain":[...]} */
+IDT_API idt_status idt_engine_resolve_json(const idt_engine *engine, const char *identity, size_t len,
+                                           idt_buffer **out, idt_error **err);
+/* Resources and actions touched since since_ns (IDT_NO_TIME: all) by the
+ * identity and every session it created, directly or through chains. */
+IDT_API idt_status idt_engine_blast_radius_json(const idt_engine *engine, const char *identity, size_t len,
+                                                int64_t since_ns, idt_buffer **out, idt_error **err);
+/* Paths from an entry point (an IP, a key id, an instance or identity ARN) to a resource or identity. */
+IDT_API idt_status idt_engine_paths_json(const idt_engine *engine, const char *from, size_t from_len, const char *to,
+                                         size_t to_len, idt_buffer **out, idt_error **err);
+/* Where an identity was used from: addresses (with locations), user agents, keys. */
+IDT_API idt_status idt_engine_where_used_json(const idt_engine *engine, const char *identity, size_t len,
+                                              idt_buffer **out, idt_error **err);
+/* Its events (when retained) and detections since since_ns, in time order. */
+IDT_API idt_status idt_engine_timeline_json(const idt_engine *engine, const char *identity, size_t len,
+                                            int64_t since_ns, idt_buffer **out, idt_error **err);
+
+typedef enum idt_graph_format {
+  IDT_GRAPH_JSON = 0,      /* node-link JSON (networkx) */
+  IDT_GRAPH_CYTOSCAPE = 1, /* Cytoscape elements JSON */
+  IDT_GRAPH_DOT = 2,       /* GraphViz */
+  IDT_GRAPH_GRAPHML = 3,
+  IDT_GRAPH_FORCE_INT32_ = 0x7fffffff
+} idt_graph_format;
+IDT_API idt_status idt_engine_graph_export(const idt_engine *engine, idt_graph_format format, idt_buffer **out,
+                                           idt_error **err);
+
+/* ---- Response ------------------------------------------------------------ */
+/* Remediation strategies for an identity as JSON: {"identity","identity_kind",
+ * "root_principal","strategies":[{"id","title","steps":[{"service","operation",
+ * "parameters","cli"}],"policy","warnings"}],"notes"}. allow_cidrs may be NULL
+ * when cidr_count is 0; now_ns is the session-revocation cut-off (IDT_NO_TIME:
+ * the clock). The library makes no network calls. */
+IDT_API idt_status idt_engine_remediation_json(const idt_engine *engine, const char *identity, size_t len,
+                                               const char *const *allow_cidrs, size_t cidr_count, int64_t now_ns,
+                                               idt_buffer **out, idt_error **err);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include "identrail/graph/geolocation.hpp"
 #include "identrail/graph/identity_graph.hpp"
 #include "identrail/graph/identity_resolver.hpp"
+#include "identrail/graph/query_json.hpp"
 #include "identrail/graph/risk.hpp"
 #include "identrail/normalize/action_map.hpp"
 #include "identrail/normalize/event.hpp"

@@ -196,6 +196,101 @@ static void test_rule_errors(void) {
   idt_options_free(opts);
 }
 
+/* A query's answer as a NUL-terminated string the caller frees with idt_buffer_free. */
+static int contains(const idt_buffer *buf, const char *needle) {
+  return buf != NULL && strstr(idt_buffer_data(buf), needle) != NULL;
+}
+
+static void test_correlation_and_response(void) {
+  static const char admin[] = "arn:aws:iam::111122223333:user/ops-admin";
+  static const char instance_session[] = "arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890";
+  static const char backdoor[] = "arn:aws:iam::111122223333:user/svc-backup";
+  idt_engine *engine = NULL;
+  idt_error *err = NULL;
+  idt_buffer *buf = NULL;
+  idt_identity_status status = IDT_STATUS_NORMAL;
+  idt_risk risk = IDT_RISK_NONE;
+  const char *cidrs[] = {"198.51.100.0/24"};
+  const char *bad_cidrs[] = {"198.51.100.0/99"};
+  const char *session;
+  const char *end;
+  char session_arn[256];
+
+  CHECK(idt_engine_new(&engine, NULL, &err) == IDT_OK);
+  CHECK(idt_engine_feed_path(engine, IDENTRAIL_SAMPLE_DIR, &err) == IDT_OK);
+  CHECK(idt_engine_finish(engine, &err) == IDT_OK);
+
+  CHECK(idt_engine_assessment(engine, admin, strlen(admin), &status, &risk, &err) == IDT_OK);
+  CHECK(status == IDT_STATUS_POTENTIALLY_COMPROMISED);
+  CHECK(risk >= IDT_RISK_HIGH);
+  CHECK(idt_engine_assessment(engine, instance_session, strlen(instance_session), &status, &risk, NULL) == IDT_OK);
+  CHECK(status == IDT_STATUS_POTENTIALLY_COMPROMISED);
+  CHECK(idt_engine_assessment_json(engine, instance_session, strlen(instance_session), &buf, NULL) == IDT_OK);
+  CHECK(contains(buf, "instance credentials used outside the instance"));
+  idt_buffer_free(buf);
+
+  /* The attacker's break-glass session, found through the admin's blast radius, resolves to the admin. */
+  CHECK(idt_engine_blast_radius_json(engine, admin, strlen(admin), 1772371200000000000LL /* 13:20 */, &buf, &err) == IDT_OK);
+  CHECK(contains(buf, "\"arn:aws:s3:::acme-finance-reports\""));
+  CHECK(contains(buf, "secret:prod/db/master-password"));
+  CHECK(contains(buf, "secret:prod/payments/stripe-key"));
+  session = buf ? strstr(idt_buffer_data(buf), "arn:aws:sts::111122223333:assumed-role/ops-break-glass/") : NULL;
+  CHECK(session != NULL);
+  end = session ? strchr(session, '"') : NULL;
+  CHECK(end != NULL && (size_t)(end - session) < sizeof session_arn);
+  if (session && end && (size_t)(end - session) < sizeof session_arn) {
+    memcpy(session_arn, session, (size_t)(end - session));
+    session_arn[end - session] = '\0';
+  } else {
+    session_arn[0] = '\0';
+  }
+  idt_buffer_free(buf);
+  CHECK(idt_engine_resolve_json(engine, session_arn, strlen(session_arn), &buf, &err) == IDT_OK);
+  CHECK(contains(buf, "\"root_principal\":\"arn:aws:iam::111122223333:user/ops-admin\""));
+  idt_buffer_free(buf);
+
+  CHECK(idt_engine_paths_json(engine, "45.137.21.9", 11, session_arn, strlen(session_arn), &buf, &err) == IDT_OK);
+  CHECK(contains(buf, "\"kind\":\"ip\""));
+  idt_buffer_free(buf);
+  CHECK(idt_engine_where_used_json(engine, admin, strlen(admin), &buf, &err) == IDT_OK);
+  CHECK(contains(buf, "\"ip\":\"185.220.101.45\""));
+  idt_buffer_free(buf);
+  CHECK(idt_engine_timeline_json(engine, admin, strlen(admin), IDT_NO_TIME, &buf, &err) == IDT_OK);
+  CHECK(contains(buf, "\"type\":\"detection\""));
+  idt_buffer_free(buf);
+  CHECK(idt_engine_graph_export(engine, IDT_GRAPH_DOT, &buf, &err) == IDT_OK);
+  CHECK(buf != NULL && strncmp(idt_buffer_data(buf), "digraph", 7) == 0);
+  idt_buffer_free(buf);
+  CHECK(idt_engine_graph_export(engine, (idt_graph_format)42, &buf, &err) == IDT_E_INVALID_ARGUMENT);
+  idt_error_free(err);
+  err = NULL;
+
+  CHECK(idt_engine_remediation_json(engine, admin, strlen(admin), cidrs, 1, IDT_NO_TIME, &buf, &err) == IDT_OK);
+  CHECK(contains(buf, "\"id\":\"delete_user\""));
+  CHECK(contains(buf, "\"id\":\"deactivate_user\""));
+  CHECK(contains(buf, "198.51.100.0/24"));
+  idt_buffer_free(buf);
+  buf = NULL;
+  CHECK(idt_engine_remediation_json(engine, admin, strlen(admin), bad_cidrs, 1, IDT_NO_TIME, &buf, &err) ==
+        IDT_E_INVALID_ARGUMENT);
+  CHECK(buf == NULL && err != NULL && strstr(idt_error_message(err), "198.51.100.0/99") != NULL);
+  idt_error_free(err);
+  err = NULL;
+  CHECK(idt_engine_remediation_json(engine, "arn:aws:iam::1:user/nobody", 26, NULL, 0, IDT_NO_TIME, &buf, &err) ==
+        IDT_E_NOT_FOUND);
+  idt_error_free(err);
+  err = NULL;
+
+  /* A person's word. */
+  CHECK(idt_engine_flag(engine, backdoor, strlen(backdoor), IDT_STATUS_COMPROMISED, IDT_NO_TIME, &err) == IDT_OK);
+  CHECK(idt_engine_assessment(engine, backdoor, strlen(backdoor), &status, &risk, NULL) == IDT_OK);
+  CHECK(status == IDT_STATUS_COMPROMISED);
+  CHECK(idt_engine_flag(engine, backdoor, strlen(backdoor), IDT_STATUS_POTENTIALLY_COMPROMISED, IDT_NO_TIME, &err) ==
+        IDT_E_INVALID_ARGUMENT);
+  idt_error_free(err);
+  idt_engine_free(engine);
+}
+
 int main(void) {
   CHECK(strcmp(idt_version(), "0.1.0") == 0);
   test_errors_and_options();
@@ -203,6 +298,7 @@ int main(void) {
   test_paths();
   test_detections();
   test_rule_errors();
+  test_correlation_and_response();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;
