@@ -73,4 +73,7 @@ inline pybind11::str lossless_str(const std::string &bytes) {
 
 void bind_event(pybind11::module_ &m);
 
+// Adds risk, status, graph queries and remediation to identrail.Engine (graph.cpp).
+void bind_correlation(pybind11::class_<py_engine> &engine_class);
+
 }  // namespace identrail::python

@@ -159,19 +159,26 @@ PYBIND11_MODULE(_core, m) {
       });
 
   constexpr std::size_t kDefaultMaxInput = normalizer_options{}.max_decompressed_bytes;
-  py::class_<py_engine>(m, "Engine", "The identrail pipeline. Use from one thread at a time.")
+  py::class_<py_engine> engine_class(m, "Engine", "The identrail pipeline. Use from one thread at a time.");
+  engine_class
       .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain,
                        std::size_t max_input_bytes, std::int64_t dedup_window_seconds, bool detect,
-                       const py::object &rules, bool builtin_rules, std::int64_t lateness) {
-             return std::make_unique<py_engine>(make_options(deduplicate, keep_raw, gzip, max_errors, retain,
-                                                             max_input_bytes, dedup_window_seconds, detect, rules,
-                                                             builtin_rules, lateness));
+                       const py::object &rules, bool builtin_rules, std::int64_t lateness, const py::object &geo) {
+             auto options = make_options(deduplicate, keep_raw, gzip, max_errors, retain, max_input_bytes,
+                                         dedup_window_seconds, detect, rules, builtin_rules, lateness);
+             if (!geo.is_none()) {
+               std::vector<std::string> paths;
+               for (const auto &item : geo) paths.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
+               if (!paths.empty())
+                 options.geolocation = std::make_shared<const geolocator>(unwrap(geolocator::open(paths)));
+             }
+             return std::make_unique<py_engine>(std::move(options));
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
            py::arg("max_errors") = 1000, py::arg("retain_events") = true,
            py::arg("max_input_bytes") = kDefaultMaxInput, py::arg("dedup_window_seconds") = 3600,
            py::arg("detect") = true, py::arg("rules") = py::none(), py::arg("builtin_rules") = false,
-           py::arg("allowed_lateness_seconds") = 900)
+           py::arg("allowed_lateness_seconds") = 900, py::arg("geo_databases") = py::none())
       .def(
           "finish",
           [](py_engine &e) {
@@ -239,8 +246,14 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("index"), py::keep_alive<0, 1>())
       .def("_columns", [](const py_engine &e, std::size_t start) { return columns(e.read(), start); }, py::arg("start") = 0)
-      .def("report_json", [](const py_engine &e) { return report_json(e.read()); },
-           "The machine report of `identrail analyze --json`.")
+      .def(
+          "report_json",
+          [](const py_engine &e, bool graph) {
+            report_options o;
+            o.include_graph = graph;
+            return lossless_str(report_json(e.read(), o));
+          },
+          py::arg("graph") = true, "The machine report of `identrail analyze --json` (graph: include the identity graph).")
       .def(
           "report_text",
           [](const py_engine &e, std::size_t top) {
@@ -249,6 +262,7 @@ PYBIND11_MODULE(_core, m) {
             return lossless_str(report_text(e.read(), o));
           },
           py::arg("top") = 10, "The readable report of `identrail analyze`.");
+  identrail::python::bind_correlation(engine_class);
 
   m.def(
       "check_rules",

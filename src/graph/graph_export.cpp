@@ -68,52 +68,56 @@ void write_edge_attributes(json_object &o, const identity_graph &g, const graph_
 
 std::string node_link_json(const identity_graph &g) {
   std::string out;
-  json_object root(out);
-  root.boolean("directed", true);
-  root.boolean("multigraph", true);
-  root.raw("graph", "{}");
   {
-    json_array nodes(root.key("nodes"));
-    for (node_id id = 0; id < g.node_count(); ++id) {
-      json_object o(nodes.next());
-      o.str("id", node_name(id));
-      write_node_attributes(o, g, id);
+    json_object root(out);
+    root.boolean("directed", true);
+    root.boolean("multigraph", true);
+    root.raw("graph", "{}");
+    {
+      json_array nodes(root.key("nodes"));
+      for (node_id id = 0; id < g.node_count(); ++id) {
+        json_object o(nodes.next());
+        o.str("id", node_name(id));
+        write_node_attributes(o, g, id);
+      }
     }
-  }
-  json_array edges(root.key("edges"));
-  for (std::size_t i = 0; i < g.edge_count(); ++i) {
-    const auto &e = g.edge(i);
-    json_object o(edges.next());
-    o.str("source", node_name(e.from));
-    o.str("target", node_name(e.to));
-    o.num("key", i);
-    write_edge_attributes(o, g, e);
+    json_array edges(root.key("edges"));
+    for (std::size_t i = 0; i < g.edge_count(); ++i) {
+      const auto &e = g.edge(i);
+      json_object o(edges.next());
+      o.str("source", node_name(e.from));
+      o.str("target", node_name(e.to));
+      o.num("key", i);
+      write_edge_attributes(o, g, e);
+    }
   }
   return out;
 }
 
 std::string cytoscape_json(const identity_graph &g) {
   std::string out;
-  json_object root(out);
-  json_object elements(root.key("elements"));
   {
-    json_array nodes(elements.key("nodes"));
-    for (node_id id = 0; id < g.node_count(); ++id) {
-      json_object element(nodes.next());
-      json_object data(element.key("data"));
-      data.str("id", node_name(id));
-      write_node_attributes(data, g, id);
+    json_object root(out);
+    json_object elements(root.key("elements"));
+    {
+      json_array nodes(elements.key("nodes"));
+      for (node_id id = 0; id < g.node_count(); ++id) {
+        json_object element(nodes.next());
+        json_object data(element.key("data"));
+        data.str("id", node_name(id));
+        write_node_attributes(data, g, id);
+      }
     }
-  }
-  json_array edges(elements.key("edges"));
-  for (std::size_t i = 0; i < g.edge_count(); ++i) {
-    const auto &e = g.edge(i);
-    json_object element(edges.next());
-    json_object data(element.key("data"));
-    data.str("id", "e" + std::to_string(i));
-    data.str("source", node_name(e.from));
-    data.str("target", node_name(e.to));
-    write_edge_attributes(data, g, e);
+    json_array edges(elements.key("edges"));
+    for (std::size_t i = 0; i < g.edge_count(); ++i) {
+      const auto &e = g.edge(i);
+      json_object element(edges.next());
+      json_object data(element.key("data"));
+      data.str("id", "e" + std::to_string(i));
+      data.str("source", node_name(e.from));
+      data.str("target", node_name(e.to));
+      write_edge_attributes(data, g, e);
+    }
   }
   return out;
 }
@@ -155,10 +159,6 @@ std::string boost_format(const identity_graph &g, graph_format format) {
                                   [&](vertex v) { return std::string(to_string(g.node(static_cast<node_id>(v)).kind)); }));
   properties.property("label", boost::make_function_property_map<vertex>(
                                    [&](vertex v) { return clean_text(g.label(static_cast<node_id>(v))); }));
-  properties.property("country", boost::make_function_property_map<vertex>([&](vertex v) {
-    const auto *where = g.location_of(static_cast<node_id>(v));
-    return where ? clean_text(where->country_iso) : std::string();
-  }));
   properties.property("kind", boost::make_function_property_map<edge>(
                                   [&](const edge &e) { return std::string(to_string(edge_of(e).kind)); }));
   properties.property("count", boost::make_function_property_map<edge>([&](const edge &e) { return edge_of(e).count; }));

@@ -52,133 +52,135 @@ std::string report_json(const engine &e, const report_options &options) {
   const auto &stats = e.stats();
   std::string out;
   out.reserve(4096 + e.identities().size() * 256);
-  json_object root(out);
-  root.num("version", report_schema_version);
-  root.str("identrail_version", IDENTRAIL_VERSION_STRING);
   {
-    json_object events(root.key("events"));
-    events.num("total", stats.total);
-    events.num("accepted", stats.accepted);
-    events.num("rejected", stats.rejected);
-    events.num("duplicates", stats.duplicates);
-    events.num("errors_not_listed", stats.errors_dropped);
-  }
-  {
-    const auto &d = e.detection_stats();
-    json_object detection(root.key("detection"));
-    detection.num("rules", e.rules().size());
-    detection.num("late_events", d.late);
-    detection.num("repeated", d.repeated);
-    detection.num("evictions", d.evictions);
-  }
-  if (const auto span = e.time_span()) {
-    json_object time_span(root.key("time_span"));
-    time_span.str("first", format_rfc3339(span->first));
-    time_span.str("last", format_rfc3339(span->second));
-  }
-  {
-    json_array errors(root.key("errors"));
-    for (const auto &err : e.errors()) {
-      json_object o(errors.next());
-      o.str("source", err.source);
-      o.str("location", err.location);
-      o.str("reason", err.reason);
+    json_object root(out);
+    root.num("version", report_schema_version);
+    root.str("identrail_version", IDENTRAIL_VERSION_STRING);
+    {
+      json_object events(root.key("events"));
+      events.num("total", stats.total);
+      events.num("accepted", stats.accepted);
+      events.num("rejected", stats.rejected);
+      events.num("duplicates", stats.duplicates);
+      events.num("errors_not_listed", stats.errors_dropped);
     }
-  }
-  {
-    json_array detections(root.key("detections"));
-    for (const auto &d : e.detections()) {
-      json_object o(detections.next());
-      o.str("rule_id", d.rule_id);
-      o.str("name", d.rule_name);
-      o.str("severity", to_string(d.level));
-      {
-        json_object mitre(o.key("mitre"));
+    {
+      const auto &d = e.detection_stats();
+      json_object detection(root.key("detection"));
+      detection.num("rules", e.rules().size());
+      detection.num("late_events", d.late);
+      detection.num("repeated", d.repeated);
+      detection.num("evictions", d.evictions);
+    }
+    if (const auto span = e.time_span()) {
+      json_object time_span(root.key("time_span"));
+      time_span.str("first", format_rfc3339(span->first));
+      time_span.str("last", format_rfc3339(span->second));
+    }
+    {
+      json_array errors(root.key("errors"));
+      for (const auto &err : e.errors()) {
+        json_object o(errors.next());
+        o.str("source", err.source);
+        o.str("location", err.location);
+        o.str("reason", err.reason);
+      }
+    }
+    {
+      json_array detections(root.key("detections"));
+      for (const auto &d : e.detections()) {
+        json_object o(detections.next());
+        o.str("rule_id", d.rule_id);
+        o.str("name", d.rule_name);
+        o.str("severity", to_string(d.level));
         {
-          json_array tactics(mitre.key("tactics"));
-          for (const auto &t : d.tactics) tactics.str(t);
+          json_object mitre(o.key("mitre"));
+          {
+            json_array tactics(mitre.key("tactics"));
+            for (const auto &t : d.tactics) tactics.str(t);
+          }
+          json_array techniques(mitre.key("techniques"));
+          for (const auto &t : d.techniques) techniques.str(t);
         }
-        json_array techniques(mitre.key("techniques"));
-        for (const auto &t : d.techniques) techniques.str(t);
+        o.str("identity", s.str(d.identity));
+        o.str("root_principal", s.str(e.resolve(d.identity).root));
+        o.str("group_key", d.group_key);
+        o.str("first_seen", format_rfc3339(d.first_seen));
+        o.str("last_seen", format_rfc3339(d.last_seen));
+        {
+          json_array ids(o.key("event_ids"));
+          for (const auto &id : d.event_ids) ids.str(id);
+        }
+        o.str("summary", d.summary);
       }
-      o.str("identity", s.str(d.identity));
-      o.str("root_principal", s.str(e.resolve(d.identity).root));
-      o.str("group_key", d.group_key);
-      o.str("first_seen", format_rfc3339(d.first_seen));
-      o.str("last_seen", format_rfc3339(d.last_seen));
-      {
-        json_array ids(o.key("event_ids"));
-        for (const auto &id : d.event_ids) ids.str(id);
-      }
-      o.str("summary", d.summary);
     }
-  }
-  std::unordered_map<symbol, std::uint64_t, symbol_hash> detection_counts;
-  for (const auto &d : e.detections()) ++detection_counts[d.identity];
-  {
-    json_array identities(root.key("identities"));
-    for (const auto *id : identities_by_activity(e)) {
-      json_object o(identities.next());
-      o.str("arn", s.str(id->key));
-      o.str("type", to_string(id->type));
-      const auto resolved = e.resolve(id->key);
-      o.str("root_principal", s.str(resolved.root));
-      o.boolean("resolved", resolved.complete);
-      {
-        json_array chain(o.key("chain"));
-        for (const auto link : resolved.chain) chain.str(s.str(link));
+    std::unordered_map<symbol, std::uint64_t, symbol_hash> detection_counts;
+    for (const auto &d : e.detections()) ++detection_counts[d.identity];
+    {
+      json_array identities(root.key("identities"));
+      for (const auto *id : identities_by_activity(e)) {
+        json_object o(identities.next());
+        o.str("arn", s.str(id->key));
+        o.str("type", to_string(id->type));
+        const auto resolved = e.resolve(id->key);
+        o.str("root_principal", s.str(resolved.root));
+        o.boolean("resolved", resolved.complete);
+        {
+          json_array chain(o.key("chain"));
+          for (const auto link : resolved.chain) chain.str(s.str(link));
+        }
+        write_assessment(o, e.assessment_of(s.str(id->key)));
+        o.str("first_seen", format_rfc3339(id->first_seen));
+        o.str("last_seen", format_rfc3339(id->last_seen));
+        o.num("events", id->events);
+        o.num("failed_events", id->failed);
+        {
+          json_array ips(o.key("source_ips"));
+          for (const auto ip : id->source_ips) ips.str(s.str(ip));
+        }
+        const auto count = detection_counts.find(id->key);
+        o.num("detections", count == detection_counts.end() ? 0 : count->second);
       }
-      write_assessment(o, e.assessment_of(s.str(id->key)));
-      o.str("first_seen", format_rfc3339(id->first_seen));
-      o.str("last_seen", format_rfc3339(id->last_seen));
-      o.num("events", id->events);
-      o.num("failed_events", id->failed);
-      {
-        json_array ips(o.key("source_ips"));
-        for (const auto ip : id->source_ips) ips.str(s.str(ip));
+      // Identities that never acted themselves but were marked through the
+      // graph: the role behind a session, the instance behind its credentials.
+      const auto &graph = e.graph();
+      for (const auto &a : e.assessments()) {
+        if (e.identities().size() > 0 && std::any_of(e.identities().begin(), e.identities().end(),
+                                                      [&](const identity_summary &id) { return id.key == a.identity; }))
+          continue;
+        if (a.status == compromise_status::normal && a.risk == risk_level::none) continue;
+        json_object o(identities.next());
+        o.str("arn", s.str(a.identity));
+        auto node = graph.find_identity(s.str(a.identity));
+        if (!node) node = graph.find(node_kind::instance, s.str(a.identity));
+        o.str("type", node ? to_string(graph.node(*node).kind) : "unknown");
+        const auto resolved = e.resolve(a.identity);
+        o.str("root_principal", s.str(resolved.root));
+        o.boolean("resolved", resolved.complete);
+        {
+          json_array chain(o.key("chain"));
+          for (const auto link : resolved.chain) chain.str(s.str(link));
+        }
+        write_assessment(o, &a);
+        o.num("events", 0);
+        o.num("detections", a.detections);
       }
-      const auto count = detection_counts.find(id->key);
-      o.num("detections", count == detection_counts.end() ? 0 : count->second);
     }
-    // Identities that never acted themselves but were marked through the
-    // graph: the role behind a session, the instance behind its credentials.
-    const auto &graph = e.graph();
-    for (const auto &a : e.assessments()) {
-      if (e.identities().size() > 0 && std::any_of(e.identities().begin(), e.identities().end(),
-                                                    [&](const identity_summary &id) { return id.key == a.identity; }))
-        continue;
-      if (a.status == compromise_status::normal && a.risk == risk_level::none) continue;
-      json_object o(identities.next());
-      o.str("arn", s.str(a.identity));
-      auto node = graph.find_identity(s.str(a.identity));
-      if (!node) node = graph.find(node_kind::instance, s.str(a.identity));
-      o.str("type", node ? to_string(graph.node(*node).kind) : "unknown");
-      const auto resolved = e.resolve(a.identity);
-      o.str("root_principal", s.str(resolved.root));
-      o.boolean("resolved", resolved.complete);
-      {
-        json_array chain(o.key("chain"));
-        for (const auto link : resolved.chain) chain.str(s.str(link));
+    {
+      json_array actions(root.key("top_actions"));
+      for (const auto &[action, count] : e.top_actions(25)) {
+        json_object o(actions.next());
+        o.str("action", s.str(action));
+        o.num("count", count);
       }
-      write_assessment(o, &a);
-      o.num("events", 0);
-      o.num("detections", a.detections);
     }
-  }
-  {
-    json_array actions(root.key("top_actions"));
-    for (const auto &[action, count] : e.top_actions(25)) {
-      json_object o(actions.next());
-      o.str("action", s.str(action));
-      o.num("count", count);
+    if (options.include_graph) {
+      root.raw("graph", export_graph(e.graph(), graph_format::json));
+    } else {
+      json_object graph(root.key("graph"));
+      { json_array nodes(graph.key("nodes")); }
+      { json_array edges(graph.key("edges")); }
     }
-  }
-  if (options.include_graph) {
-    root.raw("graph", export_graph(e.graph(), graph_format::json));
-  } else {
-    json_object graph(root.key("graph"));
-    { json_array nodes(graph.key("nodes")); }
-    { json_array edges(graph.key("edges")); }
   }
   return out;
 }

@@ -25,46 +25,50 @@ std::string last_segment(std::string_view arn) {
 
 std::string deny_outside_policy(const std::vector<std::string> &cidrs) {
   std::string out;
-  detail::json_object root(out);
-  root.str("Version", "2012-10-17");
-  detail::json_array statements(root.key("Statement"));
-  detail::json_object s(statements.next());
-  s.str("Sid", "DenyOutsideAllowedNetworks");
-  s.str("Effect", "Deny");
-  s.str("Action", "*");
-  s.str("Resource", "*");
-  detail::json_object condition(s.key("Condition"));
   {
-    detail::json_object not_ip(condition.key("NotIpAddress"));
-    detail::json_array ranges(not_ip.key("aws:SourceIp"));
-    for (const auto &c : cidrs) ranges.str(c);
-  }
-  {
-    // Calls that AWS services make for the identity (CloudFormation, Athena...) carry the service's address.
-    detail::json_object via(condition.key("Bool"));
-    via.str("aws:ViaAWSService", "false");
+    detail::json_object root(out);
+    root.str("Version", "2012-10-17");
+    detail::json_array statements(root.key("Statement"));
+    detail::json_object s(statements.next());
+    s.str("Sid", "DenyOutsideAllowedNetworks");
+    s.str("Effect", "Deny");
+    s.str("Action", "*");
+    s.str("Resource", "*");
+    detail::json_object condition(s.key("Condition"));
+    {
+      detail::json_object not_ip(condition.key("NotIpAddress"));
+      detail::json_array ranges(not_ip.key("aws:SourceIp"));
+      for (const auto &c : cidrs) ranges.str(c);
+    }
+    {
+      // Calls that AWS services make for the identity (CloudFormation, Athena...) carry the service's address.
+      detail::json_object via(condition.key("Bool"));
+      via.str("aws:ViaAWSService", "false");
+    }
   }
   return out;
 }
 
 std::string revoke_policy(timestamp now) {
   std::string out;
-  detail::json_object root(out);
-  root.str("Version", "2012-10-17");
-  detail::json_array statements(root.key("Statement"));
-  detail::json_object s(statements.next());
-  s.str("Effect", "Deny");
   {
-    detail::json_array a(s.key("Action"));
-    a.str("*");
+    detail::json_object root(out);
+    root.str("Version", "2012-10-17");
+    detail::json_array statements(root.key("Statement"));
+    detail::json_object s(statements.next());
+    s.str("Effect", "Deny");
+    {
+      detail::json_array a(s.key("Action"));
+      a.str("*");
+    }
+    {
+      detail::json_array r(s.key("Resource"));
+      r.str("*");
+    }
+    detail::json_object condition(s.key("Condition"));
+    detail::json_object before(condition.key("DateLessThan"));
+    before.str("aws:TokenIssueTime", format_rfc3339(std::chrono::floor<std::chrono::seconds>(now)));
   }
-  {
-    detail::json_array r(s.key("Resource"));
-    r.str("*");
-  }
-  detail::json_object condition(s.key("Condition"));
-  detail::json_object before(condition.key("DateLessThan"));
-  before.str("aws:TokenIssueTime", format_rfc3339(std::chrono::floor<std::chrono::seconds>(now)));
   return out;
 }
 
@@ -313,33 +317,35 @@ result<remediation_plan> plan_remediation(const engine &e, std::string_view iden
 
 std::string to_json(const remediation_plan &plan) {
   std::string out;
-  detail::json_object root(out);
-  root.str("identity", plan.identity);
-  root.str("identity_kind", plan.identity_kind);
-  root.str("root_principal", plan.root_principal);
   {
-    detail::json_array strategies(root.key("strategies"));
-    for (const auto &s : plan.strategies) {
-      detail::json_object o(strategies.next());
-      o.str("id", s.id);
-      o.str("title", s.title);
-      {
-        detail::json_array steps(o.key("steps"));
-        for (const auto &step : s.steps) {
-          detail::json_object st(steps.next());
-          st.str("service", step.service);
-          st.str("operation", step.operation);
-          st.raw("parameters", step.parameters);
-          st.str("cli", step.cli);
+    detail::json_object root(out);
+    root.str("identity", plan.identity);
+    root.str("identity_kind", plan.identity_kind);
+    root.str("root_principal", plan.root_principal);
+    {
+      detail::json_array strategies(root.key("strategies"));
+      for (const auto &s : plan.strategies) {
+        detail::json_object o(strategies.next());
+        o.str("id", s.id);
+        o.str("title", s.title);
+        {
+          detail::json_array steps(o.key("steps"));
+          for (const auto &step : s.steps) {
+            detail::json_object st(steps.next());
+            st.str("service", step.service);
+            st.str("operation", step.operation);
+            st.raw("parameters", step.parameters);
+            st.str("cli", step.cli);
+          }
         }
+        if (!s.policy.empty()) o.raw("policy", s.policy);
+        detail::json_array warnings(o.key("warnings"));
+        for (const auto &w : s.warnings) warnings.str(w);
       }
-      if (!s.policy.empty()) o.raw("policy", s.policy);
-      detail::json_array warnings(o.key("warnings"));
-      for (const auto &w : s.warnings) warnings.str(w);
     }
+    detail::json_array notes(root.key("notes"));
+    for (const auto &n : plan.notes) notes.str(n);
   }
-  detail::json_array notes(root.key("notes"));
-  for (const auto &n : plan.notes) notes.str(n);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "identrail/graph/geolocation.hpp"
+#include "support.hpp"
 
 using namespace identrail;
 
@@ -47,4 +48,30 @@ TEST(Geolocation, BadInputIsAnErrorNamingIt) {
   auto not_a_db = geolocator::open({IDENTRAIL_TEST_DATA "/not_a_maxmind_db.txt"});
   ASSERT_FALSE(not_a_db);
   EXPECT_EQ(not_a_db.error().code, errc::parse_error);
+}
+
+TEST(Geolocation, GraphAddressesCarryTheirLocation) {
+  auto geo = geolocator::open({IDENTRAIL_GEO_FIXTURE});
+  ASSERT_TRUE(geo) << geo.error().message;
+  engine_options options;
+  options.geolocation = std::make_shared<const geolocator>(std::move(*geo));
+  engine e(options);
+  ASSERT_TRUE(e.feed_path(test::sample_dir()));
+  const auto &g = e.graph();
+  const auto attacker = g.find(node_kind::ip, "185.220.101.45");
+  ASSERT_TRUE(attacker);
+  const auto *where = g.location_of(*attacker);
+  ASSERT_NE(where, nullptr);
+  EXPECT_EQ(where->country_iso, "DE");
+  EXPECT_EQ(where->asn, 60729u);
+  // Addresses the database does not cover have no location rather than a wrong one.
+  const auto office = g.find(node_kind::ip, "198.51.100.10");
+  ASSERT_TRUE(office);
+  EXPECT_EQ(g.location_of(*office), nullptr);
+  const auto used = where_used_json(e, "arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890");
+  ASSERT_TRUE(used);
+  EXPECT_NE(used->find(R"("ip":"185.220.101.45","count":)"), std::string::npos);
+  EXPECT_NE(used->find(R"("country":"DE","country_name":"Germany","city":"Berlin")"), std::string::npos) << *used;
+  EXPECT_NE(used->find(R"("country":"US")"), std::string::npos);  // the instance's own address
+  EXPECT_NE(export_graph(g, graph_format::json).find(R"("country":"DE")"), std::string::npos);
 }

@@ -383,3 +383,30 @@ TEST(ResourceInference, RequestParametersNameTheResources) {
   EXPECT_EQ(arns(5), std::vector<std::string>{"arn:aws:lambda:eu-west-1:111122223333:function:f"});
   EXPECT_TRUE(arns(6).empty());  // no account to fill in
 }
+
+TEST(QueryJson, EveryAnswerIsCompleteJson) {
+  const auto &e = sample();
+  const auto session = break_glass_session(e);
+  const std::vector<result<std::string>> answers{
+      resolution_json(e, session),
+      assessment_json(e, admin),
+      blast_radius_json(e, admin, at("2026-03-01T13:20:00Z")),
+      paths_json(e, "45.137.21.9", stripe_secret),
+      where_used_json(e, admin),
+      timeline_json(e, admin),
+      blast_radius_json(e, instance_arn),
+  };
+  simdjson::dom::parser parser;
+  for (const auto &answer : answers) {
+    ASSERT_TRUE(answer) << answer.error().message;
+    simdjson::dom::object object;
+    EXPECT_EQ(parser.parse(*answer).get(object), simdjson::SUCCESS) << *answer;
+  }
+  simdjson::dom::object chain;
+  ASSERT_EQ(parser.parse(*answers[0]).get(chain), simdjson::SUCCESS);
+  EXPECT_EQ(std::string_view(chain["root_principal"].get_string().value()), admin);
+  const auto missing = blast_radius_json(e, "arn:aws:iam::111122223333:user/nobody");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, errc::not_found);
+  EXPECT_NE(missing.error().message.find("user/nobody"), std::string::npos);
+}

@@ -7,10 +7,14 @@
     >>> df = identrail.to_pandas(engine)
 
 ``read()`` yields normalized events from paths or bytes; ``sample_path()`` is
-the bundled sample trace.
+the bundled sample trace. After ``engine.finish()``, ``engine.assessments()``
+gives each identity's risk and status, ``engine.blast_radius(arn)``,
+``engine.paths(ip, arn)`` and ``engine.remediation(arn)`` answer a responder's
+questions, and ``to_networkx(engine)`` hands the identity graph to networkx.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Union
@@ -20,11 +24,12 @@ from ._core import DecodeError, Engine, Event, Stats, __version__, check_rules, 
 from .errors import Error, InvalidArgument, NotFoundError, ParseError
 
 if TYPE_CHECKING:
+    import networkx
     import pandas
 
 __all__ = ["Engine", "Event", "Stats", "DecodeError", "Error", "ParseError", "NotFoundError", "InvalidArgument",
            "errors", "read", "events", "to_pandas", "detections_to_pandas", "sample_path", "list_input_files",
-           "check_rules", "test_rules", "__version__"]
+           "check_rules", "test_rules", "to_networkx", "assessments_to_pandas", "__version__"]
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
 
@@ -96,4 +101,32 @@ def detections_to_pandas(engine: Engine) -> "pandas.DataFrame":
     frame = pd.DataFrame(rows, columns=columns)
     for column in ("first_seen", "last_seen"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def to_networkx(engine: Engine) -> "networkx.MultiDiGraph":
+    """The identity graph as a networkx MultiDiGraph: nodes carry kind, label and
+    times (and location for IPs); edges carry kind, count, times and actions."""
+    try:
+        import networkx as nx
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("to_networkx needs networkx: pip install 'identrail[graph]'") from exc
+    data = json.loads(engine.graph_export("json"))
+    try:
+        return nx.node_link_graph(data, edges="edges")
+    except TypeError:  # networkx before 3.4 names the parameter `link`
+        return nx.node_link_graph(data, link="edges")
+
+
+def assessments_to_pandas(engine: Engine) -> "pandas.DataFrame":
+    """One row per identity: status, risk, since and reasons, most urgent first."""
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("assessments_to_pandas needs pandas: pip install 'identrail[pandas]'") from exc
+    order = {"compromised": 0, "potentially_compromised": 1, "remediated": 2, "normal": 3}
+    risk = {"critical": 0, "high": 1, "medium": 2, "low": 3, "none": 4}
+    rows = sorted(engine.assessments(), key=lambda a: (order[a["status"]], risk[a["risk"]]))
+    frame = pd.DataFrame(rows, columns=["identity", "status", "risk", "since", "reasons", "detections"])
+    frame["since"] = pd.to_datetime(frame["since"], utc=True)
     return frame

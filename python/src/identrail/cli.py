@@ -1,7 +1,10 @@
 """The ``identrail`` command: a thin shell over the library.
 
-    identrail analyze [PATH ...] [--json] [--top N]
-    identrail events  [PATH ...] [--format flat|ocsf]
+    identrail analyze   [PATH ...] [--json] [--top N] [--flag ARN[=TIME]] [--geoip MMDB]
+    identrail remediate --identity ARN [--allow-cidr CIDR ...] [--json] [PATH ...]
+    identrail graph     [PATH ...] [--format json|cytoscape|dot|graphml | --blast-radius ARN [--since TIME] |
+                        --paths FROM TO | --chain ARN | --where-used ARN | --timeline ARN | --status ARN]
+    identrail events    [PATH ...] [--format flat|ocsf]
 
 With no PATH, the bundled sample trace is read.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from typing import Sequence
 
 from tqdm import tqdm
@@ -36,19 +40,80 @@ def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
 
 def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
     rules = args.rules or args.add_rules or None
-    return Engine(gzip=args.gzip, detect=detect, rules=rules, builtin_rules=bool(args.add_rules and not args.rules))
+    return Engine(gzip=args.gzip, detect=detect, rules=rules, builtin_rules=bool(args.add_rules and not args.rules),
+                  geo_databases=getattr(args, "geoip", None))
 
 
-def _analyze(args: argparse.Namespace) -> int:
+def _is_time(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def _identity_and_time(value: str) -> tuple[str, str | None]:
+    """``ARN[=TIME]``: IAM names may hold '=', so only a valid time after the last one counts as a time."""
+    identity, sep, when = value.rpartition("=")
+    if sep and identity and _is_time(when):
+        return identity, when
+    return value, None
+
+
+def _read_and_flag(args: argparse.Namespace) -> Engine:
     engine = _engine(args)
     _load(args.paths, not args.no_progress, engine)
     engine.finish()
+    for status, values in (("compromised", args.flag or []), ("remediated", args.remediated or [])):
+        for value in values:
+            identity, when = _identity_and_time(value)
+            engine.flag(identity, status, when)
+    return engine
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    engine = _read_and_flag(args)
     if args.json:
-        report = json.loads(engine.report_json())
+        report = json.loads(engine.report_json(graph=not args.no_graph))
         json.dump(report, sys.stdout, indent=2 if args.pretty else None)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(engine.report_text(top=args.top))
+    return 0
+
+
+def _remediate(args: argparse.Namespace) -> int:
+    engine = _read_and_flag(args)
+    if args.json:
+        json.dump(engine.remediation(args.identity, args.allow_cidr or [], args.now), sys.stdout,
+                  indent=2 if args.pretty else None)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(engine.remediation_text(args.identity, args.allow_cidr or [], args.now))
+    return 0
+
+
+def _graph(args: argparse.Namespace) -> int:
+    engine = _read_and_flag(args)
+    if args.blast_radius:
+        answer = engine.blast_radius(args.blast_radius, args.since)
+    elif args.paths_between:
+        answer = engine.paths(*args.paths_between)
+    elif args.chain:
+        answer = engine.resolve(args.chain)
+    elif args.where_used:
+        answer = engine.where_used(args.where_used)
+    elif args.timeline:
+        answer = engine.timeline(args.timeline, args.since)
+    elif args.status:
+        answer = engine.assessment(args.status)
+    else:
+        sys.stdout.write(engine.graph_export(args.format))
+        if args.format in ("json", "cytoscape"):
+            sys.stdout.write("\n")
+        return 0
+    json.dump(answer, sys.stdout, indent=2 if args.pretty else None)
+    sys.stdout.write("\n")
     return 0
 
 
@@ -98,13 +163,50 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
         p.add_argument("--gzip", choices=["libdeflate", "zlib"], default="libdeflate", help=argparse.SUPPRESS)
 
+    def correlation(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--flag", action="append", metavar="ARN[=TIME]",
+                       help="mark an identity compromised (from TIME, RFC 3339) before reporting (repeatable)")
+        p.add_argument("--remediated", action="append", metavar="ARN[=TIME]",
+                       help="mark an identity remediated (at TIME); only later evidence counts (repeatable)")
+        p.add_argument("--geoip", action="append", metavar="MMDB",
+                       help="MaxMind-format database (City, Country or ASN) to locate source IPs (repeatable)")
+        p.add_argument("--pretty", action="store_true", help="indent JSON output")
+        rule_options(p)
+
     analyze = sub.add_parser("analyze", help="read logs and print the report")
     inputs(analyze)
     analyze.add_argument("--json", action="store_true", help="print the machine report as JSON")
-    analyze.add_argument("--pretty", action="store_true", help="indent the JSON report")
+    analyze.add_argument("--no-graph", action="store_true", help="leave the identity graph out of --json")
     analyze.add_argument("--top", type=int, default=10, metavar="N", help="rows in the top tables (default 10)")
-    rule_options(analyze)
+    correlation(analyze)
     analyze.set_defaults(run=_analyze)
+
+    remediate = sub.add_parser("remediate", help="print the remediation strategies for an identity")
+    inputs(remediate)
+    remediate.add_argument("--identity", required=True, metavar="ARN", help="the user, role, session or instance")
+    remediate.add_argument("--allow-cidr", action="append", metavar="CIDR",
+                           help="network the identity may still be used from (repeatable); default: the addresses "
+                                "it used before it was flagged")
+    remediate.add_argument("--now", metavar="TIME", help="cut-off for revoking sessions (default: the clock)")
+    remediate.add_argument("--json", action="store_true", help="print the plan as JSON")
+    correlation(remediate)
+    remediate.set_defaults(run=_remediate)
+
+    graph = sub.add_parser("graph", help="export the identity graph or answer a question about it")
+    inputs(graph)
+    graph.add_argument("--format", choices=["json", "cytoscape", "dot", "graphml"], default="json",
+                       help="export format when no question is asked (default: node-link JSON, as networkx reads)")
+    question = graph.add_mutually_exclusive_group()
+    question.add_argument("--blast-radius", metavar="ARN", help="resources and actions touched by it and its sessions")
+    question.add_argument("--paths", dest="paths_between", nargs=2, metavar=("FROM", "TO"),
+                          help="paths from an entry point (IP, key id, instance or identity ARN) to a resource")
+    question.add_argument("--chain", metavar="ARN", help="the chain behind a session")
+    question.add_argument("--where-used", metavar="ARN", help="addresses, locations, user agents and keys")
+    question.add_argument("--timeline", metavar="ARN", help="events and detections in time order")
+    question.add_argument("--status", metavar="ARN", help="risk, status and reasons")
+    graph.add_argument("--since", metavar="TIME", help="for --blast-radius and --timeline (RFC 3339)")
+    correlation(graph)
+    graph.set_defaults(run=_graph)
 
     ev = sub.add_parser("events", help="write the normalized events as JSON lines")
     inputs(ev)
