@@ -447,10 +447,11 @@ idt_status idt_engine_blast_radius_json(const idt_engine *engine, const char *id
 
 idt_status idt_engine_paths_json(const idt_engine *engine, const char *from, size_t from_len, const char *to,
                                  size_t to_len, idt_buffer **out, idt_error **err) {
-  if (!to && to_len > 0) return fail(err, it::errc::invalid_argument, "idt_engine_paths_json: NULL argument");
-  return json_query("idt_engine_paths_json", engine, from, from_len, out, err, [&](std::string_view start) {
-    return it::paths_json(engine->engine, start, std::string_view(to ? to : "", to_len));
-  });
+  return json_query("idt_engine_paths_json", engine, from, from_len, out, err,
+                    [&](std::string_view start) -> it::result<std::string> {
+                      if (!to && to_len > 0) return it::make_error(it::errc::invalid_argument, "idt_engine_paths_json: to is NULL");
+                      return it::paths_json(engine->engine, start, std::string_view(to ? to : "", to_len));
+                    });
 }
 
 idt_status idt_engine_where_used_json(const idt_engine *engine, const char *identity, size_t len, idt_buffer **out,
@@ -478,10 +479,10 @@ idt_status idt_engine_graph_export(const idt_engine *engine, idt_graph_format fo
 idt_status idt_engine_remediation_json(const idt_engine *engine, const char *identity, size_t len,
                                        const char *const *allow_cidrs, size_t cidr_count, int64_t now_ns,
                                        idt_buffer **out, idt_error **err) {
-  if (!allow_cidrs && cidr_count > 0)
-    return fail(err, it::errc::invalid_argument, "idt_engine_remediation_json: allow_cidrs is NULL");
   return json_query("idt_engine_remediation_json", engine, identity, len, out, err,
                     [&](std::string_view name) -> it::result<std::string> {
+                      if (!allow_cidrs && cidr_count > 0)
+                        return it::make_error(it::errc::invalid_argument, "idt_engine_remediation_json: allow_cidrs is NULL");
                       it::remediation_options options;
                       for (size_t i = 0; i < cidr_count; ++i) {
                         if (!allow_cidrs[i])

@@ -64,7 +64,7 @@ struct engine::impl {
     ++action_counts[e.action];
     if (!span) span.emplace(e.time, e.time);
     else span = std::pair{std::min(span->first, e.time), std::max(span->second, e.time)};
-    graph.observe(e, key);
+    if (options.correlate) graph.observe(e, key);
     assessed_fresh = false;
     if (options.retain_events) events.push_back(e);
     if (callback) callback(e);
@@ -75,7 +75,7 @@ struct engine::impl {
 engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {
   auto *state = impl_.get();
   state->detect.on_detection([state](const detection &d) {
-    state->graph.observe(d);
+    if (state->options.correlate) state->graph.observe(d);
     state->assessed_fresh = false;
     if (state->detection_callback) state->detection_callback(d);
   });
@@ -106,6 +106,8 @@ result<void> engine::flag(std::string_view identity, compromise_status status, s
   if (status == compromise_status::potentially_compromised)
     return make_error(errc::invalid_argument,
                       "flag: potentially_compromised is set by the evidence; a person says compromised, remediated or normal");
+  // "Remediated" without a time means: as of everything read so far.
+  if (status == compromise_status::remediated && !since && impl_->span) since = impl_->span->second;
   impl_->flags.push_back({impl_->symbols.intern(identity), status, since});
   impl_->assessed_fresh = false;
   return {};

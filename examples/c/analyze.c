@@ -1,8 +1,12 @@
 /* Reads CloudTrail files or directories through the C ABI and prints the
- * counts, the decode errors, the detections and the first events.
+ * counts, the decode errors, the detections, the first events, and the status,
+ * blast radius and remediation plan of the identity named by IDT_IDENTITY
+ * (default: the sample's ops-admin).
  *   analyze_c PATH...                                                        */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "identrail.h"
 
@@ -49,6 +53,27 @@ int main(int argc, char **argv) {
     const idt_event *ev = idt_engine_event_at(engine, i);
     printf("  %s  %-32s %s from %s\n", idt_event_field(ev, IDT_FIELD_ID), idt_event_field(ev, IDT_FIELD_ACTION),
            idt_event_field(ev, IDT_FIELD_ACTOR_ARN), idt_event_field(ev, IDT_FIELD_SOURCE));
+  }
+  {
+    static const char *const statuses[] = {"normal", "potentially compromised", "compromised", "remediated"};
+    static const char *const risks[] = {"none", "low", "medium", "high", "critical"};
+    const char *identity = getenv("IDT_IDENTITY") ? getenv("IDT_IDENTITY") : "arn:aws:iam::111122223333:user/ops-admin";
+    idt_identity_status status;
+    idt_risk risk;
+    idt_buffer *answer = NULL;
+    if (idt_engine_assessment(engine, identity, strlen(identity), &status, &risk, &err) == IDT_OK) {
+      printf("%s: %s, risk %s\n", identity, statuses[status], risks[risk]);
+      if (idt_engine_blast_radius_json(engine, identity, strlen(identity), IDT_NO_TIME, &answer, NULL) == IDT_OK)
+        printf("blast radius: %s\n", idt_buffer_data(answer));
+      idt_buffer_free(answer);
+      answer = NULL;
+      if (idt_engine_remediation_json(engine, identity, strlen(identity), NULL, 0, IDT_NO_TIME, &answer, NULL) == IDT_OK)
+        printf("remediation: %s\n", idt_buffer_data(answer));
+      idt_buffer_free(answer);
+    } else {
+      printf("%s: %s\n", identity, idt_error_message(err));
+      idt_error_free(err);
+    }
   }
   idt_engine_free(engine);
   return 0;

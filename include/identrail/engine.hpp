@@ -32,6 +32,9 @@ struct engine_options {
   std::optional<rule_set> rules;   // the built-in pack when empty
   detector_options detection;
   bool retain_events = true;  // keep accepted events for events(); off for pure streaming
+  // Build the identity graph (resolution, risk propagation, blast radius,
+  // remediation). Off only to measure or when only detections are wanted.
+  bool correlate = true;
   std::size_t max_source_ips_per_identity = 64;
   // Locations (city, country, ASN) for source addresses in the graph; none when null.
   std::shared_ptr<const geolocator> geolocation;
@@ -92,7 +95,8 @@ class engine {
   [[nodiscard]] const identity_graph &graph() const noexcept;
 
   // A person's statement about an identity (ARN or principal id): compromised
-  // from `since`, remediated at `since`, or normal to clear earlier flags.
+  // from `since`, remediated at `since` (default: the latest event time read so
+  // far), or normal to clear earlier flags.
   [[nodiscard]] result<void> flag(std::string_view identity, compromise_status status,
                                   std::optional<timestamp> since = std::nullopt);
   [[nodiscard]] const std::vector<status_flag> &flags() const noexcept;

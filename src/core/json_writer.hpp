@@ -3,6 +3,7 @@
 #pragma once
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -56,6 +57,14 @@ void append_json_int(std::string &out, Int value) {
   out.append(buf, end);
 }
 
+// JSON has no NaN or infinity: callers skip those. to_chars ignores the locale.
+inline void append_json_double(std::string &out, double value) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  if (ec != std::errc{}) return;
+  out.append(buf, end);
+}
+
 // Builds one JSON object or array with commas handled; keys are trusted literals.
 class json_object {
  public:
@@ -82,6 +91,10 @@ class json_object {
     append_json_int(key(name), value);
   }
   void boolean(std::string_view name, bool value) { key(name) += value ? "true" : "false"; }
+  // Omitted when not finite.
+  void real(std::string_view name, double value) {
+    if (std::isfinite(value)) append_json_double(key(name), value);
+  }
   void raw(std::string_view name, std::string_view json) { key(name).append(json); }
 
  private:

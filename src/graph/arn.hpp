@@ -17,20 +17,6 @@ inline symbol instance_arn(symbol_table &symbols, const event &e) {
   return symbols.intern(arn);
 }
 
-// arn:aws:sts::123:assumed-role/Role/session -> arn:aws:iam::123:role/Role; empty otherwise.
-inline std::string role_of_session(std::string_view session) {
-  constexpr std::string_view marker = ":assumed-role/";
-  const auto at = session.find(marker);
-  if (!session.starts_with("arn:") || at == std::string_view::npos) return {};
-  const auto name_start = at + marker.size();
-  const auto slash = session.find('/', name_start);
-  if (slash == std::string_view::npos) return {};
-  // "arn:<partition>:sts::<account>" -> "arn:<partition>:iam::<account>"
-  std::string prefix(session.substr(0, at));
-  if (const auto sts = prefix.find(":sts:"); sts != std::string::npos) prefix.replace(sts, 5, ":iam:");
-  return prefix + ":role/" + std::string(session.substr(name_start, slash - name_start));
-}
-
 // IAM user and role ARNs name identities, not plain resources.
 inline bool names_identity(std::string_view arn) {
   const auto iam = arn.find(":iam::");

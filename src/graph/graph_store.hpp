@@ -5,6 +5,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
+#include <boost/pending/queue.hpp>
 #include <boost/graph/filtered_graph.hpp>
 #include <boost/property_map/property_map.hpp>
 
@@ -104,16 +105,32 @@ class graph_store {
     return in;
   }
 
-  // `start` and every node reachable from it along edges of one kind, in
-  // breadth-first order. Colours live in a hash map, so a query costs what it
-  // reaches, not the size of the graph.
-  [[nodiscard]] std::vector<node_id> reachable(node_id start, edge_kind kind) const {
+  // `starts` and every node reachable from them along edges of one kind, in
+  // breadth-first order. breadth_first_visit with colours in a hash map: a
+  // query costs what it reaches, not the size of the graph.
+  [[nodiscard]] std::vector<node_id> reachable(const std::vector<node_id> &starts, edge_kind kind) const {
     const boost::filtered_graph<topology, edge_of_kind> view(graph_, edge_of_kind{this, kind});
     std::unordered_map<vertex, boost::default_color_type> colour;
+    auto colours = boost::make_assoc_property_map(colour);
     std::vector<node_id> order;
-    boost::breadth_first_search(view, start,
-                                boost::visitor(discovery_recorder{&order}).color_map(boost::make_assoc_property_map(colour)));
+    boost::queue<vertex> queue;
+    for (const node_id start : starts) {
+      if (boost::get(colours, start) != boost::white_color) continue;
+      boost::breadth_first_visit(view, start, queue, discovery_recorder{&order}, colours);
+    }
     return order;
+  }
+
+  // Counts one more use of an edge known by index.
+  void bump(std::uint32_t index, timestamp when) {
+    auto &e = edges[index];
+    ++e.count;
+    e.first = std::min(e.first, when);
+    e.last = std::max(e.last, when);
+  }
+
+  [[nodiscard]] std::uint32_t index_of(const graph_edge &e) const noexcept {
+    return static_cast<std::uint32_t>(&e - edges.data());
   }
 
  private:

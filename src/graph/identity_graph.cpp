@@ -1,11 +1,13 @@
 #include "identrail/graph/identity_graph.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "arn.hpp"
+#include "identrail/normalize/raw_field.hpp"
 #include "graph_store.hpp"
 
 namespace identrail {
@@ -132,10 +134,14 @@ struct identity_graph::impl {
 
   node_id instance(const event &e) {
     auto [it, created] = instances.try_emplace(e.who.instance_id, instance_home{no_node, e.time});
-    if (created || e.time < it->second.time) {
+    if (created) {
+      it->second.node = store.node(detail::node_space::instance, detail::instance_arn(symbols, e), node_kind::instance).first;
+    } else if (e.time <= it->second.time) {
       const symbol arn = detail::instance_arn(symbols, e);
-      if (created) it->second.node = store.node(detail::node_space::instance, arn, node_kind::instance).first;
-      else store.rename(it->second.node, detail::node_space::instance, arn);
+      const symbol current = store.nodes[it->second.node].key;
+      // Equal times: the smaller ARN, so arrival order never decides (the resolver agrees).
+      if (arn != current && (e.time < it->second.time || symbols.str(arn) < symbols.str(current)))
+        store.rename(it->second.node, detail::node_space::instance, arn);
       it->second.time = e.time;
     }
     return it->second.node;
@@ -163,40 +169,72 @@ struct identity_graph::impl {
     return store.node(detail::node_space::resource, arn, node_kind::resource).first;
   }
 
+  // An identity's consecutive events mostly repeat its account, role, key,
+  // address and agent: the edges of the last ones are remembered per identity,
+  // so a repeat costs no hash lookup.
+  struct recent_link {
+    symbol value;
+    std::uint32_t edge = std::numeric_limits<std::uint32_t>::max();
+  };
+  struct recent_links {
+    recent_link account, role, key, ip, agent;
+  };
+  std::unordered_map<node_id, recent_links> recent;
+  node_id last_identity = no_node;
+  symbol last_identity_key;
+  recent_links *last_recent = nullptr;
+
+  // Links `who` to the node `make()` finds for `value`, through the memo when `value` repeats.
+  template <class Make>
+  void link_remembered(recent_link &memo, symbol value, node_id who, edge_kind kind, timestamp t, bool touch, Make &&make) {
+    if (memo.value == value && memo.edge != std::numeric_limits<std::uint32_t>::max()) {
+      store.bump(memo.edge, t);
+      if (touch) store.touch(store.edges[memo.edge].to, t);
+      return;
+    }
+    const node_id to = make();
+    if (touch) store.touch(to, t);
+    memo.value = value;
+    memo.edge = store.index_of(store.link(who, to, kind, t));
+  }
+
   void observe(const event &e, symbol key) {
     const auto issued = resolver.observe(e, key);
     const timestamp t = e.time;
-    const node_id who = identity(key, kind_of(e.who.type));
+    if (key != last_identity_key || last_identity == no_node) {
+      last_identity = identity(key, kind_of(e.who.type));
+      last_identity_key = key;
+      last_recent = &recent[last_identity];
+    }
+    const node_id who = last_identity;
+    auto &memo = *last_recent;
     store.touch(who, t);
     const symbol account = e.who.account_id.empty() ? e.account : e.who.account_id;
-    if (!account.empty()) {
-      const node_id acct = store.node(detail::node_space::account, account, node_kind::account).first;
-      store.link(who, acct, edge_kind::belongs_to, t);
-    }
+    if (!account.empty())
+      link_remembered(memo.account, account, who, edge_kind::belongs_to, t, false, [&] {
+        return store.node(detail::node_space::account, account, node_kind::account).first;
+      });
     if (e.who.type == identity_type::assumed_role && !e.who.issuer_arn.empty()) {
-      const node_id role = identity(e.who.issuer_arn, node_kind::role);
-      store.link(who, role, edge_kind::assumed, t);
+      link_remembered(memo.role, e.who.issuer_arn, who, edge_kind::assumed, t, false,
+                      [&] { return identity(e.who.issuer_arn, node_kind::role); });
       if (!e.who.instance_id.empty()) {
+        const node_id role = store.edges[memo.role.edge].to;
         const node_id host = instance(e);
         store.touch(host, t);
         store.link(host, who, edge_kind::created_session, t);
         store.link(host, role, edge_kind::runs_as, t);
       }
     }
-    if (!e.who.access_key_id.empty()) {
-      const node_id k = store.node(detail::node_space::key, e.who.access_key_id, node_kind::access_key).first;
-      store.touch(k, t);
-      store.link(who, k, edge_kind::authenticated_with, t);
-    }
-    if (e.source.is_ip()) {
-      const node_id ip = address(e.source.text);
-      store.touch(ip, t);
-      store.link(who, ip, edge_kind::called_from, t);
-    }
-    if (!e.user_agent.empty()) {
-      const node_id ua = store.node(detail::node_space::user_agent, e.user_agent, node_kind::user_agent).first;
-      store.link(who, ua, edge_kind::used_agent, t);
-    }
+    if (!e.who.access_key_id.empty())
+      link_remembered(memo.key, e.who.access_key_id, who, edge_kind::authenticated_with, t, true, [&] {
+        return store.node(detail::node_space::key, e.who.access_key_id, node_kind::access_key).first;
+      });
+    if (e.source.is_ip())
+      link_remembered(memo.ip, e.source.text, who, edge_kind::called_from, t, true, [&] { return address(e.source.text); });
+    if (!e.user_agent.empty())
+      link_remembered(memo.agent, e.user_agent, who, edge_kind::used_agent, t, false, [&] {
+        return store.node(detail::node_space::user_agent, e.user_agent, node_kind::user_agent).first;
+      });
     record_use(usage[who], e.action, !e.result.success, t);
     for (const symbol arn : e.resources) {
       const node_id res = target(arn);
@@ -208,8 +246,9 @@ struct identity_graph::impl {
     if (!issued.session.empty()) {
       const node_id session = identity(issued.session, kind_of_arn(symbols.str(issued.session)));
       if (session != who) store.link(who, session, edge_kind::created_session, t);
-      if (const auto role = detail::role_of_session(symbols.str(issued.session)); !role.empty())
-        store.link(session, identity(symbols.intern(role), node_kind::role), edge_kind::assumed, t);
+      // The requested role ARN keeps the role's path, which the session ARN drops.
+      if (const auto role = raw_field(e, "requestParameters.roleArn"); role && role->text.starts_with("arn:"))
+        store.link(session, identity(symbols.intern(role->text), node_kind::role), edge_kind::assumed, t);
       if (!issued.access_key.empty())
         store.link(session, store.node(detail::node_space::key, issued.access_key, node_kind::access_key).first,
                    edge_kind::authenticated_with, t);
@@ -296,7 +335,12 @@ blast_radius identity_graph::blast_radius_of(node_id identity, timestamp since) 
   result.identity = identity;
   result.since = since;
   if (identity >= node_count()) return result;
-  result.identities = impl_->store.reachable(identity, edge_kind::created_session);
+  // A role's reach is that of its sessions: they are the role in action.
+  std::vector<node_id> starts{identity};
+  if (node(identity).kind == node_kind::role)
+    for (const std::size_t index : in_edges(identity))
+      if (impl_->store.edges[index].kind == edge_kind::assumed) starts.push_back(impl_->store.edges[index].from);
+  result.identities = impl_->store.reachable(starts, edge_kind::created_session);
   std::unordered_map<node_id, std::size_t> resource_row;
   for (const node_id who : result.identities) {
     for (const auto &use : usage(who))

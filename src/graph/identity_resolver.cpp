@@ -43,9 +43,13 @@ struct identity_resolver::impl {
     if (f.issuer.empty()) f.issuer = e.who.issuer_arn;
     f.session |= e.who.type == identity_type::assumed_role || e.who.type == identity_type::federated_user;
     // Stolen instance credentials call every region; the earliest call is the instance's own.
-    if (!e.who.instance_id.empty() && (f.instance_arn.empty() || e.time < f.instance_time)) {
-      f.instance_arn = detail::instance_arn(symbols, e);
-      f.instance_time = e.time;
+    if (!e.who.instance_id.empty() && (f.instance_arn.empty() || e.time <= f.instance_time)) {
+      const symbol arn = detail::instance_arn(symbols, e);
+      // Equal times: the smaller ARN, so arrival order never decides.
+      if (f.instance_arn.empty() || e.time < f.instance_time || symbols.str(arn) < symbols.str(f.instance_arn)) {
+        f.instance_arn = arn;
+        f.instance_time = e.time;
+      }
     }
     if (e.who.type == identity_type::aws_service) services[identity] = true;
     issued_credentials issued;

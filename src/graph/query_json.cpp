@@ -147,8 +147,8 @@ result<std::string> where_used_json(const engine &e, std::string_view identity) 
           row.str_if("country", where->country_iso);
           row.str_if("country_name", where->country);
           row.str_if("city", where->city);
-          if (where->latitude) row.key("latitude") += std::to_string(*where->latitude);
-          if (where->longitude) row.key("longitude") += std::to_string(*where->longitude);
+          if (where->latitude) row.real("latitude", *where->latitude);
+          if (where->longitude) row.real("longitude", *where->longitude);
           if (where->asn) row.num("asn", where->asn);
           row.str_if("as_organization", where->as_organization);
         }

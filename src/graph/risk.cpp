@@ -82,7 +82,9 @@ void assess_own(working &w) {
     if (!w.remediated_at || d->last_seen > *w.remediated_at) evidence.push_back(d);
   if (evidence.empty()) return;
   std::sort(evidence.begin(), evidence.end(), [](const detection *a, const detection *b) {
-    return a->level != b->level ? a->level > b->level : a->first_seen < b->first_seen;
+    if (a->level != b->level) return a->level > b->level;
+    if (a->first_seen != b->first_seen) return a->first_seen < b->first_seen;
+    return a->rule_id < b->rule_id;
   });
   auto &r = w.result;
   r.risk = evidence.front()->level == severity::info ? risk_level::low : static_cast<risk_level>(evidence.front()->level);
@@ -105,7 +107,9 @@ void assess_own(working &w) {
     for (const auto tactic : follow_ups)
       if (has(d->tactics, tactic) && !has(d->tactics, discovery) && (!follow_up || d->first_seen < follow_up->first_seen))
         follow_up = d;
-    if (has(d->tactics, defense_evasion) && (!evasion || d->first_seen < evasion->first_seen)) evasion = d;
+    if (has(d->tactics, defense_evasion) && !has(d->tactics, discovery) &&
+        (!evasion || d->first_seen < evasion->first_seen))
+      evasion = d;
   }
   if (follow_up) {
     r.risk = raise(r.risk);
@@ -162,7 +166,8 @@ std::vector<assessment> assess_identities(const identity_graph &graph, std::span
     w.result.status = compromise_status::normal;
     w.result.since.reset();
     w.result.reasons.clear();
-    if (flag.status == compromise_status::remediated) w.remediated_at = flag.since.value_or(timestamp{});
+    // The engine gives a remediation without a time the latest event time seen (engine::flag).
+    if (flag.status == compromise_status::remediated) w.remediated_at = flag.since.value_or(timestamp::max());
     if (flag.status == compromise_status::compromised || flag.status == compromise_status::potentially_compromised) {
       w.result.status = flag.status;
       w.result.since = flag.since;
@@ -190,18 +195,32 @@ std::vector<assessment> assess_identities(const identity_graph &graph, std::span
       if (graph.edge(e).kind == edge_kind::assumed) return graph.node(graph.edge(e).to).key;
     return {};
   };
-  // `source` is a copy: row() may grow `rows`.
-  const auto mark = [&](symbol target, const assessment source, std::string why) {
-    auto &w = row(target);
-    if (w.flagged || target == source.identity) return;
-    if (source.risk > w.result.risk) w.result.risk = source.risk;
-    if (worse(compromise_status::potentially_compromised, w.result.status)) {
+  // Marks are gathered first and applied in a fixed order, so neither the
+  // order identities appeared in nor the order of sources changes the result.
+  struct pending_mark {
+    symbol target;
+    assessment source;
+    std::string why;
+  };
+  std::vector<pending_mark> marks;
+  const auto mark = [&](symbol target, const assessment &source, std::string why) {
+    if (target != source.identity) marks.push_back({target, source, std::move(why)});
+  };
+  const auto apply = [&](const pending_mark &m) {
+    auto &w = row(m.target);
+    if (w.flagged) return;  // a person's word stands
+    if (w.remediated_at && (!m.source.since || *m.source.since <= *w.remediated_at)) return;
+    if (m.source.risk > w.result.risk) w.result.risk = m.source.risk;
+    if (w.derived) {
+      if (m.source.since && (!w.result.since || *m.source.since < *w.result.since)) w.result.since = m.source.since;
+      w.result.reasons.push_back(m.why);
+    } else if (worse(compromise_status::potentially_compromised, w.result.status)) {
       w.result.status = compromise_status::potentially_compromised;
-      w.result.since = source.since;
+      w.result.since = m.source.since;
       w.derived = true;
-      w.result.reasons.insert(w.result.reasons.begin(), "potentially compromised: " + why);
+      w.result.reasons.insert(w.result.reasons.begin(), "potentially compromised: " + m.why);
     } else {
-      w.result.reasons.push_back(std::move(why));
+      w.result.reasons.push_back(m.why);
     }
   };
   const std::size_t assessed = rows.size();
@@ -226,6 +245,12 @@ std::vector<assessment> assess_identities(const identity_graph &graph, std::span
         mark(graph.node(edge.to).key, rows[i].result, "created by " + name + " after it became " + state);
     }
   }
+  std::sort(marks.begin(), marks.end(), [&](const pending_mark &a, const pending_mark &b) {
+    if (a.target != b.target) return symbols.str(a.target) < symbols.str(b.target);
+    if (a.source.since != b.source.since) return a.source.since < b.source.since;
+    return a.why < b.why;
+  });
+  for (const auto &m : marks) apply(m);
   std::vector<assessment> out;
   out.reserve(rows.size());
   for (auto &w : rows) out.push_back(std::move(w.result));

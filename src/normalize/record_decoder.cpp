@@ -427,25 +427,24 @@ field_status record_decoder::resources(od::value value, event &out) {
 }
 
 // Only string members that name a resource are kept; anything else in the
-// parameters (policies, filters, numbers) is the raw record's business.
+// parameters (policies, filters, numbers) is the raw record's business. A
+// value that cannot be read costs only its inferred resource, not the record.
 field_status record_decoder::request_parameters(od::value value) {
   od::json_type type;
-  if (auto err = value.type().get(type)) return fail_simdjson("requestParameters", err);
-  if (type != od::json_type::object) return field_status::ok;  // null, or a service's odd shape
+  if (value.type().get(type) || type != od::json_type::object) return field_status::ok;
   od::object object;
-  if (auto err = value.get_object().get(object)) return fail_simdjson("requestParameters", err);
+  if (value.get_object().get(object)) return field_status::ok;
   for (auto field : object) {
     std::string_view name;
-    if (auto err = field.unescaped_key().get(name)) return fail_simdjson("requestParameters", err);
+    if (field.unescaped_key().get(name)) break;
     const auto key = request_key_of(name);
     if (key == request_key::count_) continue;
     od::value v;
-    if (auto err = field.value().get(v)) return fail_simdjson("requestParameters", err);
     od::json_type value_type;
-    if (auto err = v.type().get(value_type)) return fail_simdjson("requestParameters", err);
-    if (value_type != od::json_type::string) continue;
     std::string_view text;
-    if (auto err = v.get_string().get(text)) return fail_simdjson("requestParameters", err);
+    if (field.value().get(v) || v.type().get(value_type) || value_type != od::json_type::string ||
+        v.get_string().get(text))
+      continue;
     request_.set(key, text);
   }
   return field_status::ok;
@@ -454,7 +453,13 @@ field_status record_decoder::request_parameters(od::value value) {
 void record_decoder::add_inferred_resources(event &out) {
   if (!request_.any) return;
   inferred_.clear();
-  infer_resources({symbols_.str(out.event_source), symbols_.str(out.event_name), symbols_.str(out.region),
+  // The caller's partition (aws-cn, aws-us-gov) is the resources' too.
+  std::string_view partition = "aws";
+  if (const auto arn = symbols_.str(out.who.arn); arn.starts_with("arn:")) {
+    const auto end = arn.find(':', 4);
+    if (end != std::string_view::npos) partition = arn.substr(4, end - 4);
+  }
+  infer_resources({partition, symbols_.str(out.event_source), symbols_.str(out.event_name), symbols_.str(out.region),
                    symbols_.str(out.account)},
                   request_, inferred_);
   for (const auto &arn : inferred_) {

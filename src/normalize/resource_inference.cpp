@@ -6,30 +6,30 @@ namespace {
 struct resource_pattern {
   std::string_view service;     // event source without ".amazonaws.com"
   request_key key;
-  std::string_view template_;  // {r} region, {a} account, {v} value; a value that is already an ARN is kept
+  std::string_view template_;  // {p} partition, {r} region, {a} account, {v} value; an ARN value is kept
   std::string_view name_part;  // when set, only events whose name contains it
 };
 
 // Paths inside IAM names (user/division/name) are not in the parameters: the
 // inferred ARN is the path-less form, which is what most accounts use.
 constexpr resource_pattern resource_patterns[] = {
-    {"s3", request_key::bucket_name, "arn:aws:s3:::{v}", {}},
-    {"secretsmanager", request_key::secret_id, "arn:aws:secretsmanager:{r}:{a}:secret:{v}", {}},
-    {"ssm", request_key::name, "arn:aws:ssm:{r}:{a}:parameter/{v}", "Parameter"},
-    {"cloudtrail", request_key::name, "arn:aws:cloudtrail:{r}:{a}:trail/{v}", {}},
-    {"cloudtrail", request_key::trail_name, "arn:aws:cloudtrail:{r}:{a}:trail/{v}", {}},
+    {"s3", request_key::bucket_name, "arn:{p}:s3:::{v}", {}},
+    {"secretsmanager", request_key::secret_id, "arn:{p}:secretsmanager:{r}:{a}:secret:{v}", {}},
+    {"ssm", request_key::name, "arn:{p}:ssm:{r}:{a}:parameter/{v}", "Parameter"},
+    {"cloudtrail", request_key::name, "arn:{p}:cloudtrail:{r}:{a}:trail/{v}", {}},
+    {"cloudtrail", request_key::trail_name, "arn:{p}:cloudtrail:{r}:{a}:trail/{v}", {}},
     {"sts", request_key::role_arn, "{v}", {}},
-    {"iam", request_key::user_name, "arn:aws:iam::{a}:user/{v}", {}},
-    {"iam", request_key::role_name, "arn:aws:iam::{a}:role/{v}", {}},
-    {"iam", request_key::group_name, "arn:aws:iam::{a}:group/{v}", {}},
+    {"iam", request_key::user_name, "arn:{p}:iam::{a}:user/{v}", {}},
+    {"iam", request_key::role_name, "arn:{p}:iam::{a}:role/{v}", {}},
+    {"iam", request_key::group_name, "arn:{p}:iam::{a}:group/{v}", {}},
     {"iam", request_key::policy_arn, "{v}", {}},
-    {"lambda", request_key::function_name, "arn:aws:lambda:{r}:{a}:function:{v}", {}},
-    {"dynamodb", request_key::table_name, "arn:aws:dynamodb:{r}:{a}:table/{v}", {}},
-    {"kms", request_key::key_id, "arn:aws:kms:{r}:{a}:key/{v}", {}},
-    {"ec2", request_key::instance_id, "arn:aws:ec2:{r}:{a}:instance/{v}", {}},
-    {"logs", request_key::log_group_name, "arn:aws:logs:{r}:{a}:log-group:{v}", {}},
+    {"lambda", request_key::function_name, "arn:{p}:lambda:{r}:{a}:function:{v}", {}},
+    {"dynamodb", request_key::table_name, "arn:{p}:dynamodb:{r}:{a}:table/{v}", {}},
+    {"kms", request_key::key_id, "arn:{p}:kms:{r}:{a}:key/{v}", {}},
+    {"ec2", request_key::instance_id, "arn:{p}:ec2:{r}:{a}:instance/{v}", {}},
+    {"logs", request_key::log_group_name, "arn:{p}:logs:{r}:{a}:log-group:{v}", {}},
     {"sns", request_key::topic_arn, "{v}", {}},
-    {"ecr", request_key::repository_name, "arn:aws:ecr:{r}:{a}:repository/{v}", {}},
+    {"ecr", request_key::repository_name, "arn:{p}:ecr:{r}:{a}:repository/{v}", {}},
 };
 
 void expand_arn_template(std::string_view pattern, const call_context &call, std::string_view value,
@@ -39,6 +39,7 @@ void expand_arn_template(std::string_view pattern, const call_context &call, std
     if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}') {
       switch (pattern[i + 1]) {
         case 'r': out.append(call.region); break;
+        case 'p': out.append(call.partition.empty() ? std::string_view("aws") : call.partition); break;
         case 'a': out.append(call.account); break;
         default: out.append(value); break;
       }
@@ -71,7 +72,7 @@ void infer_resources(const call_context &call, const request_values &request, st
     if (pattern.key == request_key::name && value.starts_with('/')) value.remove_prefix(1);  // SSM "/prod/x"
     const bool kms_alias = pattern.key == request_key::key_id && value.starts_with("alias/");
     auto &arn = out.emplace_back();
-    expand_arn_template(kms_alias ? "arn:aws:kms:{r}:{a}:{v}" : pattern.template_, call, value, arn);
+    expand_arn_template(kms_alias ? "arn:{p}:kms:{r}:{a}:{v}" : pattern.template_, call, value, arn);
     if (pattern.key == request_key::bucket_name && !request.get(request_key::object_key).empty())
       out.push_back(arn + "/" + std::string(request.get(request_key::object_key)));
   }

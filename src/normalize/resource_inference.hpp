@@ -52,6 +52,7 @@ struct request_values {
 };
 
 struct call_context {
+  std::string_view partition;     // "aws", "aws-cn", "aws-us-gov": the caller's
   std::string_view event_source;  // "s3.amazonaws.com"
   std::string_view event_name;
   std::string_view region;

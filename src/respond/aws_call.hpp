@@ -58,6 +58,11 @@ class aws_call {
     params_.push_back({std::move(name), kind::list, {}, std::move(values)});
     return *this;
   }
+  // A secret the operator supplies: "$NAME" in the request, "$NAME" from the shell on the command line.
+  aws_call &variable(std::string name, std::string env) {
+    params_.push_back({std::move(name), kind::variable, std::move(env), {}});
+    return *this;
+  }
   // A structured value given as JSON (a filter list, a policy is still text).
   aws_call &json(std::string name, std::string value) {
     params_.push_back({std::move(name), kind::json, std::move(value), {}});
@@ -73,6 +78,7 @@ class aws_call {
       for (const auto &p : params_) {
         switch (p.type) {
           case kind::text: o.str(p.name, p.value); break;
+          case kind::variable: o.str(p.name, "$" + p.value); break;
           case kind::flag: o.boolean(p.name, p.value == "true"); break;
           case kind::json: o.raw(p.name, p.value); break;
           case kind::list: {
@@ -92,6 +98,7 @@ class aws_call {
           s.cli += " " + option;
           for (const auto &v : p.values) s.cli += " " + shell_quote(v);
           break;
+        case kind::variable: s.cli += " " + option + " \"$" + p.value + "\""; break;
         default: s.cli += " " + option + " " + shell_quote(p.value); break;
       }
     }
@@ -99,7 +106,7 @@ class aws_call {
   }
 
  private:
-  enum class kind { text, flag, list, json };
+  enum class kind { text, flag, list, json, variable };
   struct param {
     std::string name;
     kind type;

@@ -83,27 +83,39 @@ struct planner {
   std::vector<std::string> cidrs;
   std::string cidr_origin;  // empty: given by the caller
 
-  result<void> choose_networks(node_id identity, const assessment *status) {
+  result<void> check_networks() {
     for (const auto &c : options.allow_cidrs) {
       if (auto parsed = detail::parse_cidr(c); !parsed) return tl::unexpected(parsed.error());
       cidrs.push_back(c);
     }
-    if (!cidrs.empty()) return {};
-    const auto &graph = e.graph();
-    const auto cutoff = status && status->since ? std::optional<timestamp>(*status->since) : std::nullopt;
-    for (const auto *edge : graph.where_used(identity).addresses) {
-      if (cutoff && edge->first >= *cutoff) continue;
-      const auto ip = graph.label(edge->to);
-      cidrs.push_back(std::string(ip) + (ip.find(':') == std::string_view::npos ? "/32" : "/128"));
-    }
-    cidr_origin = cutoff ? "the addresses it used before " + format_rfc3339(*cutoff) : "every address it used";
     return {};
+  }
+
+  // Without given networks, the addresses `users` called from before the
+  // compromise began. Without a known beginning the logs may hold the
+  // attacker's addresses too, so nothing is proposed.
+  void propose_networks(const std::vector<node_id> &users, std::optional<timestamp> cutoff) {
+    if (!cidrs.empty()) return;
+    if (!cutoff) {
+      cidr_origin = "none: no time the compromise began is known";
+      return;
+    }
+    const auto &graph = e.graph();
+    for (const node_id user : users) {
+      for (const auto *edge : graph.where_used(user).addresses) {
+        if (edge->first >= *cutoff) continue;
+        const auto ip = graph.label(edge->to);
+        std::string cidr = std::string(ip) + (ip.find(':') == std::string_view::npos ? "/32" : "/128");
+        if (std::find(cidrs.begin(), cidrs.end(), cidr) == cidrs.end()) cidrs.push_back(std::move(cidr));
+      }
+    }
+    cidr_origin = "the addresses used before " + format_rfc3339(*cutoff);
   }
 
   void deny_outside_networks(const std::string &entity, const std::string &name) {
     if (cidrs.empty()) {
-      plan.notes.push_back("No allowed networks were given (--allow-cidr) and none could be taken from the logs: "
-                           "the deny-outside-networks strategy is left out.");
+      plan.notes.push_back("No allowed networks were given (--allow-cidr) and none could be taken from the logs (" +
+                           cidr_origin + "): the deny-outside-networks strategy is left out.");
       return;
     }
     remediation_strategy s{"deny_outside_networks", "Deny every action from outside the allowed networks", {}, {}, {}};
@@ -115,7 +127,7 @@ struct planner {
                           .text("PolicyDocument", s.policy)
                           .step());
     if (!cidr_origin.empty())
-      s.warnings.push_back("The allowed networks are " + cidr_origin + " (from the logs): check them before applying.");
+      s.warnings.push_back("The allowed networks are " + cidr_origin + ", taken from the logs: check them before applying.");
     s.warnings.push_back(vpc_endpoint_warning);
     s.warnings.push_back("The aws:ViaAWSService exception lets AWS services keep calling on the identity's behalf.");
     plan.strategies.push_back(std::move(s));
@@ -130,7 +142,16 @@ struct planner {
         s.steps.push_back(
             aws_call("iam", "UpdateAccessKey").text("UserName", name).text("AccessKeyId", key).text("Status", "Inactive").step());
       s.steps.push_back(aws_call("iam", "DeleteLoginProfile").text("UserName", name).step());
+      s.policy = revoke_policy(now());
+      // Session tokens from GetSessionToken or GetFederationToken outlive their key.
+      s.steps.push_back(aws_call("iam", "PutUserPolicy")
+                            .text("UserName", name)
+                            .text("PolicyName", std::string(revoke_policy_name))
+                            .text("PolicyDocument", s.policy)
+                            .step());
       s.warnings.push_back("Set every key that ListAccessKeys returns to Inactive, not only the ones the logs show.");
+      s.warnings.push_back("Temporary credentials the user obtained (GetSessionToken, GetFederationToken) survive a "
+                           "deactivated key: the AWSRevokeOlderSessions policy denies those issued before now.");
       s.warnings.push_back("DeleteLoginProfile removes the console password; it fails with NoSuchEntity when the user "
                            "has none. Keys can be reactivated and a password created again later.");
       plan.strategies.push_back(std::move(s));
@@ -152,7 +173,7 @@ struct planner {
       s.steps.push_back(aws_call("iam", "ListMFADevices").text("UserName", name).step());
       for (const auto &serial : held.mfa_devices) {
         s.steps.push_back(aws_call("iam", "DeactivateMFADevice").text("UserName", name).text("SerialNumber", serial).step());
-        if (serial.starts_with("arn:"))
+        if (serial.find(":mfa/") != std::string::npos)  // virtual devices; security keys are ":u2f/"
           s.steps.push_back(aws_call("iam", "DeleteVirtualMFADevice").text("SerialNumber", serial).step());
       }
       each("ListUserPolicies", "DeleteUserPolicy", "PolicyName", held.inline_policies);
@@ -169,10 +190,11 @@ struct planner {
       remediation_strategy s{"force_password_reset", "Force a password reset at the next sign-in", {}, {}, {}};
       s.steps.push_back(aws_call("iam", "UpdateLoginProfile")
                             .text("UserName", name)
-                            .text("Password", "<new temporary password>")
+                            .variable("Password", "IDENTRAIL_NEW_PASSWORD")
                             .flag("PasswordResetRequired", true)
                             .step());
-      s.warnings.push_back("Set a new temporary password too: a reset alone lets whoever knows the old one choose the next.");
+      s.warnings.push_back("Set a new temporary password too (the IDENTRAIL_NEW_PASSWORD variable here): a reset alone "
+                           "lets whoever knows the old password choose the next.");
       if (!held.console_password)
         s.warnings.push_back("The logs show no console password for this user; the call fails with NoSuchEntity if "
                              "it has none.");
@@ -194,16 +216,20 @@ struct planner {
     }
   }
 
+  [[nodiscard]] timestamp now() const {
+    return options.now.value_or(std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
+  }
+
   void revoke_sessions(const std::string &role_arn) {
-    const timestamp now = options.now.value_or(std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
+    const timestamp cutoff = now();
     remediation_strategy s{"revoke_sessions", "Revoke the role's active sessions", {}, {}, {}};
-    s.policy = revoke_policy(now);
+    s.policy = revoke_policy(cutoff);
     s.steps.push_back(aws_call("iam", "PutRolePolicy")
                           .text("RoleName", last_segment(role_arn))
                           .text("PolicyName", std::string(revoke_policy_name))
                           .text("PolicyDocument", s.policy)
                           .step());
-    s.warnings.push_back("Every session issued before " + format_rfc3339(std::chrono::floor<std::chrono::seconds>(now)) +
+    s.warnings.push_back("Every session issued before " + format_rfc3339(std::chrono::floor<std::chrono::seconds>(cutoff)) +
                          " is denied, legitimate ones too; they recover by assuming the role again.");
     s.warnings.push_back("Whoever can still assume the role (or reach an instance's metadata service) gets a fresh "
                          "session: remove that access as well.");
@@ -241,9 +267,16 @@ struct planner {
     return out;
   }
 
-  void role_strategies(node_id role) {
+  void role_strategies(node_id role, std::optional<timestamp> cutoff) {
     const auto &graph = e.graph();
     const std::string arn(graph.label(role));
+    // The policy binds every session of the role: their addresses before the cut-off are its networks.
+    std::vector<node_id> sessions;
+    for (const auto index : graph.in_edges(role))
+      if (graph.edge(index).kind == edge_kind::assumed) sessions.push_back(graph.edge(index).from);
+    if (!cutoff)
+      if (const auto *status = e.assessment_of(arn)) cutoff = status->since;
+    propose_networks(sessions, cutoff);
     deny_outside_networks("role", last_segment(arn));
     revoke_sessions(arn);
     for (const auto &instance : instances_running_as(role)) isolate_instance(instance);
@@ -270,16 +303,19 @@ result<remediation_plan> plan_remediation(const engine &e, std::string_view iden
   const auto key = graph.node(*node).key;
   const auto resolved = e.resolve(key);
   p.plan.root_principal = std::string(e.symbols().str(resolved.root));
-  if (auto chosen = p.choose_networks(*node, e.assessment_of(identity)); !chosen) return tl::unexpected(chosen.error());
+  if (auto checked = p.check_networks(); !checked) return tl::unexpected(checked.error());
+  const auto *status = e.assessment_of(identity);
+  const auto cutoff = status ? status->since : std::nullopt;
 
   switch (kind) {
     case node_kind::user:
+      p.propose_networks({*node}, cutoff);
       p.deny_outside_networks("user", last_segment(identity));
       p.user_strategies(std::string(identity), last_segment(identity));
       break;
-    case node_kind::role: p.role_strategies(*node); break;
+    case node_kind::role: p.role_strategies(*node, cutoff); break;
     case node_kind::session: {
-      if (const auto role = role_of(graph, *node)) p.role_strategies(*role);
+      if (const auto role = role_of(graph, *node)) p.role_strategies(*role, cutoff);
       if (!p.plan.root_principal.empty() && p.plan.root_principal != identity)
         p.plan.notes.push_back("The session resolves to " + p.plan.root_principal + (resolved.complete ? "" : " (as far as the logs go)") +
                                ": remediate it too (identrail remediate --identity " + p.plan.root_principal + ").");
@@ -301,7 +337,7 @@ result<remediation_plan> plan_remediation(const engine &e, std::string_view iden
       break;
   }
   // Sessions the identity created after it was compromised are the attacker's too.
-  if (const auto *status = e.assessment_of(identity); status && status->since && kind != node_kind::instance) {
+  if (status && status->since && kind != node_kind::instance) {
     for (const auto index : graph.out_edges(*node)) {
       const auto &edge = graph.edge(index);
       if (edge.kind != edge_kind::created_session || edge.last < *status->since) continue;

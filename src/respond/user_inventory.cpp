@@ -52,9 +52,22 @@ const holding_rule holding_rules[] = {
 
 }  // namespace
 
+// arn:aws:iam::123456789012:user/name -> 123456789012
+static std::string_view account_of(std::string_view arn) {
+  std::size_t at = 0;
+  for (int colon = 0; colon < 4; ++colon) {
+    at = arn.find(':', at);
+    if (at == std::string_view::npos) return {};
+    ++at;
+  }
+  return arn.substr(at, arn.find(':', at) - at);
+}
+
 user_inventory inventory_of_user(const engine &e, std::string_view user_arn, std::string_view user_name) {
   user_inventory held;
   const auto &symbols = e.symbols();
+  // Organization trails hold every account: a user is a name within one.
+  const auto account = account_of(user_arn);
   const auto &graph = e.graph();
   if (const auto node = graph.find_identity(user_arn)) {
     for (const auto *edge : graph.where_used(*node).keys) {
@@ -76,6 +89,7 @@ user_inventory inventory_of_user(const engine &e, std::string_view user_arn, std
       continue;
     }
     if (symbols.str(ev.event_source) != "iam.amazonaws.com") continue;
+    if (!account.empty() && symbols.str(ev.account) != account) continue;
     // Self-service calls name no user: they act on the caller.
     const std::string target = field(ev, "requestParameters.userName");
     if (target.empty() ? !by_user : target != user_name) continue;

@@ -276,6 +276,20 @@ TEST(Flags, APersonsWordSetsAndClearsTheStatus) {
   EXPECT_FALSE(e.flag("", compromise_status::compromised));
 }
 
+TEST(Flags, RemediatedWithoutATimeMeansAsOfEverythingRead) {
+  engine e;
+  ASSERT_TRUE(e.feed_path(test::sample_dir()));
+  e.finish();
+  ASSERT_TRUE(e.flag(admin, compromise_status::remediated));
+  const auto *a = e.assessment_of(admin);
+  EXPECT_EQ(a->status, compromise_status::remediated);
+  EXPECT_EQ(a->risk, risk_level::none);
+  EXPECT_EQ(*a->since, e.time_span()->second);
+  // The break-glass session's mark came from the admin: it is gone with the admin's evidence.
+  const auto *session = e.assessment_of(break_glass_session(e));
+  EXPECT_EQ(session->status, compromise_status::normal);
+}
+
 TEST(Flags, ACompromisedSessionMarksThePrincipalBehindIt) {
   engine e;
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
@@ -349,6 +363,36 @@ TEST(Risk, LevelsFollowSeverityTacticsAndOrder) {
   // Critical risk alone is strong evidence.
   EXPECT_EQ(level({made("x", severity::critical, {"TA0040"}, "2026-01-01T00:00:00Z")}).status,
             compromise_status::potentially_compromised);
+}
+
+TEST(SampleGraph, ARolesBlastRadiusIsThatOfItsSessions) {
+  const auto &g = sample().graph();
+  const auto role = g.find_identity(webapp_role);
+  ASSERT_TRUE(role);
+  const auto radius = g.blast_radius_of(*role);
+  EXPECT_TRUE(labels(g, radius.identities).contains(std::string(instance_session)));
+  EXPECT_TRUE(touched(g, radius).contains("arn:aws:s3:::acme-webapp-assets"));
+}
+
+TEST(GraphExport, DotEscapesWhatTheLogsControl) {
+  const auto e = test::feed_one(test::record("1", "2026-03-01T10:00:00Z", "GetSendQuota").replace(
+      test::record("1").find("aws-cli/2.15.0"), std::string("aws-cli/2.15.0").size(), R"(evil\\\"];x)"));
+  const auto dot = export_graph(e.graph(), graph_format::dot);
+  // The agent is evil\"];x: its backslash doubled and its quote escaped, so the label stays one string.
+  EXPECT_NE(dot.find(R"(label="evil\\\"];x")"), std::string::npos) << dot;
+}
+
+TEST(ResourceInference, ThePartitionIsTheCallers) {
+  const auto e = test::feed_one(
+      R"({"eventTime":"2026-03-01T10:00:00Z","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","awsRegion":"cn-north-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","arn":"arn:aws-cn:iam::111122223333:user/x"},"requestParameters":{"secretId":"db"}})"
+      "\n"
+      R"({"eventTime":"2026-03-01T10:00:00Z","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","awsRegion":"cn-north-1","recipientAccountId":"111122223333","requestParameters":{"secretId":"\uZZZZ"}})"
+      "\n");
+  // The second record's parameter cannot be read: it costs the inferred resource, not the record.
+  ASSERT_EQ(e.events().size(), 2u);
+  ASSERT_EQ(e.events()[0].resources.size(), 1u);
+  EXPECT_EQ(e.symbols().str(e.events()[0].resources[0]), "arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:db");
+  EXPECT_TRUE(e.events()[1].resources.empty());
 }
 
 TEST(ResourceInference, RequestParametersNameTheResources) {

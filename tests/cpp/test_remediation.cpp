@@ -76,8 +76,12 @@ TEST(Remediation, TheAdminGetsEveryUserStrategy) {
                           [](const auto &w) { return w.find("VPC endpoints") != std::string::npos; }));
   // The key in use is the one the steps name.
   const auto *deactivate = strategy(*plan, "deactivate_user");
-  EXPECT_EQ(operations(*deactivate), (std::vector<std::string>{"ListAccessKeys", "UpdateAccessKey", "DeleteLoginProfile"}));
+  EXPECT_EQ(operations(*deactivate),
+            (std::vector<std::string>{"ListAccessKeys", "UpdateAccessKey", "DeleteLoginProfile", "PutUserPolicy"}));
   EXPECT_NE(deactivate->steps[1].parameters.find("\"Status\":\"Inactive\""), std::string::npos);
+  // Session tokens the key obtained outlive it: they are revoked by issue time.
+  EXPECT_NE(deactivate->steps[3].parameters.find("AWSRevokeOlderSessions"), std::string::npos);
+  EXPECT_NE(deactivate->policy.find(R"("aws:TokenIssueTime":"2026-03-01T15:00:00Z")"), std::string::npos);
   // The break-glass role session the attacker made is pointed out.
   EXPECT_TRUE(std::any_of(plan->notes.begin(), plan->notes.end(),
                           [](const auto &n) { return n.find("role/ops-break-glass") != std::string::npos; }));
@@ -145,6 +149,31 @@ TEST(Remediation, CliArgumentsAreShellQuoted) {
   const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:user/ops-admin", fixed_clock());
   ASSERT_TRUE(plan);
   const auto &cli = strategy(*plan, "force_password_reset")->steps[0].cli;
-  EXPECT_EQ(cli, "aws iam update-login-profile --user-name ops-admin --password '<new temporary password>' "
+  // The new password comes from the operator's shell, never from the plan.
+  EXPECT_EQ(cli, "aws iam update-login-profile --user-name ops-admin --password \"$IDENTRAIL_NEW_PASSWORD\" "
                  "--password-reset-required");
+  const auto &put = strategy(*plan, "deny_outside_networks")->steps[0].cli;
+  EXPECT_TRUE(put.starts_with("aws iam put-user-policy --user-name ops-admin --policy-name "
+                              "IdentrailDenyOutsideAllowedNetworks --policy-document '{\"Version\":\"2012-10-17\""))
+      << put;
+  EXPECT_TRUE(put.ends_with("}'")) << put;
+}
+
+TEST(Remediation, NoNetworksAreProposedWithoutAKnownBeginning) {
+  // svc-backup is normal: no time its compromise began, so its addresses (the attacker's) are no allow-list.
+  const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:user/svc-backup", fixed_clock());
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(strategy(*plan, "deny_outside_networks"), nullptr);
+  EXPECT_TRUE(std::any_of(plan->notes.begin(), plan->notes.end(),
+                          [](const auto &n) { return n.find("no time the compromise began") != std::string::npos; }));
+}
+
+TEST(Remediation, ARolesNetworksComeFromAllItsSessions) {
+  const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:role/webapp-ec2-role", fixed_clock());
+  ASSERT_TRUE(plan) << plan.error().message;
+  const auto *deny = strategy(*plan, "deny_outside_networks");
+  ASSERT_NE(deny, nullptr);
+  EXPECT_NE(deny->policy.find(R"(["54.210.33.17/32"])"), std::string::npos) << deny->policy;
+  EXPECT_NE(strategy(*plan, "revoke_sessions"), nullptr);
+  EXPECT_NE(strategy(*plan, "isolate_instance"), nullptr);
 }

@@ -99,3 +99,6 @@ def test_python_example_runs(tmp_path):
     assert "Identities seen from more than one IP address" in out.stdout
     assert "webapp-ec2-role" in out.stdout  # the instance role used from the attacker's address too
     assert "IDT-DE-001" in out.stdout
+    assert "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/payments/stripe-key" in out.stdout
+    assert "Remediation strategies: deny_outside_networks, deactivate_user, delete_user" in out.stdout
+    assert "Identity graph:" in out.stdout
