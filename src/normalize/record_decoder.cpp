@@ -426,6 +426,33 @@ field_status record_decoder::resources(od::value value, event &out) {
   return field_status::ok;
 }
 
+// The modelled parameter names, compared in place like the top-level keys.
+static request_key request_key_of(json_key key) noexcept {
+  switch (key.first()) {
+    case 'b': return key.is("bucketName") ? request_key::bucket_name : request_key::count_;
+    case 'k':
+      if (key.is("key")) return request_key::object_key;
+      return key.is("keyId") ? request_key::key_id : request_key::count_;
+    case 's': return key.is("secretId") ? request_key::secret_id : request_key::count_;
+    case 'n': return key.is("name") ? request_key::name : request_key::count_;
+    case 't':
+      if (key.is("trailName")) return request_key::trail_name;
+      if (key.is("tableName")) return request_key::table_name;
+      return key.is("topicArn") ? request_key::topic_arn : request_key::count_;
+    case 'r':
+      if (key.is("roleArn")) return request_key::role_arn;
+      if (key.is("roleName")) return request_key::role_name;
+      return key.is("repositoryName") ? request_key::repository_name : request_key::count_;
+    case 'u': return key.is("userName") ? request_key::user_name : request_key::count_;
+    case 'g': return key.is("groupName") ? request_key::group_name : request_key::count_;
+    case 'p': return key.is("policyArn") ? request_key::policy_arn : request_key::count_;
+    case 'f': return key.is("functionName") ? request_key::function_name : request_key::count_;
+    case 'i': return key.is("instanceId") ? request_key::instance_id : request_key::count_;
+    case 'l': return key.is("logGroupName") ? request_key::log_group_name : request_key::count_;
+    default: return request_key::count_;
+  }
+}
+
 // Only string members that name a resource are kept; anything else in the
 // parameters (policies, filters, numbers) is the raw record's business. A
 // value that cannot be read costs only its inferred resource, not the record.
@@ -435,9 +462,9 @@ field_status record_decoder::request_parameters(od::value value) {
   od::object object;
   if (value.get_object().get(object)) return field_status::ok;
   for (auto field : object) {
-    std::string_view name;
-    if (field.unescaped_key().get(name)) break;
-    const auto key = request_key_of(name);
+    od::raw_json_string raw_key;
+    if (field.key().get(raw_key)) break;
+    const auto key = request_key_of(json_key(raw_key));
     if (key == request_key::count_) continue;
     od::value v;
     od::json_type value_type;
@@ -450,21 +477,47 @@ field_status record_decoder::request_parameters(od::value value) {
   return field_status::ok;
 }
 
+// CloudTrail's own resources[] is authoritative when present; otherwise the
+// parameters name the target. Each parameter remembers its last inference, so
+// a repeated value (the same bucket, secret or table) costs a comparison.
 void record_decoder::add_inferred_resources(event &out) {
-  if (!request_.any) return;
-  inferred_.clear();
+  if (!request_.any || !out.resources.empty()) return;
   // The caller's partition (aws-cn, aws-us-gov) is the resources' too.
   std::string_view partition = "aws";
   if (const auto arn = symbols_.str(out.who.arn); arn.starts_with("arn:")) {
     const auto end = arn.find(':', 4);
     if (end != std::string_view::npos) partition = arn.substr(4, end - 4);
   }
-  infer_resources({partition, symbols_.str(out.event_source), symbols_.str(out.event_name), symbols_.str(out.region),
-                   symbols_.str(out.account)},
-                  request_, inferred_);
-  for (const auto &arn : inferred_) {
-    const symbol s = symbols_.intern(arn);
-    if (std::find(out.resources.begin(), out.resources.end(), s) == out.resources.end()) out.resources.push_back(s);
+  const call_context call{partition, symbols_.str(out.event_source), symbols_.str(out.event_name),
+                          symbols_.str(out.region), symbols_.str(out.account)};
+  const std::string_view object = request_.get(request_key::object_key);
+  for (std::size_t k = 0; k < inference_memo_.size(); ++k) {
+    const auto key = static_cast<request_key>(k);
+    const std::string_view value = request_.get(key);
+    if (value.empty() || key == request_key::object_key) continue;
+    const std::string_view detail = key == request_key::bucket_name ? object : std::string_view{};
+    auto &memo = inference_memo_[k];
+    if (!memo.valid || memo.value != value || memo.detail != detail || memo.source != out.event_source ||
+        memo.name != out.event_name || memo.region != out.region || memo.account != out.account ||
+        memo.partition != partition) {
+      request_values only;
+      only.set(key, value);
+      if (!detail.empty()) only.set(request_key::object_key, detail);
+      inferred_.clear();
+      infer_resources(call, only, inferred_);
+      memo.value.assign(value);
+      memo.detail.assign(detail);
+      memo.partition.assign(partition);
+      memo.source = out.event_source;
+      memo.name = out.event_name;
+      memo.region = out.region;
+      memo.account = out.account;
+      memo.arns.clear();
+      for (const auto &arn : inferred_) memo.arns.push_back(symbols_.intern(arn));
+      memo.valid = true;
+    }
+    for (const symbol arn : memo.arns)
+      if (std::find(out.resources.begin(), out.resources.end(), arn) == out.resources.end()) out.resources.push_back(arn);
   }
 }
 

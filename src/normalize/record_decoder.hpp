@@ -75,6 +75,13 @@ class record_decoder {
   symbol aws_;
   request_values request_;
   std::vector<std::string> inferred_;
+  struct inference_memo {
+    bool valid = false;
+    std::string value, detail, partition;
+    symbol source, name, region, account;
+    std::vector<symbol> arns;
+  };
+  std::array<inference_memo, static_cast<std::size_t>(request_key::count_)> inference_memo_;
   std::string reason_;
   std::string_view time_text_;
   std::uint32_t seen_fields_ = 0;  // modelled top-level keys seen in the current record

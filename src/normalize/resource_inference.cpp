@@ -78,22 +78,4 @@ void infer_resources(const call_context &call, const request_values &request, st
   }
 }
 
-
-request_key request_key_of(std::string_view name) noexcept {
-  static constexpr std::pair<std::string_view, request_key> names[] = {
-      {"bucketName", request_key::bucket_name},       {"key", request_key::object_key},
-      {"secretId", request_key::secret_id},           {"name", request_key::name},
-      {"trailName", request_key::trail_name},         {"roleArn", request_key::role_arn},
-      {"userName", request_key::user_name},           {"roleName", request_key::role_name},
-      {"groupName", request_key::group_name},         {"policyArn", request_key::policy_arn},
-      {"functionName", request_key::function_name},   {"tableName", request_key::table_name},
-      {"keyId", request_key::key_id},                 {"instanceId", request_key::instance_id},
-      {"logGroupName", request_key::log_group_name},  {"topicArn", request_key::topic_arn},
-      {"repositoryName", request_key::repository_name},
-  };
-  for (const auto &[text, key] : names)
-    if (text == name) return key;
-  return request_key::count_;
-}
-
 }  // namespace identrail::detail

@@ -35,8 +35,6 @@ enum class request_key : std::uint8_t {
   count_
 };
 
-[[nodiscard]] request_key request_key_of(std::string_view name) noexcept;  // count_ when not modelled
-
 struct request_values {
   std::array<std::string_view, static_cast<std::size_t>(request_key::count_)> values{};
   bool any = false;

@@ -422,10 +422,24 @@ TEST(ResourceInference, RequestParametersNameTheResources) {
   EXPECT_EQ(arns(1), std::vector<std::string>{"arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db"});
   EXPECT_EQ(arns(2), std::vector<std::string>{"arn:aws:ssm:eu-west-1:111122223333:parameter/prod/key"});
   EXPECT_TRUE(arns(3).empty());  // a document, not a parameter
-  // Logged resources first, inferred ones not repeated.
-  EXPECT_EQ(arns(4), (std::vector<std::string>{"arn:aws:s3:::b/k/1", "arn:aws:s3:::b"}));
+  // CloudTrail's own resources[] stands: nothing is inferred next to it.
+  EXPECT_EQ(arns(4), (std::vector<std::string>{"arn:aws:s3:::b/k/1"}));
   EXPECT_EQ(arns(5), std::vector<std::string>{"arn:aws:lambda:eu-west-1:111122223333:function:f"});
   EXPECT_TRUE(arns(6).empty());  // no account to fill in
+}
+
+TEST(ResourceInference, ARepeatedValueInAnotherRegionIsAnotherResource) {
+  std::string input;
+  for (const char *region : {"eu-west-1", "eu-west-1", "us-east-1", "eu-west-1"})
+    input += std::string(R"({"eventTime":"2026-03-01T10:00:00Z","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","awsRegion":")") +
+             region + R"(","recipientAccountId":"111122223333","requestParameters":{"secretId":"db"}})" + "\n";
+  const auto e = test::feed_one(input);
+  ASSERT_EQ(e.events().size(), 4u);
+  const auto arn = [&](std::size_t i) { return std::string(e.symbols().str(e.events()[i].resources.at(0))); };
+  EXPECT_EQ(arn(0), "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db");
+  EXPECT_EQ(arn(1), arn(0));
+  EXPECT_EQ(arn(2), "arn:aws:secretsmanager:us-east-1:111122223333:secret:db");
+  EXPECT_EQ(arn(3), arn(0));
 }
 
 TEST(QueryJson, EveryAnswerIsCompleteJson) {
