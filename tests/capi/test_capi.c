@@ -216,6 +216,18 @@ static void test_correlation_and_response(void) {
   const char *end;
   char session_arn[256];
 
+  {
+    /* A geolocation database that is not one is an error naming it. */
+    idt_options *opts = NULL;
+    CHECK(idt_options_new(&opts, NULL) == IDT_OK);
+    CHECK(idt_options_set_string(opts, IDT_OPT_GEO_DATABASE, IDENTRAIL_TEST_DATA "/../../data/not_a_maxmind_db.txt", NULL) ==
+          IDT_OK);
+    CHECK(idt_engine_new(&engine, opts, &err) != IDT_OK);
+    CHECK(engine == NULL && err != NULL && strstr(idt_error_message(err), "not_a_maxmind_db.txt") != NULL);
+    idt_error_free(err);
+    err = NULL;
+    idt_options_free(opts);
+  }
   CHECK(idt_engine_new(&engine, NULL, &err) == IDT_OK);
   CHECK(idt_engine_feed_path(engine, IDENTRAIL_SAMPLE_DIR, &err) == IDT_OK);
   CHECK(idt_engine_finish(engine, &err) == IDT_OK);

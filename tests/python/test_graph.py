@@ -169,3 +169,21 @@ def test_cli_remediate_and_graph(capsys):
 
     assert main(["remediate", "--identity", "arn:aws:iam::1:user/nobody", "--no-progress"]) == 2
     assert "user/nobody" in capsys.readouterr().err
+
+
+def test_geolocation_from_a_database_the_test_writes(tmp_path):
+    from conftest import ROOT
+    import subprocess
+
+    database = tmp_path / "geo.mmdb"
+    subprocess.run(["perl", str(ROOT / "tests" / "data" / "make_geo_fixture.pl"), str(database)], check=True)
+    e = identrail.Engine(geo_databases=[database])
+    e.feed_path(identrail.sample_path())
+    used = {a["ip"]: a for a in e.where_used(INSTANCE_SESSION)["addresses"]}
+    assert used["185.220.101.45"]["country"] == "DE" and used["185.220.101.45"]["asn"] == 60729
+    assert used["54.210.33.17"]["city"] == "Ashburn"
+    g = identrail.to_networkx(e)
+    located = {d["label"]: d.get("country") for _, d in g.nodes(data=True) if d["kind"] == "ip"}
+    assert located["185.220.101.45"] == "DE" and located["198.51.100.10"] is None
+    with pytest.raises(identrail.Error, match="not_a_maxmind_db"):
+        identrail.Engine(geo_databases=[ROOT / "tests" / "data" / "not_a_maxmind_db.txt"])
