@@ -41,6 +41,17 @@ inline std::string record(const std::string &id, const std::string &time = "2026
          extra + "}";
 }
 
+// The bundled sample trace, read once and finished, shared by the tests that only read it.
+inline const engine &sample_engine() {
+  static const engine e = [] {
+    engine built;
+    if (!built.feed_path(sample_dir())) throw std::runtime_error("sample unreadable");
+    built.finish();
+    return built;
+  }();
+  return e;
+}
+
 // Feeds bytes into a fresh engine and returns it.
 inline engine feed_one(const std::string &bytes, engine_options options = {}) {
   engine e(std::move(options));

@@ -21,15 +21,7 @@ constexpr std::string_view finance_bucket = "arn:aws:s3:::acme-finance-reports";
 constexpr std::string_view db_secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db/master-password";
 constexpr std::string_view stripe_secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/payments/stripe-key";
 
-const engine &sample() {
-  static const engine e = [] {
-    engine built;
-    if (!built.feed_path(test::sample_dir())) throw std::runtime_error("sample unreadable");
-    built.finish();
-    return built;
-  }();
-  return e;
-}
+const engine &sample() { return test::sample_engine(); }
 
 timestamp at(std::string_view text) { return *parse_rfc3339(text); }
 

@@ -10,15 +10,7 @@ using namespace identrail;
 
 namespace {
 
-const engine &sample() {
-  static const engine e = [] {
-    engine built;
-    if (!built.feed_path(test::sample_dir())) throw std::runtime_error("sample unreadable");
-    built.finish();
-    return built;
-  }();
-  return e;
-}
+const engine &sample() { return test::sample_engine(); }
 
 remediation_options fixed_clock() {
   remediation_options o;
