@@ -1,6 +1,7 @@
 // Umbrella header: the whole public C++ API.
 #pragma once
 
+#include "identrail/core/action_catalog.hpp"
 #include "identrail/core/error.hpp"
 #include "identrail/core/symbol.hpp"
 #include "identrail/core/time.hpp"
