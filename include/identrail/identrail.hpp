@@ -19,6 +19,8 @@
 #include "identrail/normalize/event_json.hpp"
 #include "identrail/normalize/normalizer.hpp"
 #include "identrail/normalize/raw_field.hpp"
+#include "identrail/policy/evaluator.hpp"
+#include "identrail/policy/policy.hpp"
 #include "identrail/report.hpp"
 #include "identrail/respond/remediation.hpp"
 #include "identrail/version.hpp"
