@@ -33,3 +33,13 @@ if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
 fi
+
+# The IAM policy evaluator is cross-checked against an independent one,
+# @cloud-copilot/iam-simulate (npm), when Node is installed.
+IAM_SIMULATE_VERSION=0.1.173
+if command -v npm >/dev/null 2>&1 &&
+   [[ ! -f .tools/iam-simulate/node_modules/@cloud-copilot/iam-simulate/package.json ]]; then
+  echo "setup: installing @cloud-copilot/iam-simulate@${IAM_SIMULATE_VERSION} into .tools/"
+  npm install --silent --no-audit --no-fund --prefix .tools/iam-simulate \
+    "@cloud-copilot/iam-simulate@${IAM_SIMULATE_VERSION}" >/dev/null
+fi

@@ -75,5 +75,7 @@ void bind_event(pybind11::module_ &m);
 
 // Adds risk, status, graph queries and remediation to identrail.Engine (graph.cpp).
 void bind_correlation(pybind11::class_<py_engine> &engine_class);
+// Adds parse_policy and evaluate_policy (policy.cpp).
+void bind_policy(pybind11::module_ &m);
 
 }  // namespace identrail::python

@@ -263,6 +263,7 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("top") = 10, "The readable report of `identrail analyze`.");
   identrail::python::bind_correlation(engine_class);
+  identrail::python::bind_policy(m);
 
   m.def(
       "check_rules",

@@ -11,6 +11,19 @@ namespace {
 
 namespace dom = simdjson::dom;
 
+// By value, and held in a named local by every loop: GCC 12 at -O3 ends the
+// life of a range-for's temporary too early here (ASan showed it).
+dom::object as_object(dom::element e) {
+  dom::object o;
+  if (e.get_object().get(o)) return {};
+  return o;
+}
+dom::array as_array(dom::element e) {
+  dom::array a;
+  if (e.get_array().get(a)) return {};
+  return a;
+}
+
 // Thrown inside the parser only and turned into an error at its edge.
 struct policy_error {
   std::string path;
@@ -45,7 +58,8 @@ std::vector<std::string> string_list(dom::element e, const std::string &path, bo
   std::vector<std::string> out;
   if (e.type() == dom::element_type::ARRAY) {
     std::size_t i = 0;
-    for (dom::element item : e.get_array().value_unsafe()) {
+    const auto items1 = as_array(e);
+    for (dom::element item : items1) {
       const std::string at = path + "[" + std::to_string(i++) + "]";
       if (item.type() != dom::element_type::STRING && !allow_scalars)
         throw policy_error{at, "expected a string, found " + std::string(type_name(item.type()))};
@@ -70,7 +84,8 @@ principal_spec principal(dom::element e, const std::string &path) {
   }
   if (e.type() != dom::element_type::OBJECT)
     throw policy_error{path, "expected \"*\" or an object, found " + std::string(type_name(e.type()))};
-  for (auto [type, values] : e.get_object().value_unsafe()) {
+  const auto members2 = as_object(e);
+  for (auto [type, values] : members2) {
     const std::string kind(type);
     if (kind != "AWS" && kind != "Service" && kind != "Federated" && kind != "CanonicalUser")
       throw policy_error{path + "." + kind, "unknown principal type (AWS, Service, Federated, CanonicalUser)"};
@@ -101,12 +116,14 @@ std::vector<condition_clause> conditions(dom::element e, const std::string &path
   if (e.type() != dom::element_type::OBJECT)
     throw policy_error{path, "expected an object of operators, found " + std::string(type_name(e.type()))};
   std::vector<condition_clause> out;
-  for (auto [op, keys] : e.get_object().value_unsafe()) {
+  const auto members3 = as_object(e);
+  for (auto [op, keys] : members3) {
     const std::string op_path = path + "." + std::string(op);
     if (!known_operator(op)) throw policy_error{op_path, "unknown condition operator"};
     if (keys.type() != dom::element_type::OBJECT)
       throw policy_error{op_path, "expected an object of condition keys, found " + std::string(type_name(keys.type()))};
-    for (auto [key, values] : keys.get_object().value_unsafe())
+    const auto clauses = as_object(keys);
+    for (auto [key, values] : clauses)
       out.push_back({std::string(op), std::string(key), string_list(values, op_path + "." + std::string(key), true)});
   }
   return out;
@@ -117,7 +134,8 @@ policy_statement statement(dom::element e, const std::string &path) {
     throw policy_error{path, "expected an object, found " + std::string(type_name(e.type()))};
   policy_statement s;
   bool has_effect = false, has_action = false, has_resource = false;
-  for (auto [field, value] : e.get_object().value_unsafe()) {
+  const auto members4 = as_object(e);
+  for (auto [field, value] : members4) {
     const std::string at = path + "." + std::string(field);
     if (field == "Sid") {
       if (value.type() != dom::element_type::STRING) throw policy_error{at, "expected a string"};
@@ -161,7 +179,8 @@ policy_document document(dom::element root) {
     throw policy_error{"", "a policy is a JSON object, found " + std::string(type_name(root.type()))};
   policy_document p;
   bool has_statement = false;
-  for (auto [field, value] : root.get_object().value_unsafe()) {
+  const auto members5 = as_object(root);
+  for (auto [field, value] : members5) {
     const std::string at(field);
     if (field == "Version") {
       const auto text = value.type() == dom::element_type::STRING ? std::string_view(value.get_string().value_unsafe())
@@ -175,7 +194,8 @@ policy_document document(dom::element root) {
       has_statement = true;
       if (value.type() == dom::element_type::ARRAY) {
         std::size_t i = 0;
-        for (dom::element item : value.get_array().value_unsafe())
+        const auto items = as_array(value);
+        for (dom::element item : items)
           p.statements.push_back(statement(item, "Statement[" + std::to_string(i++) + "]"));
       } else {
         p.statements.push_back(statement(value, "Statement"));

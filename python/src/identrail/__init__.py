@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
 from . import errors
-from ._core import DecodeError, Engine, Event, Stats, __version__, check_rules, list_input_files, test_rules
+from ._core import (DecodeError, Engine, Event, Stats, __version__, check_rules, evaluate_policy, list_input_files,
+                    parse_policy, test_rules)
 from .errors import Error, InvalidArgument, NotFoundError, ParseError
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine", "Event", "Stats", "DecodeError", "Error", "ParseError", "NotFoundError", "InvalidArgument",
            "errors", "read", "events", "to_pandas", "detections_to_pandas", "sample_path", "list_input_files",
-           "check_rules", "test_rules", "to_networkx", "assessments_to_pandas", "__version__"]
+           "check_rules", "test_rules", "to_networkx", "assessments_to_pandas", "parse_policy", "evaluate_policy", "__version__"]
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
 
