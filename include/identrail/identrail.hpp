@@ -20,6 +20,7 @@
 #include "identrail/normalize/normalizer.hpp"
 #include "identrail/normalize/raw_field.hpp"
 #include "identrail/policy/evaluator.hpp"
+#include "identrail/policy/least_privilege.hpp"
 #include "identrail/policy/policy.hpp"
 #include "identrail/report.hpp"
 #include "identrail/respond/remediation.hpp"

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "arn.hpp"
+#include "identrail/normalize/action_map.hpp"
 #include "identrail/normalize/raw_field.hpp"
 #include "graph_store.hpp"
 
@@ -90,13 +91,17 @@ node_kind kind_of_arn(std::string_view arn) noexcept {
 void record_use(std::vector<action_use> &uses, symbol action, bool failed, timestamp when) {
   auto it = std::find_if(uses.begin(), uses.end(), [&](const action_use &u) { return u.action == action; });
   if (it == uses.end()) {
-    uses.push_back({action, 0, 0, when, when});
+    uses.push_back({action, 0, 0, when, when, when, when});
     it = uses.end() - 1;
   }
+  const bool first_success = !failed && it->succeeded() == 0;
   ++it->count;
   if (failed) ++it->failed;
   it->first = std::min(it->first, when);
   it->last = std::max(it->last, when);
+  if (failed) return;
+  it->first_success = first_success ? when : std::min(it->first_success, when);
+  it->last_success = first_success ? when : std::max(it->last_success, when);
 }
 
 void merge_use(std::vector<action_use> &into, const action_use &use) {
@@ -105,10 +110,14 @@ void merge_use(std::vector<action_use> &into, const action_use &use) {
     into.push_back(use);
     return;
   }
+  const bool had_success = it->succeeded() > 0;
   it->count += use.count;
   it->failed += use.failed;
   it->first = std::min(it->first, use.first);
   it->last = std::max(it->last, use.last);
+  if (use.succeeded() == 0) return;
+  it->first_success = had_success ? std::min(it->first_success, use.first_success) : use.first_success;
+  it->last_success = had_success ? std::max(it->last_success, use.last_success) : use.last_success;
 }
 
 }  // namespace
@@ -198,6 +207,32 @@ struct identity_graph::impl {
     memo.edge = store.index_of(store.link(who, to, kind, t));
   }
 
+  // The permissions some events need besides their own action (CopyObject,
+  // iam:PassRole), looked up once per (source, name).
+  std::unordered_map<std::uint64_t, std::vector<extra_permission>> extras;
+
+  void record_extra_permissions(const event &e, node_id who, timestamp t) {
+    const std::uint64_t key = std::uint64_t{e.event_source.id} << 32 | e.event_name.id;
+    auto [it, inserted] = extras.try_emplace(key);
+    if (inserted) it->second = extra_permissions(symbols.str(e.event_source), symbols.str(e.event_name));
+    for (const auto &extra : it->second) {
+      const symbol action = symbols.intern(extra.action);
+      record_use(usage[who], action, false, t);
+      const auto value = raw_field(e, extra.resource_path);
+      if (!value || value->text.empty() || extra.resource_template.empty()) continue;
+      std::string arn(value->text);
+      if (!arn.starts_with("arn:")) {
+        std::string filled(extra.resource_template);
+        filled.replace(filled.find("{v}"), 3, arn);
+        arn = std::move(filled);
+      }
+      const node_id res = target(symbols.intern(arn));
+      if (res == who) continue;
+      store.touch(res, t);
+      record_use(store.link(who, res, edge_kind::accessed, t).actions, action, false, t);
+    }
+  }
+
   void observe(const event &e, symbol key) {
     const auto issued = resolver.observe(e, key);
     const timestamp t = e.time;
@@ -243,6 +278,7 @@ struct identity_graph::impl {
       auto &edge = store.link(who, res, edge_kind::accessed, t);
       record_use(edge.actions, e.action, !e.result.success, t);
     }
+    if (e.result.success) record_extra_permissions(e, who, t);
     if (!issued.session.empty()) {
       const node_id session = identity(issued.session, kind_of_arn(symbols.str(issued.session)));
       if (session != who) store.link(who, session, edge_kind::created_session, t);

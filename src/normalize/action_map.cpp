@@ -54,6 +54,20 @@ std::string_view strip_api_date(std::string_view name) {
 
 }  // namespace
 
+bool needs_permission(std::string_view action) noexcept {
+  return std::find(std::begin(kNoPermissionActions), std::end(kNoPermissionActions), action) ==
+         std::end(kNoPermissionActions);
+}
+
+std::vector<extra_permission> extra_permissions(std::string_view event_source, std::string_view event_name) {
+  std::vector<extra_permission> out;
+  const auto host = source_host(event_source);
+  for (const auto &row : kExtraPermissionRows)
+    if (row.source == host && row.event_name == event_name)
+      out.push_back({row.action, row.resource_path, row.resource_template});
+  return out;
+}
+
 std::string service_prefix(std::string_view event_source) {
   const auto host = source_host(event_source);
   if (const auto *row = find_service(host)) return std::string(row->prefix);

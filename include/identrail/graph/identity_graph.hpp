@@ -67,6 +67,10 @@ struct action_use {
   std::uint64_t failed = 0;  // denied or failed attempts, included in count
   timestamp first{};
   timestamp last{};
+  // Successful uses only: an attempt is not a use. Valid when count > failed.
+  timestamp first_success{};
+  timestamp last_success{};
+  [[nodiscard]] std::uint64_t succeeded() const noexcept { return count - failed; }
 };
 
 struct graph_node {
