@@ -3,6 +3,8 @@
 //   policy_bench [google benchmark flags]
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -50,7 +52,51 @@ void BM_evaluate(benchmark::State &state) {
   state.counters["allowed_share"] = static_cast<double>(allowed) / static_cast<double>(state.iterations());
 }
 
+// One million usage records (400 actions of five services, 20,000 resources,
+// half before the flag) to a least-privilege policy.
+const std::vector<usage_record> &million_records() {
+  static const std::vector<usage_record> records = [] {
+    const auto &catalog = action_catalog::builtin();
+    std::vector<const catalog_action *> actions;
+    for (const char *service : {"s3:*", "ec2:Describe*", "iam:*", "dynamodb:*", "kms:*"}) {
+      const auto matched = catalog.matching(service);
+      actions.insert(actions.end(), matched.begin(), matched.begin() + std::min<std::size_t>(80, matched.size()));
+    }
+    std::vector<usage_record> out;
+    out.reserve(1'000'000);
+    const auto base = *parse_rfc3339("2026-03-01T00:00:00Z");
+    for (std::size_t i = 0; i < 1'000'000; ++i) {
+      const auto *a = actions[(i * 7919) % actions.size()];
+      usage_record r;
+      r.action = std::string(a->service) + ":" + std::string(a->name);
+      r.resource = "arn:aws:s3:::bucket-" + std::to_string(i % 40) + "/object-" + std::to_string(i % 20'000);
+      r.succeeded = 1 + i % 3;
+      r.failed = i % 5 == 0;
+      const auto when = base + std::chrono::seconds(static_cast<std::int64_t>(i % 86'400));
+      r.first_success = r.last_success = when;
+      out.push_back(std::move(r));
+    }
+    return out;
+  }();
+  return records;
+}
+
+void BM_generate_million(benchmark::State &state) {
+  const auto &records = million_records();
+  least_privilege_options options;
+  options.flag_time = *parse_rfc3339("2026-03-01T12:00:00Z");
+  std::size_t statements = 0;
+  for (auto _ : state) {
+    auto result = generate_least_privilege("arn:aws:iam::111122223333:role/app", records, options);
+    statements = result ? result->policy.statements.size() : 0;
+    benchmark::DoNotOptimize(statements);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * records.size()));
+  state.counters["statements"] = static_cast<double>(statements);
+}
+
 }  // namespace
 
 BENCHMARK(BM_evaluate)->MinTime(2.0);
+BENCHMARK(BM_generate_million)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 BENCHMARK_MAIN();

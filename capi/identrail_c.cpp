@@ -496,4 +496,29 @@ idt_status idt_engine_remediation_json(const idt_engine *engine, const char *ide
                     });
 }
 
+idt_status idt_engine_least_privilege_json(const idt_engine *engine, const char *identity, size_t len,
+                                           int64_t flag_time_ns, const char *const *current_policies,
+                                           size_t policy_count, int compact, idt_buffer **out, idt_error **err) {
+  return json_query("idt_engine_least_privilege_json", engine, identity, len, out, err,
+                    [&](std::string_view name) -> it::result<std::string> {
+                      if (!current_policies && policy_count > 0)
+                        return it::make_error(it::errc::invalid_argument,
+                                              "idt_engine_least_privilege_json: current_policies is NULL");
+                      it::least_privilege_options options;
+                      options.flag_time = optional_time(flag_time_ns);
+                      options.compact = compact != 0;
+                      for (size_t i = 0; i < policy_count; ++i) {
+                        if (!current_policies[i])
+                          return it::make_error(it::errc::invalid_argument,
+                                                "current_policies[" + std::to_string(i) + "] is NULL");
+                        auto parsed = it::parse_policy(current_policies[i], "current_policies[" + std::to_string(i) + "]");
+                        if (!parsed) return tl::unexpected(parsed.error());
+                        options.current.push_back(std::move(*parsed));
+                      }
+                      auto result = it::least_privilege_policy(engine->engine, name, options);
+                      if (!result) return tl::unexpected(result.error());
+                      return it::to_json(*result);
+                    });
+}
+
 }  // extern "C"

@@ -287,6 +287,18 @@ IDT_API idt_status idt_engine_remediation_json(const idt_engine *engine, const c
                                                const char *const *allow_cidrs, size_t cidr_count, int64_t now_ns,
                                                idt_buffer **out, idt_error **err);
 
+/* ---- Least privilege ------------------------------------------------------- */
+/* A policy built from what the identity used successfully before flag_time_ns
+ * (IDT_NO_TIME: when its status began, or all use if it has none), as JSON:
+ * {"identity","flag_time","policy","used_actions","excluded_actions",
+ * "unused_permissions","not_granted","notes"}. current_policies are the
+ * identity's policies as JSON texts (may be NULL when count is 0): the result
+ * never grants what they do not. compact folds actions into wildcards that
+ * admit no unused action. */
+IDT_API idt_status idt_engine_least_privilege_json(const idt_engine *engine, const char *identity, size_t len,
+                                                   int64_t flag_time_ns, const char *const *current_policies,
+                                                   size_t policy_count, int compact, idt_buffer **out, idt_error **err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -77,5 +77,7 @@ void bind_event(pybind11::module_ &m);
 void bind_correlation(pybind11::class_<py_engine> &engine_class);
 // Adds parse_policy and evaluate_policy (policy.cpp).
 void bind_policy(pybind11::module_ &m);
+// Adds Engine.least_privilege (policy.cpp).
+void bind_least_privilege(pybind11::class_<py_engine> &engine_class);
 
 }  // namespace identrail::python

@@ -264,6 +264,7 @@ PYBIND11_MODULE(_core, m) {
           py::arg("top") = 10, "The readable report of `identrail analyze`.");
   identrail::python::bind_correlation(engine_class);
   identrail::python::bind_policy(m);
+  identrail::python::bind_least_privilege(engine_class);
 
   m.def(
       "check_rules",

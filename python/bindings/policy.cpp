@@ -18,6 +18,30 @@ std::vector<policy_document> documents(const std::vector<std::string> &texts, co
 
 }  // namespace
 
+void bind_least_privilege(py::class_<py_engine> &engine_class) {
+  engine_class.def(
+      "least_privilege",
+      [](const py_engine &e, const std::string &identity, const py::object &flag_time,
+         const std::vector<std::string> &current_policies, bool compact) {
+        least_privilege_options options;
+        if (!flag_time.is_none()) {
+          const std::string text = py::isinstance<py::str>(flag_time) ? flag_time.cast<std::string>()
+                                                                     : flag_time.attr("isoformat")().cast<std::string>();
+          auto parsed = parse_rfc3339(text);
+          if (!parsed) throw binding_error(errc::invalid_argument, "flag_time: " + parsed.error().message);
+          options.flag_time = *parsed;
+        }
+        options.current = documents(current_policies, "current_policies");
+        options.compact = compact;
+        const auto result = unwrap(least_privilege_policy(e.read(), identity, options));
+        return py::module_::import("json").attr("loads")(lossless_str(to_json(result)));
+      },
+      py::arg("identity"), py::arg("flag_time") = py::none(), py::arg("current_policies") = std::vector<std::string>{},
+      py::arg("compact") = false,
+      "A least-privilege policy from what the identity used successfully before flag_time (default: when its "
+      "status began), bounded by its current policies (JSON texts).");
+}
+
 void bind_policy(py::module_ &m) {
   m.def(
       "parse_policy",

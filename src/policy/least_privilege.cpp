@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "identrail/core/action_catalog.hpp"
 #include "identrail/engine.hpp"
@@ -130,19 +131,28 @@ result<least_privilege_result> generate_least_privilege(std::string identity, st
   out.flag_time = options.flag_time;
   const auto before = [&](timestamp t) { return !options.flag_time || t < *options.flag_time; };
 
-  std::map<std::string, action_summary> actions;  // by canonical name: sorted output
+  // Records repeat a few hundred actions: each distinct spelling is looked up
+  // in the catalog once, and summaries are found by catalog entry.
+  std::unordered_map<std::string_view, action_summary *> by_spelling;
+  std::unordered_map<const catalog_action *, action_summary> summaries;
   std::set<std::string> skipped;
   for (const auto &record : usage) {
     if (record.succeeded == 0 || !record.first_success || !record.last_success) continue;  // attempts are not use
-    const auto *entry = catalog.find(record.action);
-    if (!needs_permission(record.action) || !entry) {
+    auto [memo, fresh] = by_spelling.try_emplace(record.action, nullptr);
+    if (fresh) {
+      const auto *entry = catalog.find(record.action);
+      if (entry && needs_permission(record.action)) {
+        auto &summary = summaries[entry];
+        summary.catalog = entry;
+        summary.name = std::string(entry->service) + ":" + std::string(entry->name);
+        memo->second = &summary;
+      }
+    }
+    if (!memo->second) {
       skipped.insert(record.action);
       continue;
     }
-    const std::string name = std::string(entry->service) + ":" + std::string(entry->name);
-    auto &s = actions[name];
-    s.catalog = entry;
-    s.name = name;
+    auto &s = *memo->second;
     // A record whose first success precedes the flag was used before it, whatever came later.
     const bool scoped = !record.resource.empty();
     if (before(*record.first_success)) {
@@ -158,9 +168,13 @@ result<least_privilege_result> generate_least_privilege(std::string identity, st
     out.notes.push_back(needs_permission(name) ? name + " is not an IAM action in the catalog: left out"
                                                : name + " needs no permission: left out");
 
+  // Sorted by name, so the output does not depend on the order of the records.
+  std::map<std::string, const action_summary *> actions;
+  for (const auto &[entry, summary] : summaries) actions.emplace(summary.name, &summary);
   // Per service, actions with the same resources share a statement.
   std::map<std::string, std::map<std::vector<std::string>, std::vector<std::string>>> statements;
-  for (const auto &[name, s] : actions) {
+  for (const auto &[name, summary] : actions) {
+    const auto &s = *summary;
     if (!s.first_before) {
       out.excluded_actions.push_back(to_used(s, false, {}));
       continue;

@@ -293,6 +293,31 @@ static void test_correlation_and_response(void) {
   idt_error_free(err);
   err = NULL;
 
+  /* Least privilege: the admin's nightly job, none of the attack. */
+  {
+    const char *current[] = {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"};
+    const char *broken[] = {"{\"Statement\":{\"Effect\":\"Maybe\",\"Action\":\"*\"}}"};
+    CHECK(idt_engine_least_privilege_json(engine, admin, strlen(admin), 1772371200000000000LL, current, 1, 0, &buf, &err) ==
+          IDT_OK);
+    CHECK(contains(buf, "\"ec2:CreateSnapshot\""));
+    CHECK(contains(buf, "\"flag_time\":\"2026-03-01T13:20:00Z\""));
+    {
+      /* StopLogging is among the excluded actions, never inside the policy. */
+      const char *policy = buf ? strstr(idt_buffer_data(buf), "\"policy\":") : NULL;
+      const char *used = buf ? strstr(idt_buffer_data(buf), ",\"used_actions\"") : NULL;
+      const char *stop = buf ? strstr(idt_buffer_data(buf), "cloudtrail:StopLogging") : NULL;
+      CHECK(policy != NULL && used != NULL && stop != NULL && policy < used && stop > used);
+    }
+    CHECK(contains(buf, "\"unused_permissions\":[\"*: "));
+    idt_buffer_free(buf);
+    buf = NULL;
+    CHECK(idt_engine_least_privilege_json(engine, admin, strlen(admin), IDT_NO_TIME, broken, 1, 0, &buf, &err) ==
+          IDT_E_INVALID_ARGUMENT);
+    CHECK(buf == NULL && err != NULL && strstr(idt_error_message(err), "current_policies[0]: Statement.Effect") != NULL);
+    idt_error_free(err);
+    err = NULL;
+  }
+
   /* A person's word. */
   CHECK(idt_engine_flag(engine, backdoor, strlen(backdoor), IDT_STATUS_COMPROMISED, IDT_NO_TIME, &err) == IDT_OK);
   CHECK(idt_engine_assessment(engine, backdoor, strlen(backdoor), &status, &risk, NULL) == IDT_OK);

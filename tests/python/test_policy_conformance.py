@@ -139,3 +139,41 @@ def test_policy_errors_are_typed():
         identrail.parse_policy('{"Statement":[{"Effect":"Perhaps","Action":"*"}]}', "p.json")
     normalized = json.loads(identrail.parse_policy('{"Statement":{"Effect":"Allow","Action":"s3:*"}}'))
     assert normalized["Statement"][0]["Resource"] == "*"
+
+
+def test_least_privilege_through_python_and_the_cli(tmp_path, capsys):
+    from identrail.cli import main
+
+    admin = "arn:aws:iam::111122223333:user/ops-admin"
+    engine = identrail.Engine()
+    engine.feed_path(identrail.sample_path())
+    engine.finish()
+    result = engine.least_privilege(admin, flag_time="2026-03-01T13:20:00Z")
+    assert result["flag_time"] == "2026-03-01T13:20:00Z"
+    assert {a["action"] for a in result["used_actions"]} == {"ec2:CreateSnapshot", "ec2:DeleteSnapshot",
+                                                             "ec2:DescribeSnapshots"}
+    excluded = {a["action"] for a in result["excluded_actions"]}
+    assert {"ses:GetSendQuota", "cloudtrail:StopLogging", "s3:PutBucketPolicy", "iam:CreateAccessKey"} <= excluded
+    policy = json.dumps(result["policy"])
+    assert identrail.parse_policy(policy)  # a valid IAM policy
+    for attacker in ("ses:", "StopLogging", "PutBucketPolicy", "CreateAccessKey"):
+        assert attacker not in policy
+    # What the generated policy allows, checked with the evaluator.
+    allowed = identrail.evaluate_policy(admin, "ec2:CreateSnapshot", identity=[policy])
+    denied = identrail.evaluate_policy(admin, "s3:PutBucketPolicy", "arn:aws:s3:::acme-finance-reports", identity=[policy])
+    assert allowed["decision"] == "allow" and denied["decision"] == "implicit_deny"
+
+    current = tmp_path / "admin-policy.json"
+    current.write_text('{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}')
+    assert main(["policy", "--identity", admin, "--current-policy", str(current), "--json", "--no-progress"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"identity", "flag_time", "policy", "used_actions", "excluded_actions", "unused_permissions"}
+    assert out["flag_time"] == "2026-03-01T13:20:00Z"  # the admin's status, by default
+    assert out["unused_permissions"][0].startswith("*: ")
+    assert main(["policy", "--identity", admin, "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "Left out: used only after it" in text and "cloudtrail:StopLogging" in text
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"Statement":{"Effect":"Maybe","Action":"*"}}')
+    assert main(["policy", "--identity", admin, "--current-policy", str(broken), "--no-progress"]) == 2
+    assert f"{broken}: Statement.Effect" in capsys.readouterr().err

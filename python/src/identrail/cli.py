@@ -4,6 +4,7 @@
     identrail remediate --identity ARN [--allow-cidr CIDR ...] [--json] [PATH ...]
     identrail graph     [PATH ...] [--format json|cytoscape|dot|graphml | --blast-radius ARN [--since TIME] |
                         --paths FROM TO | --chain ARN | --where-used ARN | --timeline ARN | --status ARN]
+    identrail policy    --identity ARN [--flag-time TIME] [--current-policy FILE ...] [--compact] [--json] [PATH ...]
     identrail events    [PATH ...] [--format flat|ocsf]
 
 With no PATH, the bundled sample trace is read.
@@ -90,6 +91,40 @@ def _remediate(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(engine.remediation_text(args.identity, args.allow_cidr or [], args.now))
+    return 0
+
+
+def _policy(args: argparse.Namespace) -> int:
+    engine = _read_and_flag(args)
+    current = []
+    for path in args.current_policy or []:
+        with open(path, encoding="utf-8") as f:
+            current.append(f.read())
+    try:
+        result = engine.least_privilege(args.identity, args.flag_time, current, args.compact)
+    except Error as exc:
+        # Name the file rather than its position in the list.
+        for i, path in enumerate(args.current_policy or []):
+            exc.args = (str(exc).replace(f"current_policies[{i}]", path),)
+        raise
+    if args.json:
+        json.dump(result, sys.stdout, indent=2 if args.pretty else None)
+        sys.stdout.write("\n")
+        return 0
+    out = sys.stdout
+    out.write(f"Least-privilege policy for {result['identity']}")
+    out.write(f" (usage before {result['flag_time']})\n" if result["flag_time"] else " (all usage)\n")
+    json.dump(result["policy"], out, indent=2)
+    out.write("\n")
+    for title, key in (("Used before the flag", "used_actions"), ("Left out: used only after it", "excluded_actions")):
+        if result[key]:
+            out.write(f"\n{title} ({len(result[key])})\n")
+            for a in result[key]:
+                out.write(f"  {a['action']:<45} {a['count']:>6}  {a['first_seen']} .. {a['last_seen']}\n")
+    for title, key in (("Unused permissions of the current policy", "unused_permissions"),
+                       ("Used but not granted by the given policies", "not_granted"), ("Notes", "notes")):
+        if result[key]:
+            out.write(f"\n{title}\n" + "".join(f"  - {line}\n" for line in result[key]))
     return 0
 
 
@@ -191,6 +226,18 @@ def _parser() -> argparse.ArgumentParser:
     remediate.add_argument("--json", action="store_true", help="print the plan as JSON")
     correlation(remediate)
     remediate.set_defaults(run=_remediate)
+
+    policy = sub.add_parser("policy", help="a least-privilege IAM policy from what an identity used before it was flagged")
+    inputs(policy)
+    policy.add_argument("--identity", required=True, metavar="ARN", help="the user or role (a session stands for its role)")
+    policy.add_argument("--flag-time", metavar="TIME",
+                        help="usage from this time on is left out (default: when the identity's status began)")
+    policy.add_argument("--current-policy", action="append", metavar="FILE",
+                        help="the identity's current policy (JSON); the result never grants more (repeatable)")
+    policy.add_argument("--compact", action="store_true", help="fold actions into wildcards that admit no unused action")
+    policy.add_argument("--json", action="store_true", help="print the result as JSON")
+    correlation(policy)
+    policy.set_defaults(run=_policy)
 
     graph = sub.add_parser("graph", help="export the identity graph or answer a question about it")
     inputs(graph)
