@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "identrail/core/action_catalog.hpp"
+
 namespace identrail {
 inline namespace v0 {
 namespace {
@@ -89,7 +91,10 @@ mapped_action map_action(std::string_view event_source, std::string_view event_n
   action.reserve(prefix.size() + 1 + name.size());
   action.append(prefix.empty() ? std::string_view("unknown") : prefix).append(":").append(name);
   const bool renamed = name.size() != event_name.size() || prefix != host;
-  return {std::move(action), !known ? action_origin::fallback : renamed ? action_origin::table : action_origin::by_name};
+  if (!known) return {std::move(action), action_origin::fallback};
+  // A guess from the event name stands only if AWS defines the action (the catalog).
+  if (!renamed && !action_catalog::builtin().find(action)) return {std::move(action), action_origin::fallback};
+  return {std::move(action), renamed ? action_origin::table : action_origin::by_name};
 }
 
 }  // namespace v0

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "support.hpp"
@@ -67,4 +68,42 @@ TEST(ActionCatalog, TheSampleTracesActionsAreRealActions) {
     if (!catalog.find(test::sample_engine().symbols().str(e.action)))
       unknown.emplace(test::sample_engine().symbols().str(e.action));
   EXPECT_EQ(unknown, std::set<std::string>{"signin:ConsoleLogin"});
+}
+
+TEST(ActionCatalog, TheActionMapTrustsANameOnlyWhenAwsDefinesTheAction) {
+  EXPECT_EQ(map_action("iam.amazonaws.com", "ListUsers").origin, action_origin::by_name);
+  const auto invented = map_action("iam.amazonaws.com", "ListEverythingPlease");
+  EXPECT_EQ(invented.action, "iam:ListEverythingPlease");
+  EXPECT_EQ(invented.origin, action_origin::fallback);
+  const auto &catalog = action_catalog::builtin();
+  for (const auto &e : test::sample_engine().events())
+    if (e.action_from == action_origin::by_name) {
+      EXPECT_NE(catalog.find(test::sample_engine().symbols().str(e.action)), nullptr)
+          << test::sample_engine().symbols().str(e.action);
+    }
+  // The quirks: calls that need no permission, events that need more than their action.
+  EXPECT_FALSE(needs_permission("sts:GetCallerIdentity"));
+  EXPECT_TRUE(needs_permission("sts:AssumeRole"));
+  const auto copy = extra_permissions("s3.amazonaws.com", "CopyObject");
+  ASSERT_EQ(copy.size(), 1u);
+  EXPECT_EQ(copy[0].action, "s3:GetObject");
+  EXPECT_EQ(map_action("s3.amazonaws.com", "CopyObject").action, "s3:PutObject");
+  for (const auto &extra : extra_permissions("lambda.amazonaws.com", "CreateFunction20150331"))
+    EXPECT_NE(catalog.find(extra.action), nullptr) << extra.action;
+}
+
+TEST(ActionCatalog, ExtraPermissionsAreRecordedAsUse) {
+  // CopyObject: PutObject on the target and GetObject on the source, both scoped.
+  const auto e = test::feed_one(
+      R"({"eventTime":"2026-03-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"CopyObject","awsRegion":"us-east-1","recipientAccountId":"111122223333",)"
+      R"("userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/x","accountId":"111122223333"},)"
+      R"("requestParameters":{"bucketName":"dst","key":"copy.csv","x-amz-copy-source":"src/original.csv"}})");
+  const auto usage = usage_of(e, "arn:aws:iam::111122223333:user/x");
+  ASSERT_TRUE(usage);
+  const auto r = generate_least_privilege("x", *usage, {});
+  ASSERT_TRUE(r);
+  std::map<std::string, std::vector<std::string>> granted;
+  for (const auto &u : r->used_actions) granted[u.action] = u.resources;
+  EXPECT_EQ(granted["s3:PutObject"], std::vector<std::string>{"arn:aws:s3:::dst/copy.csv"});
+  EXPECT_EQ(granted["s3:GetObject"], std::vector<std::string>{"arn:aws:s3:::src/original.csv"});
 }
