@@ -216,21 +216,44 @@ struct identity_graph::impl {
     auto [it, inserted] = extras.try_emplace(key);
     if (inserted) it->second = extra_permissions(symbols.str(e.event_source), symbols.str(e.event_name));
     for (const auto &extra : it->second) {
+      // Only with its resource: a use on an unknown resource would become "*" in a
+      // policy, and iam:PassRole on "*" is an escalation path.
+      const auto value = raw_field(e, extra.resource_path);
+      if (!value || value->text.empty()) continue;
+      const auto arn = resource_arn(extra.resource_template, value->text);
+      if (arn.empty()) continue;
       const symbol action = symbols.intern(extra.action);
       record_use(usage[who], action, false, t);
-      const auto value = raw_field(e, extra.resource_path);
-      if (!value || value->text.empty() || extra.resource_template.empty()) continue;
-      std::string arn(value->text);
-      if (!arn.starts_with("arn:")) {
-        std::string filled(extra.resource_template);
-        filled.replace(filled.find("{v}"), 3, arn);
-        arn = std::move(filled);
-      }
       const node_id res = target(symbols.intern(arn));
       if (res == who) continue;
       store.touch(res, t);
       record_use(store.link(who, res, edge_kind::accessed, t).actions, action, false, t);
     }
+  }
+
+  // The ARN a request value names under a template: an ARN stays as it is; an
+  // S3 copy source ("/bucket/key%20x?versionId=...") is decoded to bucket/key.
+  static std::string resource_arn(std::string_view template_, std::string_view value) {
+    if (value.starts_with("arn:")) return std::string(value);
+    const auto slot = template_.find("{v}");
+    if (slot == std::string_view::npos || template_ == "{v}") return {};  // a name, not an ARN
+    std::string_view path = value;
+    if (path.starts_with('/')) path.remove_prefix(1);
+    path = path.substr(0, path.find('?'));
+    std::string decoded;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      const auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
+      if (path[i] == '%' && i + 2 < path.size() && hex(path[i + 1]) >= 0 && hex(path[i + 2]) >= 0) {
+        decoded.push_back(static_cast<char>(hex(path[i + 1]) * 16 + hex(path[i + 2])));
+        i += 2;
+      } else {
+        decoded.push_back(path[i]);
+      }
+    }
+    if (decoded.empty()) return {};
+    std::string arn(template_);
+    arn.replace(slot, 3, decoded);
+    return arn;
   }
 
   void observe(const event &e, symbol key) {

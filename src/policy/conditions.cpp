@@ -26,10 +26,13 @@ std::optional<double> number(std::string_view text) {
   return value;
 }
 
-// RFC 3339 or seconds since the epoch, as IAM accepts both.
+// RFC 3339, a bare date, or seconds since the epoch, as IAM accepts them.
 std::optional<std::int64_t> date(std::string_view text) {
   if (auto t = parse_rfc3339(text)) return to_unix_nanos(*t);
-  if (auto seconds = number(text)) return static_cast<std::int64_t>(*seconds * 1e9);
+  if (text.size() == 10)
+    if (auto t = parse_rfc3339(std::string(text) + "T00:00:00Z")) return to_unix_nanos(*t);
+  // Seconds beyond what nanoseconds in 64 bits hold (about year 2262) are no date.
+  if (auto seconds = number(text); seconds && std::fabs(*seconds) < 9.2e9) return static_cast<std::int64_t>(*seconds * 1e9);
   return std::nullopt;
 }
 

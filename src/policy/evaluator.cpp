@@ -17,7 +17,7 @@ bool action_matches(const policy_statement &s, std::string_view action) {
 
 bool resource_matches(const policy_statement &s, std::string_view resource) {
   const bool any = std::any_of(s.resources.begin(), s.resources.end(),
-                               [&](const std::string &p) { return detail::wildcard_match(p, resource, false); });
+                               [&](const std::string &p) { return detail::wildcard_match_escaped(p, resource); });
   return any != s.not_resource;
 }
 
@@ -32,16 +32,36 @@ std::string_view account_of(std::string_view arn) {
   return arn.substr(at, arn.find(':', at) - at);
 }
 
-bool principal_named(const principal_spec &spec, std::string_view caller) {
-  if (spec.anyone) return true;
+// arn:aws:sts::A:assumed-role/R/s -> role name R (a session is its role for principal matching).
+std::string_view session_role_name(std::string_view caller) {
+  constexpr std::string_view marker = ":assumed-role/";
+  const auto at = caller.find(marker);
+  if (at == std::string_view::npos) return {};
+  const auto name = caller.substr(at + marker.size());
+  return name.substr(0, name.find('/'));
+}
+
+enum class naming { none, delegated, exact };
+
+// How a principal element names the caller: exactly (its ARN, its session's
+// role, or "*"), or only by delegation to its account (an account id or root
+// ARN), which lets the account's own policies decide.
+naming principal_naming(const principal_spec &spec, std::string_view caller) {
+  if (spec.anyone) return naming::exact;
   const auto account = account_of(caller);
+  const auto role = session_role_name(caller);
+  naming best = naming::none;
   for (const auto &[type, value] : spec.entries) {
     if (type != "AWS") continue;
-    if (detail::wildcard_match(value, caller, false)) return true;
-    // An account id, or its root ARN, names every principal of the account.
-    if (!account.empty() && (value == account || (value.ends_with(":root") && account_of(value) == account))) return true;
+    if (detail::wildcard_match(value, caller, false)) return naming::exact;
+    // A role ARN (any path) names the role's sessions.
+    if (!role.empty() && account_of(value) == account && value.find(":role/") != std::string::npos &&
+        (value.ends_with("/" + std::string(role))))
+      return naming::exact;
+    if (!account.empty() && (value == account || (value.ends_with(":root") && account_of(value) == account)))
+      best = naming::delegated;
   }
-  return false;
+  return best;
 }
 
 }  // namespace
@@ -68,7 +88,14 @@ std::string_view to_string(policy_kind k) noexcept {
 
 bool statement_applies(const policy_statement &s, const policy_request &r, bool check_principal) {
   if (!action_matches(s, r.action) || !resource_matches(s, r.resource)) return false;
-  if (check_principal && s.principal && principal_named(*s.principal, r.principal) == s.not_principal) return false;
+  if (check_principal) {
+    if (!s.principal) return false;  // a resource policy statement names its principals
+    const auto named = principal_naming(*s.principal, r.principal);
+    // A Deny (or NotPrincipal) covers the account's principals; an Allow naming only the
+    // account delegates to the account's own policies and grants nothing by itself.
+    const bool covered = s.not_principal || s.effect == policy_effect::deny ? named != naming::none : named == naming::exact;
+    if (covered == s.not_principal) return false;
+  }
   return std::all_of(s.conditions.begin(), s.conditions.end(),
                      [&](const condition_clause &c) { return detail::condition_holds(c, r.context); });
 }
@@ -127,7 +154,12 @@ evaluation evaluate(const policy_set &policies, const policy_request &request) {
   }
   const bool resource_allows = first_allow(policies.resource, true, p, s);
   std::size_t rp = p, rs = s;
-  if (!policies.boundary.empty() && !first_allow(policies.boundary, false, p, s)) {
+  // AWS: a resource policy that names the caller's own ARN allows even where the
+  // permissions boundary does not (a session counts as named through its role).
+  const bool named_by_resource =
+      resource_allows && !policies.resource[rp].statements[rs].principal->anyone &&
+      !policies.resource[rp].statements[rs].not_principal;
+  if (!policies.boundary.empty() && !first_allow(policies.boundary, false, p, s) && !named_by_resource) {
     e.decided_by = policy_kind::boundary;
     e.reason = "implicitly denied: the permissions boundary does not allow it";
     return e;

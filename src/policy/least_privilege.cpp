@@ -68,11 +68,33 @@ void widen(std::optional<timestamp> &first, std::optional<timestamp> &last, time
   last = last ? std::max(*last, b) : b;
 }
 
+// Whether the current policies certainly grant an action on a resource ("*":
+// on every resource). Only an unconditional Allow proves it, and a Deny that
+// could apply under some condition or on some resource disproves it: the
+// generated policy has no conditions, so it must not lean on any.
 bool granted(const std::vector<policy_document> &current, std::string_view identity, const std::string &action,
              const std::string &resource) {
-  policy_set set;
-  set.identity = current;
-  return evaluate(set, {std::string(identity), action, resource, {}}).result == decision::allow;
+  const policy_request request{std::string(identity), action, resource, {}};
+  const bool everywhere = resource == "*";
+  bool allowed = false;
+  for (const auto &document : current)
+    for (const auto &st : document.statements) {
+      policy_statement bare = st;
+      bare.conditions.clear();
+      if (everywhere) {  // does the statement cover the action at all?
+        bare.resources = {"*"};
+        bare.not_resource = false;
+      }
+      const bool covers = statement_applies(bare, request, false);
+      if (st.effect == policy_effect::deny) {
+        if (covers) return false;
+        continue;
+      }
+      if (!covers || !st.conditions.empty()) continue;
+      allowed = allowed || !everywhere ||
+                (!st.not_resource && std::find(st.resources.begin(), st.resources.end(), "*") != st.resources.end());
+    }
+  return allowed;
 }
 
 // Folds a service's actions into "Prefix*" patterns where every action the
@@ -208,7 +230,8 @@ result<least_privilege_result> generate_least_privilege(std::string identity, st
         if (std::isalnum(static_cast<unsigned char>(c))) sid.push_back(c);
       st.sid = sid + (groups.size() > 1 ? std::to_string(++n) : "");
       st.actions = options.compact ? compact(names, resources, options, out.identity) : names;
-      st.resources = resources;
+      // ARNs from the logs are literal: a '*' or '?' in an object key must not become a wildcard.
+      for (const auto &r : resources) st.resources.push_back(r == "*" ? r : detail::escape_for_policy(r));
       out.policy.statements.push_back(std::move(st));
     }
   }
@@ -235,6 +258,8 @@ result<least_privilege_result> generate_least_privilege(std::string identity, st
       }
     }
   if (!options.flag_time) out.notes.push_back("no flag time: every successful use counts");
+  if (options.compact)
+    out.notes.push_back("compacted wildcards admit no action unused today, but also actions AWS adds to the service later");
   if (out.policy.statements.empty()) out.notes.push_back("nothing was used before the flag time: the policy is empty");
   return out;
 }

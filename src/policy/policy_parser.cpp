@@ -116,9 +116,12 @@ std::vector<condition_clause> conditions(dom::element e, const std::string &path
   if (e.type() != dom::element_type::OBJECT)
     throw policy_error{path, "expected an object of operators, found " + std::string(type_name(e.type()))};
   std::vector<condition_clause> out;
+  std::vector<std::string_view> seen;
   const auto members3 = as_object(e);
   for (auto [op, keys] : members3) {
     const std::string op_path = path + "." + std::string(op);
+    if (std::find(seen.begin(), seen.end(), op) != seen.end()) throw policy_error{op_path, "repeated operator"};
+    seen.push_back(op);
     if (!known_operator(op)) throw policy_error{op_path, "unknown condition operator"};
     if (keys.type() != dom::element_type::OBJECT)
       throw policy_error{op_path, "expected an object of condition keys, found " + std::string(type_name(keys.type()))};
@@ -134,9 +137,13 @@ policy_statement statement(dom::element e, const std::string &path) {
     throw policy_error{path, "expected an object, found " + std::string(type_name(e.type()))};
   policy_statement s;
   bool has_effect = false, has_action = false, has_resource = false;
+  std::vector<std::string_view> seen;
   const auto members4 = as_object(e);
   for (auto [field, value] : members4) {
     const std::string at = path + "." + std::string(field);
+    // A repeated element would silently replace the first (a dropped Condition widens the statement).
+    if (std::find(seen.begin(), seen.end(), field) != seen.end()) throw policy_error{at, "repeated element"};
+    seen.push_back(field);
     if (field == "Sid") {
       if (value.type() != dom::element_type::STRING) throw policy_error{at, "expected a string"};
       s.sid = std::string(std::string_view(value.get_string().value_unsafe()));

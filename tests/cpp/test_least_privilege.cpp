@@ -91,6 +91,44 @@ TEST(LeastPrivilege, CurrentPoliciesBoundTheResultAndShowWhatWentUnused) {
   EXPECT_TRUE(r->unused_permissions[1].starts_with("s3:*: ")) << r->unused_permissions[1];
 }
 
+TEST(LeastPrivilege, OnlyUnconditionalGrantsBoundTheResult) {
+  const std::vector<usage_record> usage{
+      {"s3:GetObject", "arn:aws:s3:::b/report*.csv", 1, 0, at("2026-01-01T00:00:00Z"), at("2026-01-01T00:00:00Z")},
+      {"ec2:DescribeInstances", "", 1, 0, at("2026-01-01T00:00:00Z"), at("2026-01-01T00:00:00Z")},
+      {"ec2:DescribeVpcs", "", 1, 0, at("2026-01-01T00:00:00Z"), at("2026-01-01T00:00:00Z")}};
+  least_privilege_options options;
+  // An allow that holds only under a condition proves nothing; neither does one with NotResource for "*".
+  options.current.push_back(*parse_policy(R"({"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+    {"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:RequestedRegion":"eu-west-1"}}},
+    {"Effect":"Allow","Action":"ec2:DescribeVpcs","NotResource":"arn:aws:ec2:*:*:vpc/secret"}]})"));
+  const auto r = generate_least_privilege("u", usage, options);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->not_granted, (std::vector<std::string>{"ec2:DescribeInstances on *", "ec2:DescribeVpcs on *"}));
+  // The object key's '*' is a literal in the policy, not a wildcard.
+  ASSERT_EQ(r->policy.statements.size(), 1u);
+  EXPECT_EQ(r->policy.statements[0].resources, std::vector<std::string>{"arn:aws:s3:::b/report${*}.csv"});
+  EXPECT_EQ(decide(r->policy, request("s3:GetObject", "arn:aws:s3:::b/report-2026.csv")), decision::implicit_deny);
+  EXPECT_EQ(decide(r->policy, request("s3:GetObject", "arn:aws:s3:::b/report*.csv")), decision::allow);
+}
+
+TEST(LeastPrivilege, PassRoleIsRecordedOnlyWithTheRole) {
+  const auto feed = [](std::string_view params) {
+    return test::feed_one(
+        std::string(R"({"eventTime":"2026-03-01T10:00:00Z","eventSource":"lambda.amazonaws.com","eventName":"CreateFunction20150331","awsRegion":"us-east-1","recipientAccountId":"111122223333",)"
+                    R"("userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/x","accountId":"111122223333"},"requestParameters":)") +
+        std::string(params) + "}");
+  };
+  const auto with_role = feed(R"({"functionName":"f","role":"arn:aws:iam::111122223333:role/fn"})");
+  const auto r = generate_least_privilege("x", *usage_of(with_role, "arn:aws:iam::111122223333:user/x"), {});
+  const auto pass = std::find_if(r->used_actions.begin(), r->used_actions.end(),
+                                 [](const used_action &u) { return u.action == "iam:PassRole"; });
+  ASSERT_NE(pass, r->used_actions.end());
+  EXPECT_EQ(pass->resources, std::vector<std::string>{"arn:aws:iam::111122223333:role/fn"});
+  const auto without = feed(R"({"functionName":"f"})");
+  const auto none = generate_least_privilege("x", *usage_of(without, "arn:aws:iam::111122223333:user/x"), {});
+  EXPECT_FALSE(names(none->used_actions).contains("iam:PassRole"));
+}
+
 TEST(LeastPrivilege, CompactionNeverAdmitsAnUnusedAction) {
   const auto &catalog = action_catalog::builtin();
   // Every iam:Get* action used, plus one List action: Get* folds, the List action stays alone.

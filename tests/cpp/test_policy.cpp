@@ -98,17 +98,58 @@ TEST(PolicyEvaluate, GuardrailsAndResourcePolicies) {
     "Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}}})"));
   EXPECT_EQ(evaluate(set, req("s3:ListBucket", "*", {{"aws:RequestedRegion", {"us-east-1"}}})).decided_by, policy_kind::scp);
   EXPECT_EQ(evaluate(set, req("s3:ListBucket", "*", {{"aws:requestedregion", {"eu-west-1"}}})).result, decision::allow);
-  // A resource policy alone can allow a principal it names; a deny in it applies to whoever it names.
+  // A resource policy alone allows a principal it names exactly; naming the account only delegates
+  // to the account's own policies. A deny in it applies to whoever it covers.
   policy_set shared;
   shared.resource.push_back(parse(R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},
-    "Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject",
-    "Resource":"*"}]})"));
-  EXPECT_EQ(evaluate(shared, req("s3:GetObject", "arn:aws:s3:::b/k")).result, decision::allow);
-  EXPECT_EQ(evaluate(shared, req("s3:GetObject", "arn:aws:s3:::b/k")).decided_by, policy_kind::resource);
-  auto other = req("s3:GetObject", "arn:aws:s3:::b/k");
+    "Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Principal":{"AWS":
+    ["arn:aws:iam::111122223333:user/alice","arn:aws:iam::111122223333:role/path/deployer"]},"Action":"s3:PutObject",
+    "Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:role/deployer"},
+    "Action":"s3:DeleteObject","Resource":"*"}]})"));
+  EXPECT_EQ(evaluate(shared, req("s3:GetObject", "arn:aws:s3:::b/k")).result, decision::implicit_deny);
+  const auto put = evaluate(shared, req("s3:PutObject", "arn:aws:s3:::b/k"));
+  EXPECT_EQ(put.result, decision::allow);
+  EXPECT_EQ(put.decided_by, policy_kind::resource);
+  auto other = req("s3:PutObject", "arn:aws:s3:::b/k");
   other.principal = "arn:aws:iam::999988887777:user/mallory";
   EXPECT_EQ(evaluate(shared, other).result, decision::implicit_deny);
-  EXPECT_EQ(evaluate(shared, req("s3:DeleteObject", "arn:aws:s3:::b/k")).result, decision::explicit_deny);
+  // A role named in a resource policy covers its sessions, whatever the role's path.
+  auto session = req("s3:DeleteObject", "arn:aws:s3:::b/k");
+  session.principal = "arn:aws:sts::111122223333:assumed-role/deployer/run-42";
+  EXPECT_EQ(evaluate(shared, session).result, decision::explicit_deny);
+  session.action = "s3:PutObject";
+  EXPECT_EQ(evaluate(shared, session).result, decision::allow);
+  // With an identity allow, the account-wide grant is enough.
+  shared.identity.push_back(parse(R"({"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}})"));
+  EXPECT_EQ(evaluate(shared, req("s3:GetObject", "arn:aws:s3:::b/k")).result, decision::allow);
+  // A boundary that does not allow stops the identity allow, but not a resource policy naming the caller.
+  shared.boundary.push_back(parse(R"({"Statement":{"Effect":"Allow","Action":"ec2:*","Resource":"*"}})"));
+  EXPECT_EQ(evaluate(shared, req("s3:GetObject", "arn:aws:s3:::b/k")).decided_by, policy_kind::boundary);
+  EXPECT_EQ(evaluate(shared, req("s3:PutObject", "arn:aws:s3:::b/k")).result, decision::allow);
+  // A resource policy statement without a principal applies to no one.
+  policy_set nameless;
+  nameless.resource.push_back(parse(R"({"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}})"));
+  EXPECT_EQ(evaluate(nameless, req("s3:GetObject", "arn:aws:s3:::b/k")).result, decision::implicit_deny);
+}
+
+TEST(PolicyEvaluate, HostileAndEscapedInputs) {
+  // A repeated element would drop the first Condition: refused.
+  auto repeated = parse_policy(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*",
+    "Condition":{"Bool":{"aws:SecureTransport":"true"}},"Condition":{}}})", "dup.json");
+  ASSERT_FALSE(repeated);
+  EXPECT_EQ(repeated.error().message, "dup.json: Statement.Condition: repeated element");
+  // Dates far outside the range are no dates: no match, no overflow.
+  const auto far = std::string(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*",
+    "Condition":{"DateLessThan":{"aws:CurrentTime":"1e20"}}}})");
+  EXPECT_EQ(decide(far, req("s3:GetObject", "*", {{"aws:CurrentTime", {"2026-03-01T00:00:00Z"}}})), decision::implicit_deny);
+  EXPECT_EQ(decide(far, req("s3:GetObject", "*", {{"aws:CurrentTime", {"-1e300"}}})), decision::implicit_deny);
+  const auto day = std::string(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*",
+    "Condition":{"DateGreaterThan":{"aws:CurrentTime":"2026-01-01"}}}})");
+  EXPECT_EQ(decide(day, req("s3:GetObject", "*", {{"aws:CurrentTime", {"2026-03-01T00:00:00Z"}}})), decision::allow);
+  // ${*} is a literal star in a resource.
+  const auto literal = std::string(R"({"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${*}.csv"}})");
+  EXPECT_EQ(decide(literal, req("s3:GetObject", "arn:aws:s3:::b/*.csv")), decision::allow);
+  EXPECT_EQ(decide(literal, req("s3:GetObject", "arn:aws:s3:::b/q1.csv")), decision::implicit_deny);
 }
 
 TEST(PolicyConditions, OperatorsAndMissingKeysAsAwsDocuments) {

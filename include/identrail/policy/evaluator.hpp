@@ -29,7 +29,9 @@ struct policy_request {
 struct policy_set {
   std::vector<policy_document> identity;   // attached to the principal
   std::vector<policy_document> boundary;   // its permissions boundary (at most one in AWS)
-  std::vector<policy_document> scps;       // service control policies in force
+  // Service control policies of one level of the organization: one of them must
+  // allow. (AWS asks every level, root to account, to allow: evaluate per level.)
+  std::vector<policy_document> scps;
   std::vector<policy_document> resource;   // the resource's own policy
 };
 
