@@ -10,18 +10,21 @@
 
 namespace identrail::detail {
 
-// Iterative with one backtrack point: no recursion depth to exhaust; the worst
-// case is O(pattern x text), bounded by policy sizes (AWS: 10 KB at most).
-inline bool wildcard_match(std::string_view pattern, std::string_view text, bool ignore_case) {
-  const auto same = [ignore_case](char a, char b) {
-    return ignore_case ? std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)) : a == b;
-  };
+// The matcher behind both forms: token i of the pattern is `at(i)`, either a
+// character or kAny ('*') / kOne ('?'). Iterative with one backtrack point:
+// no recursion depth to exhaust; the worst case is O(pattern x text), bounded
+// by policy sizes (AWS: 10 KB at most).
+inline constexpr int kAnyToken = -1, kOneToken = -2;
+
+template <class TokenAt, class Same>
+bool glob_match(std::size_t length, TokenAt at, std::string_view text, Same same) {
   std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || (pattern[p] != '*' && same(pattern[p], text[t])))) {
+    const int token = p < length ? at(p) : 0;
+    if (p < length && (token == kOneToken || (token >= 0 && same(token, text[t])))) {
       ++p;
       ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
+    } else if (p < length && token == kAnyToken) {
       star = p++;
       resume = t;
     } else if (star != std::string_view::npos) {
@@ -31,46 +34,37 @@ inline bool wildcard_match(std::string_view pattern, std::string_view text, bool
       return false;
     }
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  while (p < length && at(p) == kAnyToken) ++p;
+  return p == length;
+}
+
+inline bool wildcard_match(std::string_view pattern, std::string_view text, bool ignore_case) {
+  const auto at = [&](std::size_t i) {
+    return pattern[i] == '*' ? kAnyToken : pattern[i] == '?' ? kOneToken : static_cast<unsigned char>(pattern[i]);
+  };
+  const auto same = [ignore_case](int a, char b) {
+    const auto c = static_cast<unsigned char>(b);
+    return ignore_case ? std::tolower(a) == std::tolower(c) : a == c;
+  };
+  return glob_match(pattern.size(), at, text, same);
 }
 
 // Resource patterns may spell a literal '*', '?' or '$' as ${*}, ${?}, ${$}
 // (IAM's escapes, which generated policies use for ARNs from the logs).
 inline bool wildcard_match_escaped(std::string_view pattern, std::string_view text) {
   if (pattern.find("${") == std::string_view::npos) return wildcard_match(pattern, text, false);
-  // Tokens: a character, or kAny / kOne for the wildcards.
-  constexpr int kAny = -1, kOne = -2;
   std::vector<int> tokens;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern.substr(i, 4) == "${*}" || pattern.substr(i, 4) == "${?}" || pattern.substr(i, 4) == "${$}") {
+    const auto escape = pattern.substr(i, 4);
+    if (escape == "${*}" || escape == "${?}" || escape == "${$}") {
       tokens.push_back(static_cast<unsigned char>(pattern[i + 2]));
       i += 3;
-    } else if (pattern[i] == '*') {
-      tokens.push_back(kAny);
-    } else if (pattern[i] == '?') {
-      tokens.push_back(kOne);
     } else {
-      tokens.push_back(static_cast<unsigned char>(pattern[i]));
+      tokens.push_back(pattern[i] == '*' ? kAnyToken : pattern[i] == '?' ? kOneToken : static_cast<unsigned char>(pattern[i]));
     }
   }
-  std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
-  while (t < text.size()) {
-    if (p < tokens.size() && (tokens[p] == kOne || tokens[p] == static_cast<unsigned char>(text[t]))) {
-      ++p;
-      ++t;
-    } else if (p < tokens.size() && tokens[p] == kAny) {
-      star = p++;
-      resume = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < tokens.size() && tokens[p] == kAny) ++p;
-  return p == tokens.size();
+  return glob_match(tokens.size(), [&](std::size_t i) { return tokens[i]; }, text,
+                    [](int a, char b) { return a == static_cast<unsigned char>(b); });
 }
 
 // The escaped form of a literal ARN, for a policy's Resource.

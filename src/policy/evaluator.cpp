@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "../core/arn_fields.hpp"
 #include "../core/wildcard.hpp"
 #include "conditions.hpp"
 
@@ -21,16 +22,7 @@ bool resource_matches(const policy_statement &s, std::string_view resource) {
   return any != s.not_resource;
 }
 
-// arn:aws:iam::123456789012:user/x -> 123456789012
-std::string_view account_of(std::string_view arn) {
-  std::size_t at = 0;
-  for (int colon = 0; colon < 4; ++colon) {
-    at = arn.find(':', at);
-    if (at == std::string_view::npos) return {};
-    ++at;
-  }
-  return arn.substr(at, arn.find(':', at) - at);
-}
+using detail::arn_account;
 
 // arn:aws:sts::A:assumed-role/R/s -> role name R (a session is its role for principal matching).
 std::string_view session_role_name(std::string_view caller) {
@@ -48,17 +40,17 @@ enum class naming { none, delegated, exact };
 // ARN), which lets the account's own policies decide.
 naming principal_naming(const principal_spec &spec, std::string_view caller) {
   if (spec.anyone) return naming::exact;
-  const auto account = account_of(caller);
+  const auto account = arn_account(caller);
   const auto role = session_role_name(caller);
   naming best = naming::none;
   for (const auto &[type, value] : spec.entries) {
     if (type != "AWS") continue;
     if (detail::wildcard_match(value, caller, false)) return naming::exact;
     // A role ARN (any path) names the role's sessions.
-    if (!role.empty() && account_of(value) == account && value.find(":role/") != std::string::npos &&
+    if (!role.empty() && arn_account(value) == account && value.find(":role/") != std::string::npos &&
         (value.ends_with("/" + std::string(role))))
       return naming::exact;
-    if (!account.empty() && (value == account || (value.ends_with(":root") && account_of(value) == account)))
+    if (!account.empty() && (value == account || (value.ends_with(":root") && arn_account(value) == account)))
       best = naming::delegated;
   }
   return best;

@@ -4,6 +4,8 @@
 #include <numeric>
 
 #include "identrail/normalize/raw_field.hpp"
+// After the public headers: their identrail::v0::detail is the namespace this reopens.
+#include "../core/arn_fields.hpp"
 
 namespace identrail::detail {
 namespace {
@@ -52,22 +54,12 @@ const holding_rule holding_rules[] = {
 
 }  // namespace
 
-// arn:aws:iam::123456789012:user/name -> 123456789012
-static std::string_view account_of(std::string_view arn) {
-  std::size_t at = 0;
-  for (int colon = 0; colon < 4; ++colon) {
-    at = arn.find(':', at);
-    if (at == std::string_view::npos) return {};
-    ++at;
-  }
-  return arn.substr(at, arn.find(':', at) - at);
-}
 
 user_inventory inventory_of_user(const engine &e, std::string_view user_arn, std::string_view user_name) {
   user_inventory held;
   const auto &symbols = e.symbols();
   // Organization trails hold every account: a user is a name within one.
-  const auto account = account_of(user_arn);
+  const auto account = detail::arn_account(user_arn);
   const auto &graph = e.graph();
   if (const auto node = graph.find_identity(user_arn)) {
     for (const auto *edge : graph.where_used(*node).keys) {
