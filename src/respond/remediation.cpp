@@ -72,6 +72,16 @@ std::string revoke_policy(timestamp now) {
   return out;
 }
 
+// An inline policy put on a user or a role: the one way every strategy attaches a document.
+remediation_step put_inline_policy(bool user, const std::string &name, std::string_view policy_name,
+                                   const std::string &document) {
+  return aws_call("iam", user ? "PutUserPolicy" : "PutRolePolicy")
+      .text(user ? "UserName" : "RoleName", name)
+      .text("PolicyName", std::string(policy_name))
+      .text("PolicyDocument", document)
+      .step();
+}
+
 const std::string vpc_endpoint_warning =
     "Calls through VPC endpoints carry a private address or none in aws:SourceIp, so this policy denies them; add "
     "the private ranges, or an aws:SourceVpce condition, if the identity works through endpoints.";
@@ -120,12 +130,7 @@ struct planner {
     }
     remediation_strategy s{"deny_outside_networks", "Deny every action from outside the allowed networks", {}, {}, {}};
     s.policy = deny_outside_policy(cidrs);
-    const std::string op = entity == "user" ? "PutUserPolicy" : "PutRolePolicy";
-    s.steps.push_back(aws_call("iam", op)
-                          .text(entity == "user" ? "UserName" : "RoleName", name)
-                          .text("PolicyName", std::string(deny_policy_name))
-                          .text("PolicyDocument", s.policy)
-                          .step());
+    s.steps.push_back(put_inline_policy(entity == "user", name, deny_policy_name, s.policy));
     if (!cidr_origin.empty())
       s.warnings.push_back("The allowed networks are " + cidr_origin + ", taken from the logs: check them before applying.");
     s.warnings.push_back(vpc_endpoint_warning);
@@ -144,11 +149,7 @@ struct planner {
       s.steps.push_back(aws_call("iam", "DeleteLoginProfile").text("UserName", name).step());
       s.policy = revoke_policy(now());
       // Session tokens from GetSessionToken or GetFederationToken outlive their key.
-      s.steps.push_back(aws_call("iam", "PutUserPolicy")
-                            .text("UserName", name)
-                            .text("PolicyName", std::string(revoke_policy_name))
-                            .text("PolicyDocument", s.policy)
-                            .step());
+      s.steps.push_back(put_inline_policy(true, name, revoke_policy_name, s.policy));
       s.warnings.push_back("Set every key that ListAccessKeys returns to Inactive, not only the ones the logs show.");
       s.warnings.push_back("Temporary credentials the user obtained (GetSessionToken, GetFederationToken) survive a "
                            "deactivated key: the AWSRevokeOlderSessions policy denies those issued before now.");
@@ -224,11 +225,7 @@ struct planner {
     const timestamp cutoff = now();
     remediation_strategy s{"revoke_sessions", "Revoke the role's active sessions", {}, {}, {}};
     s.policy = revoke_policy(cutoff);
-    s.steps.push_back(aws_call("iam", "PutRolePolicy")
-                          .text("RoleName", last_segment(role_arn))
-                          .text("PolicyName", std::string(revoke_policy_name))
-                          .text("PolicyDocument", s.policy)
-                          .step());
+    s.steps.push_back(put_inline_policy(false, last_segment(role_arn), revoke_policy_name, s.policy));
     s.warnings.push_back("Every session issued before " + format_rfc3339(std::chrono::floor<std::chrono::seconds>(cutoff)) +
                          " is denied, legitimate ones too; they recover by assuming the role again.");
     s.warnings.push_back("Whoever can still assume the role (or reach an instance's metadata service) gets a fresh "
