@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include <atomic>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -72,6 +73,9 @@ inline pybind11::str lossless_str(const std::string &bytes) {
 }
 
 void bind_event(pybind11::module_ &m);
+
+// None, an RFC 3339 string, or a datetime (naive means UTC); `name` is the argument's, for errors.
+std::optional<timestamp> py_time(const pybind11::object &value, const char *name);
 
 // Adds risk, status, graph queries and remediation to identrail.Engine (graph.cpp).
 void bind_correlation(pybind11::class_<py_engine> &engine_class);

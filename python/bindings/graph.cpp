@@ -8,9 +8,7 @@
 namespace py = pybind11;
 
 namespace identrail::python {
-namespace {
 
-// None, an RFC 3339 string, or a datetime (naive means UTC).
 std::optional<timestamp> py_time(const py::object &value, const char *name) {
   if (value.is_none()) return std::nullopt;
   std::string text;
@@ -20,6 +18,15 @@ std::optional<timestamp> py_time(const py::object &value, const char *name) {
   auto parsed = parse_rfc3339(text);
   if (!parsed) throw binding_error(errc::invalid_argument, std::string(name) + ": " + parsed.error().message);
   return *parsed;
+}
+
+namespace {
+
+remediation_options plan_options(std::vector<std::string> allow_cidrs, const py::object &now) {
+  remediation_options options;
+  options.allow_cidrs = std::move(allow_cidrs);
+  options.now = py_time(now, "now");
+  return options;
 }
 
 py::object loads(const std::string &json) { return py::module_::import("json").attr("loads")(lossless_str(json)); }
@@ -109,21 +116,14 @@ void bind_correlation(py::class_<py_engine> &engine_class) {
       .def(
           "remediation",
           [](const py_engine &e, const std::string &identity, std::vector<std::string> allow_cidrs, const py::object &now) {
-            remediation_options options;
-            options.allow_cidrs = std::move(allow_cidrs);
-            options.now = py_time(now, "now");
-            auto plan = unwrap(plan_remediation(e.read(), identity, options));
-            return loads(to_json(plan));
+            return loads(to_json(unwrap(plan_remediation(e.read(), identity, plan_options(std::move(allow_cidrs), now)))));
           },
           py::arg("identity"), py::arg("allow_cidrs") = std::vector<std::string>{}, py::arg("now") = py::none(),
           "Remediation strategies for an identity: ordered AWS calls with CLI commands, policies and warnings.")
       .def(
           "remediation_text",
           [](const py_engine &e, const std::string &identity, std::vector<std::string> allow_cidrs, const py::object &now) {
-            remediation_options options;
-            options.allow_cidrs = std::move(allow_cidrs);
-            options.now = py_time(now, "now");
-            return lossless_str(to_text(unwrap(plan_remediation(e.read(), identity, options))));
+            return lossless_str(to_text(unwrap(plan_remediation(e.read(), identity, plan_options(std::move(allow_cidrs), now)))));
           },
           py::arg("identity"), py::arg("allow_cidrs") = std::vector<std::string>{}, py::arg("now") = py::none());
 }

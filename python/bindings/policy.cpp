@@ -24,13 +24,7 @@ void bind_least_privilege(py::class_<py_engine> &engine_class) {
       [](const py_engine &e, const std::string &identity, const py::object &flag_time,
          const std::vector<std::string> &current_policies, bool compact) {
         least_privilege_options options;
-        if (!flag_time.is_none()) {
-          const std::string text = py::isinstance<py::str>(flag_time) ? flag_time.cast<std::string>()
-                                                                     : flag_time.attr("isoformat")().cast<std::string>();
-          auto parsed = parse_rfc3339(text);
-          if (!parsed) throw binding_error(errc::invalid_argument, "flag_time: " + parsed.error().message);
-          options.flag_time = *parsed;
-        }
+        options.flag_time = py_time(flag_time, "flag_time");
         options.current = documents(current_policies, "current_policies");
         options.compact = compact;
         const auto result = unwrap(least_privilege_policy(e.read(), identity, options));

@@ -17,6 +17,25 @@ inline symbol instance_arn(symbol_table &symbols, const event &e) {
   return symbols.intern(arn);
 }
 
+// Which ARN an instance goes by. Stolen instance credentials call every
+// region; the earliest call is the instance's own, and on equal times the
+// smaller ARN, so arrival order never decides. The resolver and the graph
+// both choose through this.
+struct instance_home {
+  symbol arn;
+  timestamp time{};
+  // Takes the event's ARN if it is the better home; true when the home changed.
+  bool offer(symbol_table &symbols, const event &e) {
+    if (!arn.empty() && e.time > time) return false;
+    const symbol candidate = instance_arn(symbols, e);
+    const bool better = arn.empty() || e.time < time || symbols.str(candidate) < symbols.str(arn);
+    if (arn.empty() || e.time < time) time = e.time;
+    if (!better || candidate == arn) return false;
+    arn = candidate;
+    return true;
+  }
+};
+
 // IAM user and role ARNs name identities, not plain resources.
 inline bool names_identity(std::string_view arn) {
   const auto iam = arn.find(":iam::");

@@ -133,27 +133,19 @@ struct identity_graph::impl {
   std::unordered_map<node_id, location> locations;
   std::unordered_map<node_id, detection> detections;
   std::unordered_map<node_id, std::vector<action_use>> usage;
-  // One node per instance, named in the region of its earliest event (the
-  // resolver makes the same choice): stolen credentials call every region.
-  struct instance_home {
-    node_id node;
-    timestamp time;
+  // One node per instance, named as detail::instance_home chooses (as the resolver does).
+  struct instance_node {
+    node_id node = no_node;
+    detail::instance_home home;
   };
-  std::unordered_map<symbol, instance_home, symbol_hash> instances;
+  std::unordered_map<symbol, instance_node, symbol_hash> instances;
 
   node_id instance(const event &e) {
-    auto [it, created] = instances.try_emplace(e.who.instance_id, instance_home{no_node, e.time});
-    if (created) {
-      it->second.node = store.node(detail::node_space::instance, detail::instance_arn(symbols, e), node_kind::instance).first;
-    } else if (e.time <= it->second.time) {
-      const symbol arn = detail::instance_arn(symbols, e);
-      const symbol current = store.nodes[it->second.node].key;
-      // Equal times: the smaller ARN, so arrival order never decides (the resolver agrees).
-      if (arn != current && (e.time < it->second.time || symbols.str(arn) < symbols.str(current)))
-        store.rename(it->second.node, detail::node_space::instance, arn);
-      it->second.time = e.time;
-    }
-    return it->second.node;
+    auto &entry = instances[e.who.instance_id];
+    if (!entry.home.offer(symbols, e)) return entry.node;
+    if (entry.node == no_node) entry.node = store.node(detail::node_space::instance, entry.home.arn, node_kind::instance).first;
+    else store.rename(entry.node, detail::node_space::instance, entry.home.arn);
+    return entry.node;
   }
 
   node_id identity(symbol key, node_kind kind) {
@@ -354,6 +346,11 @@ std::optional<node_id> identity_graph::find_identity(std::string_view key) const
   return find(node_kind::principal, key);
 }
 
+std::optional<node_id> identity_graph::find_identity_or_instance(std::string_view key) const {
+  if (auto id = find_identity(key)) return id;
+  return find(node_kind::instance, key);
+}
+
 std::optional<node_id> identity_graph::find(node_kind kind, std::string_view key) const {
   const auto s = impl_->symbols.find(key);
   if (!s) return std::nullopt;
@@ -389,6 +386,19 @@ std::span<const action_use> identity_graph::usage(node_id identity) const {
 std::vector<std::size_t> identity_graph::out_edges(node_id id) const { return impl_->store.out_edges(id); }
 std::vector<std::size_t> identity_graph::in_edges(node_id id) const { return impl_->store.in_edges(id); }
 
+std::optional<node_id> identity_graph::role_of(node_id session) const {
+  for (const std::size_t index : out_edges(session))
+    if (impl_->store.edges[index].kind == edge_kind::assumed) return impl_->store.edges[index].to;
+  return std::nullopt;
+}
+
+std::vector<node_id> identity_graph::sessions_of(node_id role) const {
+  std::vector<node_id> sessions;
+  for (const std::size_t index : in_edges(role))
+    if (impl_->store.edges[index].kind == edge_kind::assumed) sessions.push_back(impl_->store.edges[index].from);
+  return sessions;
+}
+
 blast_radius identity_graph::blast_radius_of(node_id identity, timestamp since) const {
   blast_radius result;
   result.identity = identity;
@@ -397,8 +407,7 @@ blast_radius identity_graph::blast_radius_of(node_id identity, timestamp since) 
   // A role's reach is that of its sessions: they are the role in action.
   std::vector<node_id> starts{identity};
   if (node(identity).kind == node_kind::role)
-    for (const std::size_t index : in_edges(identity))
-      if (impl_->store.edges[index].kind == edge_kind::assumed) starts.push_back(impl_->store.edges[index].from);
+    for (const node_id session : sessions_of(identity)) starts.push_back(session);
   result.identities = impl_->store.reachable(starts, edge_kind::created_session);
   std::unordered_map<node_id, std::size_t> resource_row;
   for (const node_id who : result.identities) {

@@ -24,8 +24,7 @@ struct identity_resolver::impl {
   struct facts {
     symbol access_key;
     symbol issuer;
-    symbol instance_arn;  // for instance-profile sessions, in the region of the earliest event
-    timestamp instance_time{};
+    detail::instance_home instance;  // for instance-profile sessions
     bool session = false;
   };
   std::unordered_map<symbol, facts, symbol_hash> identities;
@@ -42,15 +41,7 @@ struct identity_resolver::impl {
     if (f.access_key.empty()) f.access_key = e.who.access_key_id;
     if (f.issuer.empty()) f.issuer = e.who.issuer_arn;
     f.session |= e.who.type == identity_type::assumed_role || e.who.type == identity_type::federated_user;
-    // Stolen instance credentials call every region; the earliest call is the instance's own.
-    if (!e.who.instance_id.empty() && (f.instance_arn.empty() || e.time <= f.instance_time)) {
-      const symbol arn = detail::instance_arn(symbols, e);
-      // Equal times: the smaller ARN, so arrival order never decides.
-      if (f.instance_arn.empty() || e.time < f.instance_time || symbols.str(arn) < symbols.str(f.instance_arn)) {
-        f.instance_arn = arn;
-        f.instance_time = e.time;
-      }
-    }
+    if (!e.who.instance_id.empty()) f.instance.offer(symbols, e);
     if (e.who.type == identity_type::aws_service) services[identity] = true;
     issued_credentials issued;
     if (!e.result.success || std::find(issuing.begin(), issuing.end(), e.action) == issuing.end()) return issued;
@@ -80,8 +71,8 @@ struct identity_resolver::impl {
       if (creator && std::find(r.chain.begin(), r.chain.end(), *creator) == r.chain.end()) {
         // An AWS service creating a session acts for the resource it serves: an instance, or the role itself.
         if (services.contains(*creator) || symbols.str(*creator).ends_with(".amazonaws.com")) {
-          const bool instance = known != identities.end() && !known->second.instance_arn.empty();
-          r.root = instance ? known->second.instance_arn : known != identities.end() && !known->second.issuer.empty()
+          const bool instance = known != identities.end() && !known->second.instance.arn.empty();
+          r.root = instance ? known->second.instance.arn : known != identities.end() && !known->second.issuer.empty()
                                                                ? known->second.issuer
                                                                : current;
           if (r.root != current) r.chain.push_back(r.root);
@@ -94,7 +85,7 @@ struct identity_resolver::impl {
       // The end of what the logs tell: a session stands for its role, as far as the data allow.
       if (known != identities.end() && known->second.session) {
         r.complete = false;
-        if (!known->second.instance_arn.empty()) r.root = known->second.instance_arn;
+        if (!known->second.instance.arn.empty()) r.root = known->second.instance.arn;
         else r.root = known->second.issuer.empty() ? current : known->second.issuer;
         if (r.root != current) r.chain.push_back(r.root);
         return r;

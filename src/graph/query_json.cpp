@@ -11,8 +11,7 @@ using detail::json_object;
 
 result<node_id> identity_node(const engine &e, std::string_view identity) {
   const auto &g = e.graph();
-  if (auto id = g.find_identity(identity)) return *id;
-  if (auto id = g.find(node_kind::instance, identity)) return *id;
+  if (auto id = g.find_identity_or_instance(identity)) return *id;
   return make_error(errc::not_found, "no identity \"" + std::string(identity) + "\" in the logs");
 }
 

@@ -191,9 +191,8 @@ std::vector<assessment> assess_identities(const identity_graph &graph, std::span
   const auto role_of = [&](symbol identity) -> symbol {
     const auto id = graph.find_identity(symbols.str(identity));
     if (!id) return {};
-    for (const auto e : graph.out_edges(*id))
-      if (graph.edge(e).kind == edge_kind::assumed) return graph.node(graph.edge(e).to).key;
-    return {};
+    const auto role = graph.role_of(*id);
+    return role ? graph.node(*role).key : symbol{};
   };
   // Marks are gathered first and applied in a fixed order, so neither the
   // order identities appeared in nor the order of sources changes the result.

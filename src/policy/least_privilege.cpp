@@ -269,17 +269,11 @@ result<std::vector<usage_record>> usage_of(const engine &e, std::string_view ide
   auto node = graph.find_identity(identity);
   if (!node) return make_error(errc::not_found, "no identity \"" + std::string(identity) + "\" in the logs");
   std::vector<node_id> members{*node};
-  const auto role_of = [&](node_id session) -> std::optional<node_id> {
-    for (const auto index : graph.out_edges(session))
-      if (graph.edge(index).kind == edge_kind::assumed) return graph.edge(index).to;
-    return std::nullopt;
-  };
   // A session acts with its role's permissions: the role's policy is the one to cut down.
   if (graph.node(*node).kind == node_kind::session)
-    if (const auto role = role_of(*node)) members = {*role};
+    if (const auto role = graph.role_of(*node)) members = {*role};
   if (graph.node(members[0]).kind == node_kind::role)
-    for (const auto index : graph.in_edges(members[0]))
-      if (graph.edge(index).kind == edge_kind::assumed) members.push_back(graph.edge(index).from);
+    for (const node_id session : graph.sessions_of(members[0])) members.push_back(session);
 
   std::vector<usage_record> out;
   const auto add = [&](const action_use &u, std::string resource) {

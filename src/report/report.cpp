@@ -151,8 +151,7 @@ std::string report_json(const engine &e, const report_options &options) {
         if (a.status == compromise_status::normal && a.risk == risk_level::none) continue;
         json_object o(identities.next());
         o.str("arn", s.str(a.identity));
-        auto node = graph.find_identity(s.str(a.identity));
-        if (!node) node = graph.find(node_kind::instance, s.str(a.identity));
+        const auto node = graph.find_identity_or_instance(s.str(a.identity));
         o.str("type", node ? to_string(graph.node(*node).kind) : "unknown");
         const auto resolved = e.resolve(a.identity);
         o.str("root_principal", s.str(resolved.root));

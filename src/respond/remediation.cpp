@@ -268,9 +268,7 @@ struct planner {
     const auto &graph = e.graph();
     const std::string arn(graph.label(role));
     // The policy binds every session of the role: their addresses before the cut-off are its networks.
-    std::vector<node_id> sessions;
-    for (const auto index : graph.in_edges(role))
-      if (graph.edge(index).kind == edge_kind::assumed) sessions.push_back(graph.edge(index).from);
+    const auto sessions = graph.sessions_of(role);
     if (!cutoff)
       if (const auto *status = e.assessment_of(arn)) cutoff = status->since;
     propose_networks(sessions, cutoff);
@@ -280,18 +278,11 @@ struct planner {
   }
 };
 
-std::optional<node_id> role_of(const identity_graph &graph, node_id session) {
-  for (const auto index : graph.out_edges(session))
-    if (graph.edge(index).kind == edge_kind::assumed) return graph.edge(index).to;
-  return std::nullopt;
-}
-
 }  // namespace
 
 result<remediation_plan> plan_remediation(const engine &e, std::string_view identity, const remediation_options &options) {
   const auto &graph = e.graph();
-  auto node = graph.find_identity(identity);
-  if (!node) node = graph.find(node_kind::instance, identity);
+  const auto node = graph.find_identity_or_instance(identity);
   if (!node) return make_error(errc::not_found, "remediation: no identity or instance \"" + std::string(identity) + "\" in the logs");
   planner p{e, options, {}, {}, {}};
   const auto kind = graph.node(*node).kind;
@@ -312,7 +303,7 @@ result<remediation_plan> plan_remediation(const engine &e, std::string_view iden
       break;
     case node_kind::role: p.role_strategies(*node, cutoff); break;
     case node_kind::session: {
-      if (const auto role = role_of(graph, *node)) p.role_strategies(*role, cutoff);
+      if (const auto role = graph.role_of(*node)) p.role_strategies(*role, cutoff);
       if (!p.plan.root_principal.empty() && p.plan.root_principal != identity)
         p.plan.notes.push_back("The session resolves to " + p.plan.root_principal + (resolved.complete ? "" : " (as far as the logs go)") +
                                ": remediate it too (identrail remediate --identity " + p.plan.root_principal + ").");
@@ -338,7 +329,7 @@ result<remediation_plan> plan_remediation(const engine &e, std::string_view iden
     for (const auto index : graph.out_edges(*node)) {
       const auto &edge = graph.edge(index);
       if (edge.kind != edge_kind::created_session || edge.last < *status->since) continue;
-      if (const auto role = role_of(graph, edge.to))
+      if (const auto role = graph.role_of(edge.to))
         p.plan.notes.push_back("It created " + std::string(graph.label(edge.to)) + " after " +
                                format_rfc3339(*status->since) + ": revoke the sessions of " +
                                std::string(graph.label(*role)) + " too (identrail remediate --identity " +

@@ -139,6 +139,8 @@ class identity_graph {
   [[nodiscard]] std::string_view label(node_id id) const;  // the key's text
   // An identity (user, role, session, ...) by ARN or principal id.
   [[nodiscard]] std::optional<node_id> find_identity(std::string_view key) const;
+  // An identity, else an instance: what statuses and plans are given for.
+  [[nodiscard]] std::optional<node_id> find_identity_or_instance(std::string_view key) const;
   [[nodiscard]] std::optional<node_id> find(node_kind kind, std::string_view key) const;
   // Any node by key, identities first, then instances, keys, addresses, resources.
   [[nodiscard]] std::optional<node_id> find_any(std::string_view key) const;
@@ -147,6 +149,9 @@ class identity_graph {
   [[nodiscard]] std::span<const action_use> usage(node_id identity) const;  // all actions, first-use order
   [[nodiscard]] std::vector<std::size_t> out_edges(node_id id) const;
   [[nodiscard]] std::vector<std::size_t> in_edges(node_id id) const;
+  // The role a session is a session of; the sessions of a role (`assumed` edges).
+  [[nodiscard]] std::optional<node_id> role_of(node_id session) const;
+  [[nodiscard]] std::vector<node_id> sessions_of(node_id role) const;
 
   // Queries.
   [[nodiscard]] blast_radius blast_radius_of(node_id identity, timestamp since = {}) const;
