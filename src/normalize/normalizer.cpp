@@ -9,6 +9,7 @@
 #include "../core/dedup_window.hpp"
 #include "gzip.hpp"
 #include "input_files.hpp"
+#include "json_check.hpp"
 #include "record_decoder.hpp"
 #include "utf8.hpp"
 
@@ -66,6 +67,16 @@ struct normalizer::impl {
   bool stopped = false;
   std::size_t accepted_here = 0;
   std::size_t malformed = 0;  // rejections for malformed JSON, which stop a document stream
+  // The document being read. After a structural error simdjson abandons its
+  // iterator; whatever a reader made of it then, no record of it is emitted.
+  od::document *live_document = nullptr;
+  struct reading {
+    impl &self;
+    reading(impl &s, od::document &doc) : self(s) { self.live_document = &doc; }
+    reading(const reading &) = delete;
+    reading &operator=(const reading &) = delete;
+    ~reading() { self.live_document = nullptr; }
+  };
   std::size_t line_cursor_offset = 0;
   std::size_t line_cursor_line = 1;
 
@@ -129,6 +140,10 @@ struct normalizer::impl {
 
   // Hands a decoded record on, after the checks that need the whole record.
   void emit(event &e, std::string_view raw, std::size_t offset, std::ptrdiff_t record_index) {
+    if (live_document && !live_document->is_alive()) {
+      reject(location(offset, record_index), "malformed JSON: the record cannot be read to its end", errc::parse_error);
+      return;
+    }
     if (auto bad = bad_byte_in(raw)) {
       reject(location(offset, record_index), "invalid UTF-8 at " + at_byte(*bad));
       return;
@@ -145,10 +160,18 @@ struct normalizer::impl {
     if (sink && *sink && !(*sink)(e)) stopped = true;
   }
 
+  // An object's own text: simdjson's raw_json runs to the next token, so the
+  // whitespace before it is trimmed.
+  static simdjson::error_code own_text(od::object &object, std::string_view &text) {
+    if (auto err = object.raw_json().get(text)) return err;
+    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+    return simdjson::SUCCESS;
+  }
+
   // One record object. `raw` is its text when the caller already knows it.
   field_status record(od::object object, std::string_view raw, std::size_t offset, std::ptrdiff_t index) {
     if (raw.empty() && (options.keep_raw || !bad_utf8.empty())) {
-      if (auto err = object.raw_json().get(raw)) return broken(offset, index, err);
+      if (auto err = own_text(object, raw)) return broken(offset, index, err);
       if (auto err = object.reset().error()) return broken(offset, index, err);
     }
     const auto status = decoder.decode(object, scratch);
@@ -219,12 +242,13 @@ struct normalizer::impl {
         // EventBridge wraps the CloudTrail record unchanged in "detail".
         saw_detail = true;
         od::object detail;
-        if (value.get_object().get(detail) != simdjson::SUCCESS) {
+        if (auto err = value.get_object().get(detail)) {
+          if (err != simdjson::INCORRECT_TYPE) return broken(offset, index, err);
           detail_status = field_status::invalid;
           detail_reason = "EventBridge detail: expected an object";
           continue;
         }
-        if (auto err = detail.raw_json().get(detail_raw)) return broken(offset, index, err);
+        if (auto err = own_text(detail, detail_raw)) return broken(offset, index, err);
         if (auto err = detail.reset().error()) return broken(offset, index, err);
         event outer = std::move(scratch);
         detail_status = decoder.decode(detail, scratch);
@@ -237,7 +261,10 @@ struct normalizer::impl {
         }
       } else if (first == 'd' && key.is("detail-type")) {
         std::string_view text;
-        if (value.get_string().get(text) == simdjson::SUCCESS) detail_type.assign(text);
+        auto err = value.get_string().get(text);
+        if (err == simdjson::INCORRECT_TYPE) err = detail::check_json(value, detail::kMaxRecordDepth);
+        if (err) return broken(offset, index, err);
+        detail_type.assign(text);
         envelope_is_cloudtrail = detail_type.ends_with("via CloudTrail");
       } else if (auto s = decoder.apply(key, value, scratch); s == field_status::broken) {
         reject(location(offset, index), decoder.reason(), errc::parse_error);
@@ -272,7 +299,7 @@ struct normalizer::impl {
       return field_status::invalid;
     }
     if (raw.empty() && (options.keep_raw || !bad_utf8.empty())) {
-      if (auto err = object.raw_json().get(raw)) return broken(offset, index, err);
+      if (auto err = own_text(object, raw)) return broken(offset, index, err);
     }
     emit(scratch, raw, offset, index);
     return field_status::ok;
@@ -331,6 +358,7 @@ struct normalizer::impl {
       reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
       return;
     }
+    const reading guard(*this, doc);
     od::json_type type;
     if (auto err = doc.type().get(type)) {
       reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
@@ -380,9 +408,8 @@ struct normalizer::impl {
       reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
       return;
     }
-    std::string_view trimmed = text;
-    while (!trimmed.empty() && is_space(trimmed.back())) trimmed.remove_suffix(1);
-    if (top_object(object, trimmed, start, 0, true) == field_status::broken) return;
+    // The record's text is taken from the object, so data after it is never part of it.
+    if (top_object(object, {}, start, 0, true) == field_status::broken) return;
     const char *end = nullptr;
     if (doc.current_location().get(end) == simdjson::SUCCESS) {
       const std::size_t rest = skip_space(input, offset_of(end));
@@ -422,8 +449,13 @@ struct normalizer::impl {
         while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
       }
       const auto before = mark();
-      top_value(value, raw, offset, -1);
-      if (malformed != before.malformed) {
+      {
+        const reading guard(*this, doc);
+        top_value(value, raw, offset, -1);
+      }
+      // A dead document means a reader met malformed JSON, whatever it reported:
+      // stepping the stream past it would dereference the abandoned iterator.
+      if (malformed != before.malformed || !static_cast<od::document &>(doc).is_alive()) {
         // The stream cannot be trusted past a malformed document; read the rest
         // line by line. If the document already passed events on, keep what it
         // did and move past its line rather than read those records twice.
@@ -456,34 +488,41 @@ struct normalizer::impl {
       if (begin < end) {
         std::string_view line = input.substr(begin, end - begin);
         while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
-        od::document doc;
-        od::value value;
-        // A padded copy: parsed in place, simdjson's last-block checks could see the next line's bytes.
-        line_copy.assign(line);
-        line_copy.append(simdjson::SIMDJSON_PADDING, ' ');
-        simdjson::error_code err = line_parser.iterate(line_copy.data(), line.size(), line_copy.size()).get(doc);
-        if (err == simdjson::UTF8_ERROR) {
-          // Replace the bad bytes and read on: emit() rejects the records that held them.
-          for (const auto offset : detail::replace_invalid_utf8(line_copy)) bad_utf8.push_back(begin + offset);
-          err = line_parser.iterate(line_copy.data(), line.size(), line_copy.size()).get(doc);
-        }
-        if (!err) err = doc.get_value().get(value);
-        if (err) {
-          reject(location(begin, -1), std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
-        } else {
-          line_origin = begin;
-          const auto before = mark();
-          top_value(value, std::string_view(line_copy.data(), line.size()), begin, -1);
-          // A line holds one record; anything after it would otherwise vanish unreported.
-          const char *rest = nullptr;
-          // (simdjson reports no current location once the root value is fully read.)
-          if (stats.rejected == before.stats.rejected && doc.current_location().get(rest) == simdjson::SUCCESS)
-            reject(location(begin, -1), "unexpected data after the record at " + at_byte(offset_of(rest)), errc::parse_error);
-          line_origin = npos_origin;
-        }
+        one_line(line, begin);
       }
       pos = end + 1;
     }
+  }
+
+  void one_line(std::string_view line, std::size_t begin) {
+    // A padded copy: parsed in place, simdjson's last-block checks could see the next line's bytes.
+    line_copy.assign(line);
+    line_copy.append(simdjson::SIMDJSON_PADDING, ' ');
+    od::document doc;
+    simdjson::error_code err = line_parser.iterate(line_copy.data(), line.size(), line_copy.size()).get(doc);
+    if (err == simdjson::UTF8_ERROR) {
+      // Replace the bad bytes and read on: emit() rejects the records that held them.
+      for (const auto offset : detail::replace_invalid_utf8(line_copy)) bad_utf8.push_back(begin + offset);
+      err = line_parser.iterate(line_copy.data(), line.size(), line_copy.size()).get(doc);
+    }
+    od::value value;
+    if (!err) err = doc.get_value().get(value);
+    if (err) {
+      reject(location(begin, -1), std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
+      return;
+    }
+    line_origin = begin;
+    const auto before = mark();
+    const reading guard(*this, doc);
+    // No raw text given: the record's own is taken from the object, so what may
+    // follow it on the line is never part of it.
+    top_value(value, {}, begin, -1);
+    // A line holds one record; anything after it would otherwise vanish unreported.
+    // (simdjson reports no current location once the root value is fully read.)
+    const char *rest = nullptr;
+    if (stats.rejected == before.stats.rejected && doc.is_alive() && doc.current_location().get(rest) == simdjson::SUCCESS)
+      reject(location(begin, -1), "unexpected data after the record at " + at_byte(offset_of(rest)), errc::parse_error);
+    line_origin = npos_origin;
   }
 
   // A parser keeps the index it built for its largest input (about 5 bytes per

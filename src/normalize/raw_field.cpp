@@ -39,8 +39,9 @@ result<json_field> raw_field(const event &e, std::string_view path) {
     if (auto err = current.type().get(type)) return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
     od::value next;
     if (type == od::json_type::object) {
-      if (current.find_field_unordered(segment).get(next) != simdjson::SUCCESS)
-        return tl::unexpected(path_error(errc::not_found, path, "no such field"));
+      if (auto err = current.find_field_unordered(segment).get(next))
+        return tl::unexpected(err == simdjson::NO_SUCH_FIELD ? path_error(errc::not_found, path, "no such field")
+                                                             : path_error(errc::parse_error, path, simdjson::error_message(err)));
     } else if (type == od::json_type::array) {
       std::size_t index = 0;
       const auto [end, ec] = std::from_chars(segment.data(), segment.data() + segment.size(), index);
@@ -48,7 +49,10 @@ result<json_field> raw_field(const event &e, std::string_view path) {
         return tl::unexpected(path_error(errc::not_found, path, "array index expected"));
       od::array array;
       if (auto err = current.get_array().get(array)) return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
-      if (array.at(index).get(next) != simdjson::SUCCESS) return tl::unexpected(path_error(errc::not_found, path, "index out of range"));
+      if (auto err = array.at(index).get(next))
+        return tl::unexpected(err == simdjson::INDEX_OUT_OF_BOUNDS
+                                  ? path_error(errc::not_found, path, "index out of range")
+                                  : path_error(errc::parse_error, path, simdjson::error_message(err)));
     } else {
       return tl::unexpected(path_error(errc::not_found, path, "no such field"));
     }

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "identrail/normalize/action_map.hpp"
+#include "json_check.hpp"
 #include "json_token.hpp"
 
 namespace identrail::detail {
@@ -114,11 +115,12 @@ field_status record_decoder::read_text(od::value value, std::string_view field, 
   }
   if (type == od::json_type::null) {
     text = {};
-    return field_status::ok;
+    return skip(value, field);  // consumed, so that the tokens after it are checked
   }
   // Account ids exported through YAML or some SIEMs arrive as numbers: keep their digits.
   if (type == od::json_type::number && numbers_as_text) {
     text = trim_json_token(value.raw_json_token());
+    if (auto s = skip(value, field); s != field_status::ok) return s;  // the digits must be a number
     return field_status::ok;
   }
   return fail(std::string(field) + ": expected a string, found " + std::string(json_type_name(type)));
@@ -158,7 +160,7 @@ field_status record_decoder::read_flag(od::value value, std::string_view field, 
     out = (s == "true" || s == "True") ? tristate::yes : (s == "false" || s == "False") ? tristate::no : tristate::unknown;
     return field_status::ok;
   }
-  if (type == od::json_type::null) return field_status::ok;
+  if (type == od::json_type::null) return skip(value, field);
   return fail(std::string(field) + ": expected a boolean, found " + std::string(json_type_name(type)));
 }
 
@@ -170,6 +172,16 @@ bool record_decoder::first_time(unsigned field) {
   const bool first = (seen_fields_ & bit) == 0;
   seen_fields_ |= bit;
   return first;
+}
+
+field_status record_decoder::skip(od::value value, std::string_view field) {
+  if (auto err = check_json(value, kMaxRecordDepth)) return fail_simdjson(field, err);
+  return field_status::ok;
+}
+
+field_status record_decoder::unmodelled(json_key key, od::value value) {
+  if (auto err = check_json(value, kMaxRecordDepth)) return fail_simdjson(key.name(), err);
+  return field_status::ok;
 }
 
 field_status record_decoder::duplicate(std::string_view field) {
@@ -249,14 +261,14 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
         out.result.error_message.assign(text);
         return field_status::ok;
       }
-      return field_status::ok;
+      return unmodelled(key, value);
     case 'a':
       if (key.is("awsRegion")) return first_time(8) ? read_symbol(value, "awsRegion", out.region) : duplicate("awsRegion");
-      return field_status::ok;
+      return unmodelled(key, value);
     case 'u':
       if (key.is("userIdentity")) return first_time(9) ? user_identity(value, out.who) : duplicate("userIdentity");
       if (key.is("userAgent")) return first_time(10) ? read_symbol(value, "userAgent", out.user_agent) : duplicate("userAgent");
-      return field_status::ok;
+      return unmodelled(key, value);
     case 's':
       if (key.is("sourceIPAddress")) {
         if (!first_time(11)) return duplicate("sourceIPAddress");
@@ -270,14 +282,14 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
         out.source = *cached;
         return field_status::ok;
       }
-      return field_status::ok;
+      return unmodelled(key, value);
     case 'r':
       if (key.is("recipientAccountId")) return first_time(12) ? read_symbol(value, "recipientAccountId", out.account, true) : duplicate("recipientAccountId");
       if (key.is("readOnly")) return first_time(13) ? read_flag(value, "readOnly", out.read_only) : duplicate("readOnly");
       if (key.is("resources")) return first_time(14) ? resources(value, out) : duplicate("resources");
       if (key.is("requestParameters"))
         return first_time(16) ? request_parameters(value) : duplicate("requestParameters");
-      return field_status::ok;
+      return unmodelled(key, value);
     case 'm':
       if (key.is("managementEvent")) {
         if (!first_time(15)) return duplicate("managementEvent");
@@ -287,16 +299,16 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
           out.category = management == tristate::yes ? event_category::management : event_category::data;
         return field_status::ok;
       }
-      return field_status::ok;
+      return unmodelled(key, value);
     default:
-      return field_status::ok;
+      return unmodelled(key, value);
   }
 }
 
 field_status record_decoder::user_identity(od::value value, actor &who) {
   od::json_type type;
   if (auto err = value.type().get(type)) return fail_simdjson("userIdentity", err);
-  if (type == od::json_type::null) return field_status::ok;
+  if (type == od::json_type::null) return skip(value, "userIdentity");
   if (type != od::json_type::object)
     return fail("userIdentity: expected an object, found " + std::string(json_type_name(type)));
   od::object object;
@@ -325,6 +337,8 @@ field_status record_decoder::user_identity(od::value value, actor &who) {
       s = read_symbol(v, "userIdentity.invokedBy", who.invoked_by);
     } else if (key.is("sessionContext")) {
       s = session_context(v, who);
+    } else {
+      s = skip(v, "userIdentity");
     }
     if (s != field_status::ok) return s;
   }
@@ -334,7 +348,7 @@ field_status record_decoder::user_identity(od::value value, actor &who) {
 field_status record_decoder::session_context(od::value value, actor &who) {
   od::json_type type;
   if (auto err = value.type().get(type)) return fail_simdjson("userIdentity.sessionContext", err);
-  if (type != od::json_type::object) return field_status::ok;  // null or {}: nothing to learn
+  if (type != od::json_type::object) return skip(value, "userIdentity.sessionContext");  // nothing to learn
   od::object object;
   if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity.sessionContext", err);
   for (auto field : object) {
@@ -348,10 +362,16 @@ field_status record_decoder::session_context(od::value value, actor &who) {
       s = session_issuer(v, who);
     } else if (key.is("sourceIdentity")) {
       s = read_symbol(v, "userIdentity.sessionContext.sourceIdentity", who.source_identity);
-    } else if (key.is("attributes")) {
+    } else if (!key.is("attributes")) {
+      s = skip(v, "userIdentity.sessionContext");
+    } else {
       od::json_type t;
       if (auto err = v.type().get(t)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
-      if (t != od::json_type::object) continue;
+      if (t != od::json_type::object) {
+        s = skip(v, "userIdentity.sessionContext.attributes");
+        if (s != field_status::ok) return s;
+        continue;
+      }
       od::object attributes;
       if (auto err = v.get_object().get(attributes)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
       for (auto attr : attributes) {
@@ -365,8 +385,13 @@ field_status record_decoder::session_context(od::value value, actor &who) {
         } else if (k.is("creationDate")) {
           // A bad creation date costs the attribute, not the record: the event itself is sound.
           std::string_view text;
-          if (av.get_string().get(text) == simdjson::SUCCESS && !text.empty())
+          if (auto err = av.get_string().get(text); !err && !text.empty()) {
             if (auto created = parse_rfc3339(text)) who.session_created = *created;
+          } else if (err) {
+            s = skip(av, "userIdentity.sessionContext.attributes.creationDate");
+          }
+        } else {
+          s = skip(av, "userIdentity.sessionContext.attributes");
         }
         if (s != field_status::ok) return s;
       }
@@ -379,7 +404,7 @@ field_status record_decoder::session_context(od::value value, actor &who) {
 field_status record_decoder::session_issuer(od::value value, actor &who) {
   od::json_type type;
   if (auto err = value.type().get(type)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
-  if (type != od::json_type::object) return field_status::ok;
+  if (type != od::json_type::object) return skip(value, "userIdentity.sessionContext.sessionIssuer");
   od::object object;
   if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
   for (auto field : object) {
@@ -391,6 +416,7 @@ field_status record_decoder::session_issuer(od::value value, actor &who) {
     field_status s = field_status::ok;
     if (key.is("arn")) s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.arn", who.issuer_arn);
     else if (key.is("type")) s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.type", who.issuer_type);
+    else s = skip(v, "userIdentity.sessionContext.sessionIssuer");
     if (s != field_status::ok) return s;
   }
   return field_status::ok;
@@ -399,7 +425,7 @@ field_status record_decoder::session_issuer(od::value value, actor &who) {
 field_status record_decoder::resources(od::value value, event &out) {
   od::json_type type;
   if (auto err = value.type().get(type)) return fail_simdjson("resources", err);
-  if (type == od::json_type::null) return field_status::ok;
+  if (type == od::json_type::null) return skip(value, "resources");
   if (type != od::json_type::array) return fail("resources: expected an array, found " + std::string(json_type_name(type)));
   od::array array;
   if (auto err = value.get_array().get(array)) return fail_simdjson("resources", err);
@@ -408,16 +434,22 @@ field_status record_decoder::resources(od::value value, event &out) {
     if (auto err = element.get(item)) return fail_simdjson("resources", err);
     od::json_type item_type;
     if (auto err = item.type().get(item_type)) return fail_simdjson("resources", err);
-    if (item_type != od::json_type::object) continue;  // tolerated: carries no ARN
+    if (item_type != od::json_type::object) {  // tolerated: carries no ARN
+      if (auto s = skip(item, "resources"); s != field_status::ok) return s;
+      continue;
+    }
     od::object object;
     if (auto err = item.get_object().get(object)) return fail_simdjson("resources", err);
     for (auto field : object) {
       od::raw_json_string raw_key;
       if (auto err = field.key().get(raw_key)) return fail_simdjson("resources", err);
       const json_key key(raw_key);
-      if (!key.is("ARN") && !key.is("arn")) continue;
       od::value v;
       if (auto err = field.value().get(v)) return fail_simdjson("resources", err);
+      if (!key.is("ARN") && !key.is("arn")) {
+        if (auto s = skip(v, "resources"); s != field_status::ok) return s;
+        continue;
+      }
       symbol arn;
       if (auto s = read_symbol(v, "resources.ARN", arn); s != field_status::ok) return s;
       if (!arn.empty()) out.resources.push_back(arn);
@@ -455,23 +487,29 @@ static request_key request_key_of(json_key key) noexcept {
 
 // Only string members that name a resource are kept; anything else in the
 // parameters (policies, filters, numbers) is the raw record's business. A
-// value that cannot be read costs only its inferred resource, not the record.
+// value of another type costs only its inferred resource, not the record; but
+// malformed JSON is reported like anywhere else, because simdjson's iterator
+// is dead after it and nothing may read on (a stream reading on crashed).
 field_status record_decoder::request_parameters(od::value value) {
   od::json_type type;
-  if (value.type().get(type) || type != od::json_type::object) return field_status::ok;
+  if (auto err = value.type().get(type)) return fail_simdjson("requestParameters", err);
+  if (type != od::json_type::object) return skip(value, "requestParameters");
   od::object object;
-  if (value.get_object().get(object)) return field_status::ok;
+  if (auto err = value.get_object().get(object)) return fail_simdjson("requestParameters", err);
   for (auto field : object) {
     od::raw_json_string raw_key;
-    if (field.key().get(raw_key)) break;
-    const auto key = request_key_of(json_key(raw_key));
-    if (key == request_key::count_) continue;
+    if (auto err = field.key().get(raw_key)) return fail_simdjson("requestParameters", err);
     od::value v;
+    if (auto err = field.value().get(v)) return fail_simdjson("requestParameters", err);
+    const auto key = request_key_of(json_key(raw_key));
     od::json_type value_type;
-    std::string_view text;
-    if (field.value().get(v) || v.type().get(value_type) || value_type != od::json_type::string ||
-        v.get_string().get(text))
+    if (auto err = v.type().get(value_type)) return fail_simdjson("requestParameters", err);
+    if (key == request_key::count_ || value_type != od::json_type::string) {
+      if (auto s = skip(v, "requestParameters"); s != field_status::ok) return s;
       continue;
+    }
+    std::string_view text;
+    if (auto err = v.get_string().get(text)) return fail_simdjson("requestParameters", err);
     request_.set(key, text);
   }
   return field_status::ok;

@@ -35,6 +35,12 @@ class json_key {
     return std::memcmp(raw_, name.data(), name.size()) == 0 && raw_[name.size()] == '"';
   }
   [[nodiscard]] char first() const noexcept { return raw_[0]; }
+  // The key's text up to its closing quote (escapes left as they are), for messages.
+  [[nodiscard]] std::string_view name() const noexcept {
+    std::size_t n = 0;
+    while (raw_[n] != '"') n += raw_[n] == '\\' ? 2 : 1;
+    return {raw_, n};
+  }
 
  private:
   const char *raw_;
@@ -67,6 +73,9 @@ class record_decoder {
   symbol intern_memoized(std::string_view field, std::string_view text);
   bool first_time(unsigned field);
   field_status duplicate(std::string_view field);
+  // A value that is not modelled is still read through, so that its JSON is checked.
+  field_status skip(od::value value, std::string_view field);
+  field_status unmodelled(json_key key, od::value value);
   field_status fail(std::string reason, field_status status = field_status::invalid);
   field_status fail_simdjson(std::string_view field, simdjson::error_code code);
   void derive_action(event &out);

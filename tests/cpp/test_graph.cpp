@@ -380,11 +380,13 @@ TEST(ResourceInference, ThePartitionIsTheCallers) {
       "\n"
       R"({"eventTime":"2026-03-01T10:00:00Z","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","awsRegion":"cn-north-1","recipientAccountId":"111122223333","requestParameters":{"secretId":"\uZZZZ"}})"
       "\n");
-  // The second record's parameter cannot be read: it costs the inferred resource, not the record.
-  ASSERT_EQ(e.events().size(), 2u);
+  ASSERT_EQ(e.events().size(), 1u);
   ASSERT_EQ(e.events()[0].resources.size(), 1u);
   EXPECT_EQ(e.symbols().str(e.events()[0].resources[0]), "arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:db");
-  EXPECT_TRUE(e.events()[1].resources.empty());
+  // A bad escape is malformed JSON: the record is refused with the field named, not half read.
+  ASSERT_EQ(e.errors().size(), 1u);
+  EXPECT_EQ(e.errors()[0].location, "line 2 (byte 288)");
+  EXPECT_NE(e.errors()[0].reason.find("requestParameters"), std::string::npos) << e.errors()[0].reason;
 }
 
 TEST(ResourceInference, RequestParametersNameTheResources) {

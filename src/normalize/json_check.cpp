@@ -1,0 +1,80 @@
+#include "json_check.hpp"
+
+#include <cstring>
+#include <string_view>
+
+namespace identrail::detail {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// A key's text starts after its opening quote and, the first pass having
+// found its closing quote, ends at the first unescaped quote.
+bool key_has_escape(const char *text) noexcept {
+  for (; *text != '"'; ++text)
+    if (*text == '\\') return true;
+  return false;
+}
+
+// Every value is consumed: an unconsumed one is skipped by bracket counting,
+// which would step over whatever malformed tokens follow it. Only a string with
+// a backslash needs unescaping to check its escapes (its token runs to the next
+// structural character, so the search also covers the whitespace after it).
+simdjson::error_code check_string(od::value value) {
+  const std::string_view token = value.raw_json_token();
+  if (std::memchr(token.data(), '\\', token.size()) != nullptr) return value.get_string().error();
+  return value.get_raw_json_string().error();
+}
+
+simdjson::error_code check_object(od::value value, unsigned depth_left) {
+  od::object object;
+  if (auto err = value.get_object().get(object)) return err;
+  for (auto member : object) {
+    od::field field;
+    if (auto err = std::move(member).get(field)) return err;
+    if (key_has_escape(field.key().raw()))
+      if (auto err = field.unescaped_key().error()) return err;
+    if (auto err = check_json(field.value(), depth_left - 1)) return err;
+  }
+  return simdjson::SUCCESS;
+}
+
+simdjson::error_code check_array(od::value value, unsigned depth_left) {
+  od::array array;
+  if (auto err = value.get_array().get(array)) return err;
+  for (auto element : array) {
+    od::value item;
+    if (auto err = element.get(item)) return err;
+    if (auto err = check_json(item, depth_left - 1)) return err;
+  }
+  return simdjson::SUCCESS;
+}
+
+}  // namespace
+
+simdjson::error_code check_json(od::value value, unsigned depth_left) {
+  od::json_type type;
+  if (auto err = value.type().get(type)) return err;
+  switch (type) {
+    case od::json_type::object:
+      return depth_left == 0 ? simdjson::DEPTH_ERROR : check_object(value, depth_left);
+    case od::json_type::array:
+      return depth_left == 0 ? simdjson::DEPTH_ERROR : check_array(value, depth_left);
+    case od::json_type::string:
+      return check_string(value);
+    case od::json_type::number: {
+      const auto err = value.get_number().error();
+      return err == simdjson::NUMBER_OUT_OF_RANGE ? simdjson::SUCCESS : err;  // 1e999 is JSON
+    }
+    case od::json_type::boolean:
+      return value.get_bool().error();
+    case od::json_type::null: {
+      bool null = false;
+      if (auto err = value.is_null().get(null)) return err;
+      return null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+    }
+  }
+  return simdjson::INCORRECT_TYPE;
+}
+
+}  // namespace identrail::detail

@@ -1,0 +1,21 @@
+// Private: reads a JSON value to its end, so that its grammar is checked.
+#pragma once
+
+#include <simdjson.h>
+
+namespace identrail::detail {
+
+// simdjson's on-demand parser checks only what is read. Its first pass checks
+// strings, UTF-8 and brackets, but a value skipped unread can still hide a
+// missing comma or colon, `tru`, `1.5x` or a bad escape. The decoder calls this
+// on every value it does not model, so an accepted record is JSON throughout
+// and no later reader of its raw text (rules, the resolver, raw_field) meets
+// malformed input. Nesting deeper than `depth_left` is refused (DEPTH_ERROR).
+[[nodiscard]] simdjson::error_code check_json(simdjson::ondemand::value value, unsigned depth_left);
+
+// How deep a record may nest below its top level. CloudTrail's deepest fields
+// (request parameters of batch calls, Step Functions definitions as objects)
+// stay well under 32; the limit keeps the recursion's stack use small.
+inline constexpr unsigned kMaxRecordDepth = 256;
+
+}  // namespace identrail::detail
