@@ -11,14 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 
-if ! command -v clang++ >/dev/null 2>&1 || ! compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
-  echo "fuzz: installing clang and its libFuzzer runtime"
-  sudo_cmd=()
-  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
-fi
-
+scripts/setup.sh  # clang and its libFuzzer runtime among the rest
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 

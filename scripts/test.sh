@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test suite: GoogleTest, the C ABI test and
-# the header test through ctest (normal and ASan/UBSan builds), a consumer
-# build of examples/ against the installed package, and pytest.
+# Builds everything and runs every test suite: GoogleTest, the C ABI tests and
+# the header test through ctest (normal and ASan/UBSan builds), a minute of the
+# decoder fuzzer, a consumer build of examples/ against the installed package,
+# and pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -17,6 +18,9 @@ step "C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 cmake --preset asan-ubsan >/dev/null
 cmake --build --preset asan-ubsan
 ctest --preset asan-ubsan
+
+step "Decoder fuzzer (libFuzzer, ASan + UBSan): every regression input, then 60 s of new ones"
+scripts/fuzz.sh 60
 
 step "Consumer build of examples/ through find_package(identrail)"
 rm -rf build/stage build/consumer

@@ -30,11 +30,11 @@ simdjson::error_code check_object(od::value value, unsigned depth_left) {
   od::object object;
   if (auto err = value.get_object().get(object)) return err;
   for (auto member : object) {
-    od::field field;
-    if (auto err = std::move(member).get(field)) return err;
-    if (key_has_escape(field.key().raw()))
-      if (auto err = field.unescaped_key().error()) return err;
-    if (auto err = check_json(field.value(), depth_left - 1)) return err;
+    od::raw_json_string key;
+    if (auto err = read_key(member, key)) return err;
+    od::value item;
+    if (auto err = member.value().get(item)) return err;
+    if (auto err = check_json(item, depth_left - 1)) return err;
   }
   return simdjson::SUCCESS;
 }
@@ -51,6 +51,13 @@ simdjson::error_code check_array(od::value value, unsigned depth_left) {
 }
 
 }  // namespace
+
+simdjson::error_code read_key(simdjson::simdjson_result<od::field> &member, od::raw_json_string &key) {
+  if (auto err = member.error()) return err;
+  od::field &field = member.value_unsafe();
+  key = field.key();  // taken first: unescaping consumes the field's copy
+  return key_has_escape(key.raw()) ? field.unescaped_key().error() : simdjson::SUCCESS;
+}
 
 simdjson::error_code check_json(od::value value, unsigned depth_left) {
   od::json_type type;

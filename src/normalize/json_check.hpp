@@ -13,6 +13,11 @@ namespace identrail::detail {
 // malformed input. Nesting deeper than `depth_left` is refused (DEPTH_ERROR).
 [[nodiscard]] simdjson::error_code check_json(simdjson::ondemand::value value, unsigned depth_left);
 
+// A member's key, its escapes checked like any string's (a key with a bad
+// escape is malformed JSON, though no modelled key ever has one).
+[[nodiscard]] simdjson::error_code read_key(simdjson::simdjson_result<simdjson::ondemand::field> &member,
+                                            simdjson::ondemand::raw_json_string &key);
+
 // How deep a record may nest below its top level. CloudTrail's deepest fields
 // (request parameters of batch calls, Step Functions definitions as objects)
 // stay well under 32; the limit keeps the recursion's stack use small.

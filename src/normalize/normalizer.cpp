@@ -229,7 +229,7 @@ struct normalizer::impl {
     event detail_event;
     for (auto field : object) {
       od::raw_json_string raw_key;
-      if (auto err = field.key().get(raw_key)) return broken(offset, index, err);
+      if (auto err = detail::read_key(field, raw_key)) return broken(offset, index, err);
       const detail::json_key key(raw_key);
       od::value value;
       if (auto err = field.value().get(value)) return broken(offset, index, err);

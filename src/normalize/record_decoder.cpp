@@ -315,7 +315,7 @@ field_status record_decoder::user_identity(od::value value, actor &who) {
   if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity", err);
   for (auto field : object) {
     od::raw_json_string raw_key;
-    if (auto err = field.key().get(raw_key)) return fail_simdjson("userIdentity", err);
+    if (auto err = read_key(field, raw_key)) return fail_simdjson("userIdentity", err);
     const json_key key(raw_key);
     od::value v;
     if (auto err = field.value().get(v)) return fail_simdjson("userIdentity", err);
@@ -353,7 +353,7 @@ field_status record_decoder::session_context(od::value value, actor &who) {
   if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity.sessionContext", err);
   for (auto field : object) {
     od::raw_json_string raw_key;
-    if (auto err = field.key().get(raw_key)) return fail_simdjson("userIdentity.sessionContext", err);
+    if (auto err = read_key(field, raw_key)) return fail_simdjson("userIdentity.sessionContext", err);
     const json_key key(raw_key);
     od::value v;
     if (auto err = field.value().get(v)) return fail_simdjson("userIdentity.sessionContext", err);
@@ -376,7 +376,7 @@ field_status record_decoder::session_context(od::value value, actor &who) {
       if (auto err = v.get_object().get(attributes)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
       for (auto attr : attributes) {
         od::raw_json_string attr_key;
-        if (auto err = attr.key().get(attr_key)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
+        if (auto err = read_key(attr, attr_key)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
         od::value av;
         if (auto err = attr.value().get(av)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
         const json_key k(attr_key);
@@ -409,7 +409,7 @@ field_status record_decoder::session_issuer(od::value value, actor &who) {
   if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
   for (auto field : object) {
     od::raw_json_string raw_key;
-    if (auto err = field.key().get(raw_key)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
+    if (auto err = read_key(field, raw_key)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
     const json_key key(raw_key);
     od::value v;
     if (auto err = field.value().get(v)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
@@ -442,7 +442,7 @@ field_status record_decoder::resources(od::value value, event &out) {
     if (auto err = item.get_object().get(object)) return fail_simdjson("resources", err);
     for (auto field : object) {
       od::raw_json_string raw_key;
-      if (auto err = field.key().get(raw_key)) return fail_simdjson("resources", err);
+      if (auto err = read_key(field, raw_key)) return fail_simdjson("resources", err);
       const json_key key(raw_key);
       od::value v;
       if (auto err = field.value().get(v)) return fail_simdjson("resources", err);
@@ -498,7 +498,7 @@ field_status record_decoder::request_parameters(od::value value) {
   if (auto err = value.get_object().get(object)) return fail_simdjson("requestParameters", err);
   for (auto field : object) {
     od::raw_json_string raw_key;
-    if (auto err = field.key().get(raw_key)) return fail_simdjson("requestParameters", err);
+    if (auto err = read_key(field, raw_key)) return fail_simdjson("requestParameters", err);
     od::value v;
     if (auto err = field.value().get(v)) return fail_simdjson("requestParameters", err);
     const auto key = request_key_of(json_key(raw_key));
@@ -595,7 +595,7 @@ field_status record_decoder::decode(od::object object, event &out) {
   begin(out);
   for (auto field : object) {
     od::raw_json_string raw_key;
-    if (auto err = field.key().get(raw_key)) return fail_simdjson({}, err);
+    if (auto err = read_key(field, raw_key)) return fail_simdjson({}, err);
     od::value value;
     if (auto err = field.value().get(value)) return fail_simdjson({}, err);
     if (auto s = apply(json_key(raw_key), value, out); s != field_status::ok) return s;

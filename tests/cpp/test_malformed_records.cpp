@@ -133,6 +133,23 @@ TEST(MalformedRecords, DamageInsideAValueNobodyReadsRejectsOnlyThatRecord) {
   }
 }
 
+TEST(MalformedRecords, ABadEscapeInAnyKeyRejectsTheRecord) {
+  for (const auto &[key, damaged] : std::vector<std::pair<std::string, std::string>>{
+           {R"("sourceIPAddress")", R"("sourc\qIPAddress")"},
+           {R"("principalId")", R"("principal\qId")"},
+           {R"("eventCategory")", R"("\u12")"}}) {
+    auto record = test::record("b");
+    record.replace(record.find(key), key.size(), damaged);
+    const auto e = test::feed_one(test::record("a") + "\n" + record + "\n" + test::record("c") + "\n");
+    EXPECT_EQ(ids_of(e), (std::vector<std::string>{"a", "c"})) << damaged << "\n" << dump_errors(e);
+    EXPECT_TRUE(has_error(e, "line 2", "malformed JSON")) << damaged << "\n" << dump_errors(e);
+  }
+  // A well-formed escape in a key is JSON: the record is read (the key simply matches no modelled field).
+  auto escaped = test::record("d");
+  escaped.replace(escaped.find(R"("requestID")"), 11, R"("request\u0049D")");
+  EXPECT_EQ(ids_of(test::feed_one(escaped)), (std::vector<std::string>{"d"}));
+}
+
 TEST(MalformedRecords, DeepNestingIsRefusedNotRecursedWithoutBound) {
   const std::string deep = std::string(300, '[') + std::string(300, ']');
   auto record = test::record("b", "2026-03-01T10:00:00Z", "GetSendQuota", R"(,"additionalEventData":)" + deep);
