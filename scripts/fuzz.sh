@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets (clang, ASan + UBSan; the `fuzz` preset) and
 # runs the decoder fuzzer: first over every input in tests/fuzz/regressions
 # (each must pass), then for SECONDS (default 60) of new inputs, seeded from
-# ../shared/datasets and the bundled sample. The corpus it grows stays in
+# ../shared/datasets, the bundled sample and tests/fuzz/seeds (formats the
+# datasets lack: EventBridge envelopes, a BOM with CRLF line ends). The corpus it grows stays in
 # build/fuzz/corpus, so later runs start where this one stopped; an input that
 # fails is written to build/fuzz/artifacts/ and the script exits non-zero.
 #   scripts/fuzz.sh [SECONDS] [extra libFuzzer flags...]
@@ -16,7 +17,7 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 
 out=build/fuzz
-seeds=$out/seeds
+seeds=$out/dataset-seeds
 mkdir -p "$out/corpus" "$out/artifacts"
 if [[ ! -d $seeds ]]; then
   # Small inputs fuzz fastest: one record per file for JSON lines, the sample's
@@ -47,4 +48,5 @@ echo "fuzz: regression inputs"
 "$fuzzer" tests/fuzz/regressions/* 2>&1 | tail -n 2
 echo "fuzz: ${seconds}s of new inputs"
 "$fuzzer" -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
-  -artifact_prefix="$out/artifacts/" "$@" "$out/corpus" "$seeds" tests/fuzz/regressions
+  -dict=tests/fuzz/cloudtrail.dict -artifact_prefix="$out/artifacts/" "$@" \
+  "$out/corpus" "$seeds" tests/fuzz/seeds tests/fuzz/regressions

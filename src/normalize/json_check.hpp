@@ -18,9 +18,9 @@ namespace identrail::detail {
 [[nodiscard]] simdjson::error_code read_key(simdjson::simdjson_result<simdjson::ondemand::field> &member,
                                             simdjson::ondemand::raw_json_string &key);
 
-// How deep a record may nest below its top level. CloudTrail's deepest fields
-// (request parameters of batch calls, Step Functions definitions as objects)
-// stay well under 32; the limit keeps the recursion's stack use small.
+// How deep a record may nest below its top level. The deepest record in the
+// public samples (../shared/datasets, with Panther's wrappers) nests 12 levels;
+// the limit leaves ample room and bounds the recursion's stack use.
 inline constexpr unsigned kMaxRecordDepth = 256;
 
 }  // namespace identrail::detail

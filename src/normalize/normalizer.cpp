@@ -411,7 +411,7 @@ struct normalizer::impl {
     // The record's text is taken from the object, so data after it is never part of it.
     if (top_object(object, {}, start, 0, true) == field_status::broken) return;
     const char *end = nullptr;
-    if (doc.current_location().get(end) == simdjson::SUCCESS) {
+    if (doc.is_alive() && doc.current_location().get(end) == simdjson::SUCCESS) {
       const std::size_t rest = skip_space(input, offset_of(end));
       if (rest < input.size()) reject("file", "unexpected data after the JSON document at " + at_byte(rest), errc::parse_error);
     }
