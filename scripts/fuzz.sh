@@ -44,9 +44,12 @@ fi
 fuzzer=$out/tests/fuzz/fuzz_decoder
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-echo "fuzz: regression inputs"
-"$fuzzer" tests/fuzz/regressions/* 2>&1 | tail -n 2
+replayed=$("$fuzzer" tests/fuzz/regressions/* 2>&1) || { printf '%s\n' "$replayed"; exit 1; }
+echo "fuzz: $(grep -c '^Executed' <<<"$replayed") regression inputs pass"
 echo "fuzz: ${seconds}s of new inputs"
 "$fuzzer" -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
   -dict=tests/fuzz/cloudtrail.dict -artifact_prefix="$out/artifacts/" "$@" \
-  "$out/corpus" "$seeds" tests/fuzz/seeds tests/fuzz/regressions
+  "$out/corpus" "$seeds" tests/fuzz/seeds tests/fuzz/regressions 2>&1 |
+  # Progress lines (one per new input) would bury the figures and any report.
+  grep -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)|^[[:space:]]+NEW_FUNC'
+

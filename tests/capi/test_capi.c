@@ -3,16 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "identrail.h"
-
-static int failures = 0;
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                       \
-    }                                                                   \
-  } while (0)
 
 static const char *RECORDS =
     "{\"eventTime\":\"2026-03-01T10:00:00Z\",\"eventSource\":\"lambda.amazonaws.com\","

@@ -8,16 +8,8 @@
 
 #include <zlib.h>
 
+#include "check.h"
 #include "identrail.h"
-
-static int failures = 0;
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                       \
-    }                                                                   \
-  } while (0)
 
 static const char *const KEYS[] = {"bucketName", "key",        "secretId",  "name",         "trailName",
                                    "roleArn",    "userName",   "roleName",  "groupName",    "policyArn",
