@@ -151,10 +151,10 @@ idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value,
         if (value <= 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_MAX_DECOMPRESSED_BYTES: must be > 0");
         o.normalize.max_decompressed_bytes = static_cast<std::size_t>(value);
         return IDT_OK;
-      case IDT_OPT_DEDUP_WINDOW_SECONDS:
+      case IDT_OPT_DEDUP_HORIZON_SECONDS:
         if (value <= 0 || value > 30 * 86400)
-          return fail(err, it::errc::invalid_argument, "IDT_OPT_DEDUP_WINDOW_SECONDS: must be 1 to 2592000 (30 days)");
-        o.normalize.dedup_window = std::chrono::seconds{value};
+          return fail(err, it::errc::invalid_argument, "IDT_OPT_DEDUP_HORIZON_SECONDS: must be 1 to 2592000 (30 days)");
+        o.normalize.dedup_horizon = std::chrono::seconds{value};
         return IDT_OK;
       case IDT_OPT_DETECT: o.detect = value != 0; return IDT_OK;
       case IDT_OPT_ALLOWED_LATENESS_SECONDS:
@@ -296,6 +296,7 @@ uint64_t idt_engine_stat(const idt_engine *engine, idt_stat key) {
     case IDT_STAT_REJECTED: return s.rejected;
     case IDT_STAT_DUPLICATES: return s.duplicates;
     case IDT_STAT_IDENTITIES: return engine->engine.identities().size();
+    case IDT_STAT_POSSIBLY_REPEATED: return s.possibly_repeated;
     case IDT_STAT_FORCE_INT32_: break;
   }
   return 0;

@@ -17,7 +17,16 @@ struct engine::impl {
       : options(std::move(opts)), normalize(symbols, options.normalize), unknown(symbols.intern("unknown")),
         detect(options.detect ? (options.rules ? *options.rules : rule_set::builtin().value_or(rule_set{}))
                               : rule_set{},
-               symbols, options.detection) {}
+               symbols, detector_options_for(options)) {}
+
+  // One duplicate filter, not two: the detector filters repeats only when the
+  // normalizer does not, and then over the same horizon.
+  static detector_options detector_options_for(const engine_options &o) {
+    detector_options d = o.detection;
+    d.filter_repeats = !o.normalize.deduplicate;
+    d.repeat_horizon = o.normalize.dedup_horizon;
+    return d;
+  }
 
   engine_options options;
   symbol_table symbols;

@@ -80,7 +80,9 @@ typedef enum idt_option {
   IDT_OPT_MAX_ERRORS = 4,             /* decode errors kept, default 1000 */
   IDT_OPT_RETAIN_EVENTS = 5,          /* bool, default 1: keep events for idt_engine_event_at */
   IDT_OPT_MAX_DECOMPRESSED_BYTES = 6, /* largest input read at once (after gzip), default 1 GiB */
-  IDT_OPT_DEDUP_WINDOW_SECONDS = 7,   /* event time a duplicate is remembered for, default 3600, at most 30 days */
+  IDT_OPT_DEDUP_HORIZON_SECONDS = 7,  /* duplicates are caught within this much event time of the newest event,
+                                         default 86400, at most 30 days; older records count as possibly repeated */
+  IDT_OPT_DEDUP_WINDOW_SECONDS = IDT_OPT_DEDUP_HORIZON_SECONDS, /* its name before 0.2 */
   IDT_OPT_DETECT = 8,                 /* bool, default 1: run the rules */
   IDT_OPT_ALLOWED_LATENESS_SECONDS = 9, /* default 900, at most 7 days */
   IDT_OPT_BUILTIN_RULES = 10,         /* bool: keep the built-in pack next to IDT_OPT_RULES_PATH rules */
@@ -121,6 +123,7 @@ typedef enum idt_stat {
   IDT_STAT_REJECTED = 3,
   IDT_STAT_DUPLICATES = 4,
   IDT_STAT_IDENTITIES = 5,
+  IDT_STAT_POSSIBLY_REPEATED = 6, /* accepted records older than the duplicate horizon */
   IDT_STAT_FORCE_INT32_ = 0x7fffffff
 } idt_stat;
 IDT_API uint64_t idt_engine_stat(const idt_engine *engine, idt_stat key);

@@ -23,7 +23,7 @@ std::string fs_path(const py::object &path_like) {
 }
 
 engine_options make_options(bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors,
-                            bool retain_events, std::size_t max_input_bytes, std::int64_t dedup_window_seconds,
+                            bool retain_events, std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds,
                             bool detect, const py::object &rules, bool builtin_rules, std::int64_t lateness_seconds) {
   engine_options o;
   o.detect = detect;
@@ -39,9 +39,9 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
     auto loaded = unwrap(rule_set::from_paths(paths));
     o.rules = builtin_rules ? unwrap(unwrap(rule_set::builtin()).merged_with(loaded)) : std::move(loaded);
   }
-  if (dedup_window_seconds <= 0 || dedup_window_seconds > 30 * 86400)
-    throw binding_error(errc::invalid_argument, "dedup_window_seconds must be 1 to 2592000 (30 days)");
-  o.normalize.dedup_window = std::chrono::seconds{dedup_window_seconds};
+  if (dedup_horizon_seconds <= 0 || dedup_horizon_seconds > 30 * 86400)
+    throw binding_error(errc::invalid_argument, "dedup_horizon_seconds must be 1 to 2592000 (30 days)");
+  o.normalize.dedup_horizon = std::chrono::seconds{dedup_horizon_seconds};
   if (max_input_bytes == 0) throw binding_error(errc::invalid_argument, "max_input_bytes must be > 0");
   o.normalize.max_decompressed_bytes = max_input_bytes;
   o.normalize.deduplicate = deduplicate;
@@ -149,9 +149,11 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("accepted", &decode_stats::accepted)
       .def_readonly("rejected", &decode_stats::rejected)
       .def_readonly("duplicates", &decode_stats::duplicates)
+      .def_readonly("possibly_repeated", &decode_stats::possibly_repeated,
+                    "accepted records older than the duplicate horizon, whose repeats cannot be recognised")
       .def("as_dict", [](const decode_stats &s) {
         return py::dict(py::arg("total") = s.total, py::arg("accepted") = s.accepted, py::arg("rejected") = s.rejected,
-                        py::arg("duplicates") = s.duplicates);
+                        py::arg("duplicates") = s.duplicates, py::arg("possibly_repeated") = s.possibly_repeated);
       })
       .def("__repr__", [](const decode_stats &s) {
         return "Stats(total=" + std::to_string(s.total) + ", accepted=" + std::to_string(s.accepted) +
@@ -162,10 +164,10 @@ PYBIND11_MODULE(_core, m) {
   py::class_<py_engine> engine_class(m, "Engine", "The identrail pipeline. Use from one thread at a time.");
   engine_class
       .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain,
-                       std::size_t max_input_bytes, std::int64_t dedup_window_seconds, bool detect,
+                       std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds, bool detect,
                        const py::object &rules, bool builtin_rules, std::int64_t lateness, const py::object &geo) {
              auto options = make_options(deduplicate, keep_raw, gzip, max_errors, retain, max_input_bytes,
-                                         dedup_window_seconds, detect, rules, builtin_rules, lateness);
+                                         dedup_horizon_seconds, detect, rules, builtin_rules, lateness);
              if (!geo.is_none()) {
                std::vector<std::string> paths;
                for (const auto &item : geo) paths.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
@@ -176,7 +178,7 @@ PYBIND11_MODULE(_core, m) {
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
            py::arg("max_errors") = 1000, py::arg("retain_events") = true,
-           py::arg("max_input_bytes") = kDefaultMaxInput, py::arg("dedup_window_seconds") = 3600,
+           py::arg("max_input_bytes") = kDefaultMaxInput, py::arg("dedup_horizon_seconds") = 86400,
            py::arg("detect") = true, py::arg("rules") = py::none(), py::arg("builtin_rules") = false,
            py::arg("allowed_lateness_seconds") = 900, py::arg("geo_databases") = py::none())
       .def(

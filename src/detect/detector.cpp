@@ -7,7 +7,7 @@
 #include <unordered_set>
 #include <variant>
 
-#include "../core/dedup_window.hpp"
+#include "../core/duplicate_filter.hpp"
 #include "evaluate.hpp"
 #include "identrail/engine.hpp"
 #include "rule_model.hpp"
@@ -95,7 +95,7 @@ constexpr std::size_t kMaxFiredIds = 1'000'000;
 struct detector::impl {
   impl(rule_set r, symbol_table &table, detector_options o)
       : rules(std::move(r)), symbols(table), options(o), runtime(rules.size()),
-        seen_ids(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::hours{1}).count()),
+        seen_ids(std::chrono::duration_cast<std::chrono::nanoseconds>(o.repeat_horizon).count()),
         unknown(table.intern("unknown")) {
     build_index();
   }
@@ -160,7 +160,7 @@ struct detector::impl {
   std::deque<event> pool;
   std::vector<std::size_t> free_slots;
   std::vector<held_event> held;
-  dedup_window seen_ids;
+  duplicate_filter seen_ids;
   symbol unknown;
   std::int64_t max_time = INT64_MIN;
   std::int64_t watermark = INT64_MIN;  // everything at or before it has been released
@@ -220,8 +220,9 @@ struct detector::impl {
   }
 
   void evaluate_event(const event &e) {
-    // A copy the normalizer let through (another engine, a distant window) is not evaluated twice.
-    if (!e.id.empty() && !seen_ids.insert(make_dedup_key(e), to_unix_nanos(e.time))) {
+    // A copy fed twice (no normalizer in front, or one that keeps duplicates) is not evaluated twice.
+    if (options.filter_repeats && !e.id.empty() &&
+        seen_ids.insert(make_dedup_key(e), to_unix_nanos(e.time)) == duplicate_filter::verdict::repeat) {
       ++stats.repeated;
       return;
     }

@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 
-#include "../core/dedup_window.hpp"
+#include "../core/duplicate_filter.hpp"
 #include "gzip.hpp"
 #include "input_files.hpp"
 #include "json_check.hpp"
@@ -38,7 +39,7 @@ std::size_t skip_space(std::string_view s, std::size_t pos) {
 struct normalizer::impl {
   impl(symbol_table &table, normalizer_options opts)
       : symbols(table), options(opts), parser(opts.max_decompressed_bytes), line_parser(opts.max_decompressed_bytes),
-        decoder(table), seen(std::chrono::duration_cast<std::chrono::nanoseconds>(opts.dedup_window).count()) {}
+        decoder(table), seen(std::chrono::duration_cast<std::chrono::nanoseconds>(opts.dedup_horizon).count()) {}
   impl(const impl &) = delete;
   impl &operator=(const impl &) = delete;
 
@@ -50,7 +51,7 @@ struct normalizer::impl {
   od::parser line_parser;  // a second parser: line mode runs while the stream's parser is abandoned
   detail::record_decoder decoder;
   detail::gunzipper gunzip;
-  detail::dedup_window seen;
+  detail::duplicate_filter seen;
   event scratch;
 
   // Per-input state.
@@ -70,9 +71,13 @@ struct normalizer::impl {
   // The document being read. After a structural error simdjson abandons its
   // iterator; whatever a reader made of it then, no record of it is emitted.
   od::document *live_document = nullptr;
+  const char *document_end = nullptr;  // where the document's text ends
   struct reading {
     impl &self;
-    reading(impl &s, od::document &doc) : self(s) { self.live_document = &doc; }
+    reading(impl &s, od::document &doc, const char *end) : self(s) {
+      self.live_document = &doc;
+      self.document_end = end;
+    }
     reading(const reading &) = delete;
     reading &operator=(const reading &) = delete;
     ~reading() { self.live_document = nullptr; }
@@ -148,10 +153,15 @@ struct normalizer::impl {
       reject(location(offset, record_index), "invalid UTF-8 at " + at_byte(*bad));
       return;
     }
-    if (options.deduplicate && !e.id.empty() && !seen.insert(detail::make_dedup_key(e), to_unix_nanos(e.time))) {
-      ++stats.duplicates;
-      ++stats.total;
-      return;
+    if (options.deduplicate && !e.id.empty()) {
+      switch (seen.insert(detail::make_dedup_key(e), to_unix_nanos(e.time))) {
+        case detail::duplicate_filter::verdict::repeat:
+          ++stats.duplicates;
+          ++stats.total;
+          return;
+        case detail::duplicate_filter::verdict::beyond_horizon: ++stats.possibly_repeated; break;
+        case detail::duplicate_filter::verdict::first: break;
+      }
     }
     if (options.keep_raw) e.raw.assign(raw);
     ++stats.accepted;
@@ -160,24 +170,44 @@ struct normalizer::impl {
     if (sink && *sink && !(*sink)(e)) stopped = true;
   }
 
-  // An object's own text: simdjson's raw_json runs to the next token, so the
-  // whitespace before it is trimmed.
-  static simdjson::error_code own_text(od::object &object, std::string_view &text) {
-    if (auto err = object.raw_json().get(text)) return err;
+  // A record's own text, from its opening brace to where the decoder, having
+  // read it through, stands: the next token, or the document's end. It must
+  // end with the closing brace; when it does not, simdjson's document stream
+  // cut the document short and the record cannot be located: nullopt.
+  // (simdjson's raw_json skips by counting brackets, and past a stray one ran
+  // on into the next records.)
+  std::optional<std::string_view> text_from(const char *start) {
+    const char *end = nullptr;
+    if (!live_document || live_document->current_location().get(end) != simdjson::SUCCESS || end < start)
+      end = document_end;
+    std::string_view text(start, static_cast<std::size_t>(end - start));
     while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-    return simdjson::SUCCESS;
+    if (text.empty() || text.back() != '}') return std::nullopt;
+    return text;
   }
 
-  // One record object. `raw` is its text when the caller already knows it.
-  field_status record(od::object object, std::string_view raw, std::size_t offset, std::ptrdiff_t index) {
-    if (raw.empty() && (options.keep_raw || !bad_utf8.empty())) {
-      if (auto err = own_text(object, raw)) return broken(offset, index, err);
-      if (auto err = object.reset().error()) return broken(offset, index, err);
+  // Emits a decoded record, with its text when it is wanted.
+  field_status emit_record(event &e, const char *start, std::size_t offset, std::ptrdiff_t index) {
+    std::string_view text;
+    if (wants_text()) {
+      const auto own = text_from(start);
+      if (!own) return broken(offset, index, simdjson::TAPE_ERROR);
+      text = *own;
     }
+    emit(e, text, offset, index);
+    return field_status::ok;
+  }
+
+  bool wants_text() const noexcept { return options.keep_raw || !bad_utf8.empty(); }
+
+  // One record object, starting at `start`.
+  field_status record(od::object object, const char *start, std::size_t offset, std::ptrdiff_t index) {
     const auto status = decoder.decode(object, scratch);
-    if (status == field_status::ok) emit(scratch, raw, offset, index);
-    else reject(location(offset, index), decoder.reason(), status == field_status::broken ? errc::parse_error : errc::invalid_record);
-    return status;
+    if (status != field_status::ok) {
+      reject(location(offset, index), decoder.reason(), status == field_status::broken ? errc::parse_error : errc::invalid_record);
+      return status;
+    }
+    return emit_record(scratch, start, offset, index);
   }
 
   field_status broken(std::size_t offset, std::ptrdiff_t index, simdjson::error_code code) {
@@ -199,7 +229,8 @@ struct normalizer::impl {
       if (stopped) return field_status::ok;
       od::value item;
       if (auto err = element.get(item)) return broken(container_offset, index, err);
-      const std::size_t offset = offset_of(item.raw_json_token().data());
+      const char *start = item.raw_json_token().data();
+      const std::size_t offset = offset_of(start);
       od::json_type type;
       if (auto err = item.type().get(type)) return broken(offset, index, err);
       if (type != od::json_type::object) {
@@ -207,7 +238,7 @@ struct normalizer::impl {
       } else {
         od::object object;
         if (auto err = item.get_object().get(object)) return broken(offset, index, err);
-        if (record(object, {}, offset, index) == field_status::broken) return field_status::broken;
+        if (record(object, start, offset, index) == field_status::broken) return field_status::broken;
       }
       ++index;
     }
@@ -216,7 +247,7 @@ struct normalizer::impl {
 
   // A top-level JSON object: an S3 delivery file, an EventBridge envelope or a
   // bare record. One pass over its keys decides which.
-  field_status top_object(od::object object, std::string_view raw, std::size_t offset, std::ptrdiff_t index,
+  field_status top_object(od::object object, const char *start, std::size_t offset, std::ptrdiff_t index,
                           bool allow_records) {
     decoder.begin(scratch);
     bool saw_records = false, saw_detail = false, envelope_is_cloudtrail = false;
@@ -242,16 +273,20 @@ struct normalizer::impl {
         // EventBridge wraps the CloudTrail record unchanged in "detail".
         saw_detail = true;
         od::object detail;
+        const char *detail_start = value.raw_json_token().data();
         if (auto err = value.get_object().get(detail)) {
           if (err != simdjson::INCORRECT_TYPE) return broken(offset, index, err);
           detail_status = field_status::invalid;
           detail_reason = "EventBridge detail: expected an object";
           continue;
         }
-        if (auto err = own_text(detail, detail_raw)) return broken(offset, index, err);
-        if (auto err = detail.reset().error()) return broken(offset, index, err);
         event outer = std::move(scratch);
         detail_status = decoder.decode(detail, scratch);
+        if (detail_status == field_status::ok && wants_text()) {
+          const auto own = text_from(detail_start);  // now, while the iterator stands just past it
+          if (!own) return broken(offset, index, simdjson::TAPE_ERROR);
+          detail_raw = *own;
+        }
         detail_reason = decoder.reason();
         detail_event = std::move(scratch);
         scratch = std::move(outer);
@@ -298,27 +333,24 @@ struct normalizer::impl {
       reject(location(offset, index), decoder.reason());
       return field_status::invalid;
     }
-    if (raw.empty() && (options.keep_raw || !bad_utf8.empty())) {
-      if (auto err = own_text(object, raw)) return broken(offset, index, err);
-    }
-    emit(scratch, raw, offset, index);
-    return field_status::ok;
+    return emit_record(scratch, start, offset, index);
   }
 
   // Any top-level value: an object, or an array of records or envelopes.
-  void top_value(od::value value, std::string_view raw, std::size_t offset, std::ptrdiff_t index) {
+  void top_value(od::value value, std::size_t offset, std::ptrdiff_t index) {
     od::json_type type;
     if (auto err = value.type().get(type)) {
       broken(offset, index, err);
       return;
     }
     if (type == od::json_type::object) {
+      const char *start = value.raw_json_token().data();
       od::object object;
       if (auto err = value.get_object().get(object)) {
         broken(offset, index, err);
         return;
       }
-      top_object(object, raw, offset, index, true);
+      top_object(object, start, offset, index, true);
       return;
     }
     reject(location(offset, index), "expected a JSON object, found " +
@@ -358,7 +390,7 @@ struct normalizer::impl {
       reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
       return;
     }
-    const reading guard(*this, doc);
+    const reading guard(*this, doc, text.data() + text.size());
     od::json_type type;
     if (auto err = doc.type().get(type)) {
       reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
@@ -379,7 +411,8 @@ struct normalizer::impl {
           broken(start, index, err);
           return;
         }
-        const std::size_t offset = offset_of(item.raw_json_token().data());
+        const char *item_start = item.raw_json_token().data();
+        const std::size_t offset = offset_of(item_start);
         od::json_type item_type;
         if (auto err = item.type().get(item_type)) {
           broken(offset, index, err);
@@ -393,7 +426,7 @@ struct normalizer::impl {
             broken(offset, index, err);
             return;
           }
-          if (top_object(object, {}, offset, index, false) == field_status::broken) return;
+          if (top_object(object, item_start, offset, index, false) == field_status::broken) return;
         }
         ++index;
       }
@@ -408,8 +441,7 @@ struct normalizer::impl {
       reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
       return;
     }
-    // The record's text is taken from the object, so data after it is never part of it.
-    if (top_object(object, {}, start, 0, true) == field_status::broken) return;
+    if (top_object(object, text.data(), start, 0, true) == field_status::broken) return;
     const char *end = nullptr;
     if (doc.is_alive() && doc.current_location().get(end) == simdjson::SUCCESS) {
       const std::size_t rest = skip_space(input, offset_of(end));
@@ -443,15 +475,11 @@ struct normalizer::impl {
         fall_back = true;
         break;
       }
-      std::string_view raw;
-      if (options.keep_raw) {
-        raw = it.source();
-        while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
-      }
       const auto before = mark();
       {
-        const reading guard(*this, doc);
-        top_value(value, raw, offset, -1);
+        const std::string_view document = it.source();
+        const reading guard(*this, doc, document.data() + document.size());
+        top_value(value, offset, -1);
       }
       // A dead document means a reader met malformed JSON, whatever it reported:
       // stepping the stream past it would dereference the abandoned iterator.
@@ -513,10 +541,8 @@ struct normalizer::impl {
     }
     line_origin = begin;
     const auto before = mark();
-    const reading guard(*this, doc);
-    // No raw text given: the record's own is taken from the object, so what may
-    // follow it on the line is never part of it.
-    top_value(value, {}, begin, -1);
+    const reading guard(*this, doc, line_copy.data() + line.size());
+    top_value(value, begin, -1);
     // A line holds one record; anything after it would otherwise vanish unreported.
     // (simdjson reports no current location once the root value is fully read.)
     const char *rest = nullptr;

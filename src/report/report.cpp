@@ -62,6 +62,7 @@ std::string report_json(const engine &e, const report_options &options) {
       events.num("accepted", stats.accepted);
       events.num("rejected", stats.rejected);
       events.num("duplicates", stats.duplicates);
+      events.num("possibly_repeated", stats.possibly_repeated);
       events.num("errors_not_listed", stats.errors_dropped);
     }
     {
@@ -201,6 +202,9 @@ std::string report_text(const engine &e, const report_options &options) {
   add("Events      %llu read: %llu accepted, %llu rejected, %llu duplicates\n",
       static_cast<unsigned long long>(stats.total), static_cast<unsigned long long>(stats.accepted),
       static_cast<unsigned long long>(stats.rejected), static_cast<unsigned long long>(stats.duplicates));
+  if (stats.possibly_repeated > 0)
+    add("            %llu older than the duplicate horizon: repeats among them cannot be recognised\n",
+        static_cast<unsigned long long>(stats.possibly_repeated));
   if (const auto span = e.time_span())
     add("Time span   %s .. %s\n", format_rfc3339(span->first).c_str(), format_rfc3339(span->second).c_str());
   add("Identities  %zu\n", e.identities().size());

@@ -26,8 +26,9 @@ static void test_errors_and_options(void) {
   idt_error_free(err);
   CHECK(idt_options_set_int(opts, (idt_option)999, 1, NULL) == IDT_E_INVALID_ARGUMENT);
   CHECK(idt_options_set_int(opts, IDT_OPT_GZIP_BACKEND, IDT_GZIP_ZLIB, NULL) == IDT_OK);
-  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_WINDOW_SECONDS, 0, NULL) == IDT_E_INVALID_ARGUMENT);
-  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_WINDOW_SECONDS, 86400, NULL) == IDT_OK);
+  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_HORIZON_SECONDS, 0, NULL) == IDT_E_INVALID_ARGUMENT);
+  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_HORIZON_SECONDS, 86400, NULL) == IDT_OK);
+  CHECK(IDT_OPT_DEDUP_WINDOW_SECONDS == IDT_OPT_DEDUP_HORIZON_SECONDS); /* the old name still compiles */
   CHECK(idt_engine_new(NULL, opts, &err) == IDT_E_INVALID_ARGUMENT);
   idt_error_free(err);
   idt_options_free(opts);
@@ -36,6 +37,28 @@ static void test_errors_and_options(void) {
   idt_engine_free(NULL);
   idt_error_free(NULL);
   idt_buffer_free(NULL);
+}
+
+/* A record older than the duplicate horizon is read and counted as possibly repeated. */
+static void test_duplicate_horizon(void) {
+  static const char *LATE =
+      "{\"eventTime\":\"2026-03-01T12:00:00Z\",\"eventName\":\"GetSendQuota\",\"eventID\":\"n\"}\n"
+      "{\"eventTime\":\"2026-03-01T10:00:00Z\",\"eventName\":\"GetSendQuota\",\"eventID\":\"o\"}\n"
+      "{\"eventTime\":\"2026-03-01T10:00:00Z\",\"eventName\":\"GetSendQuota\",\"eventID\":\"o\"}\n";
+  idt_options *opts = NULL;
+  idt_engine *narrow = NULL, *wide = NULL;
+  CHECK(idt_options_new(&opts, NULL) == IDT_OK);
+  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_HORIZON_SECONDS, 3600, NULL) == IDT_OK);
+  CHECK(idt_engine_new(&narrow, opts, NULL) == IDT_OK);
+  CHECK(idt_engine_new(&wide, NULL, NULL) == IDT_OK);
+  CHECK(idt_engine_feed(narrow, LATE, strlen(LATE), "late", NULL) == IDT_OK);
+  CHECK(idt_engine_feed(wide, LATE, strlen(LATE), "late", NULL) == IDT_OK);
+  CHECK(idt_engine_stat(narrow, IDT_STAT_ACCEPTED) == 3 && idt_engine_stat(narrow, IDT_STAT_POSSIBLY_REPEATED) == 2);
+  CHECK(idt_engine_stat(wide, IDT_STAT_ACCEPTED) == 2 && idt_engine_stat(wide, IDT_STAT_DUPLICATES) == 1);
+  CHECK(idt_engine_stat(wide, IDT_STAT_POSSIBLY_REPEATED) == 0);
+  idt_engine_free(narrow);
+  idt_engine_free(wide);
+  idt_options_free(opts);
 }
 
 static void test_feed_and_iterate(void) {
@@ -324,6 +347,7 @@ int main(void) {
   CHECK(strcmp(idt_version(), "0.1.0") == 0);
   test_errors_and_options();
   test_feed_and_iterate();
+  test_duplicate_horizon();
   test_paths();
   test_detections();
   test_rule_errors();

@@ -163,22 +163,42 @@ TEST(Formats, ShuffledDeliveryGivesTheSameEvents) {
   }
 }
 
-TEST(Formats, DuplicateFilterRemembersTwoWindowsOfEventTime) {
+TEST(Formats, DuplicatesAreCaughtOverTheHorizonAndOlderRecordsAreCounted) {
   const auto at10 = test::record("e1", "2026-03-01T10:05:00Z");
-  engine e;  // default window: one hour
-  // A backfill of an older hour between newer ones still finds its copies.
-  ASSERT_TRUE(e.feed(test::record("n1", "2026-03-01T12:00:00Z") + "\n" + at10 + "\n" + at10, "a"));
-  EXPECT_EQ(e.stats().duplicates, 1u);
-  // Two newer windows push 10:00-11:00 out: a copy after that is not recognised.
-  ASSERT_TRUE(e.feed(test::record("n2", "2026-03-01T13:00:00Z") + "\n" + test::record("n3", "2026-03-01T14:00:00Z") +
-                         "\n" + at10,
-                     "b"));
-  EXPECT_EQ(e.stats().duplicates, 1u);
+  const std::string later = test::record("n1", "2026-03-01T12:00:00Z") + "\n" + at10 + "\n" + at10 + "\n" +
+                            test::record("n2", "2026-03-02T09:00:00Z") + "\n" + at10 + "\n" +
+                            test::record("n3", "2026-03-02T11:00:00Z") + "\n" + at10 + "\n";
+  engine e;  // default horizon: 24 hours back from the newest event time
+  ASSERT_TRUE(e.feed(later, "a"));
+  // The copy 23 hours behind the newest event is caught; the one 25 hours behind is read and counted.
+  EXPECT_EQ(e.stats().duplicates, 2u);
+  EXPECT_EQ(e.stats().possibly_repeated, 1u);
   EXPECT_EQ(e.stats().accepted, 5u);
 
-  engine_options wide;
-  wide.normalize.dedup_window = std::chrono::hours{24};
-  engine w(wide);
-  ASSERT_TRUE(w.feed(at10 + "\n" + test::record("n3", "2026-03-01T14:00:00Z") + "\n" + at10, "c"));
-  EXPECT_EQ(w.stats().duplicates, 1u);
+  engine_options narrow;
+  narrow.normalize.dedup_horizon = std::chrono::hours{1};
+  engine n(narrow);
+  ASSERT_TRUE(n.feed(later, "b"));
+  EXPECT_EQ(n.stats().duplicates, 0u);
+  EXPECT_EQ(n.stats().possibly_repeated, 4u);
+  EXPECT_EQ(n.stats().accepted, 7u);
+}
+
+// A redelivery hours later (CloudTrail delivers at least once) is caught and
+// changes no detection.
+TEST(Formats, ARedeliveryHoursLaterIsCaughtAndChangesNoDetection) {
+  const auto &whole = test::sample_engine();
+  engine redelivered;
+  ASSERT_TRUE(redelivered.feed_path(test::sample_dir()));
+  std::string copies;
+  for (std::size_t i = 0; i < 100; ++i) copies += whole.events()[i * 7].raw + "\n";
+  ASSERT_TRUE(redelivered.feed(copies, "redelivery"));
+  redelivered.finish();
+  EXPECT_EQ(redelivered.stats().duplicates, whole.stats().duplicates + 100);
+  EXPECT_EQ(redelivered.stats().accepted, whole.stats().accepted);
+  ASSERT_EQ(redelivered.detections().size(), whole.detections().size());
+  for (std::size_t i = 0; i < whole.detections().size(); ++i) {
+    EXPECT_EQ(redelivered.detections()[i].rule_id, whole.detections()[i].rule_id);
+    EXPECT_EQ(redelivered.detections()[i].event_ids, whole.detections()[i].event_ids);
+  }
 }

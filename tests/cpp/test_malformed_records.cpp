@@ -168,6 +168,15 @@ TEST(MalformedRecords, AnAcceptedRecordKeepsOnlyItsOwnText) {
   ASSERT_EQ(ids_of(e), (std::vector<std::string>{"a", "b"})) << dump_errors(e);
   EXPECT_TRUE(has_error(e, "line 2", "unexpected data after the record")) << dump_errors(e);
   EXPECT_EQ(e.events()[0].raw, test::record("a"));
+  // A stray value after a record inside a one-line Records file (found by the fuzzer): no accepted
+  // record's text runs on past its own closing brace.
+  const std::string records = R"({"Records":[)" + test::record("a") + "," + test::record("b") + R"("errorMessage":"x"},)" +
+                              test::record("c") + "]}";
+  for (const bool gzipped : {false, true}) {
+    const auto stray = test::feed_one(gzipped ? test::gzip(records) : records);
+    EXPECT_GE(stray.stats().accepted, 1u) << dump_errors(stray);
+    for (const auto &ev : stray.events()) EXPECT_EQ(ev.raw, test::record(ev.id)) << dump_errors(stray);
+  }
   const auto single = test::feed_one(test::record("s") + "\n  x");
   ASSERT_EQ(ids_of(single), (std::vector<std::string>{"s"})) << dump_errors(single);
   EXPECT_EQ(single.events()[0].raw, test::record("s"));

@@ -26,7 +26,7 @@ def test_analyze_json_report_shape(capsys, tmp_path):
     report = json.loads(capsys.readouterr().out)
     assert set(report) >= {"version", "events", "errors", "detections", "identities", "graph"}
     assert report["events"] == {"total": 1225, "accepted": 1221, "rejected": 1, "duplicates": 3,
-                                "errors_not_listed": 0}
+                                "possibly_repeated": 0, "errors_not_listed": 0}
     (error,) = report["errors"]
     assert error["source"] == str(bad)
     assert error["location"] == f"line 2 (byte {len(good)})"

@@ -47,7 +47,7 @@ def test_engine_stats_errors_and_duplicates():
     assert engine.feed(data, "batch-1") == 2
     stats = engine.stats
     assert (stats.total, stats.accepted, stats.rejected, stats.duplicates) == (4, 2, 1, 1)
-    assert stats.as_dict() == {"total": 4, "accepted": 2, "rejected": 1, "duplicates": 1}
+    assert stats.as_dict() == {"total": 4, "accepted": 2, "rejected": 1, "duplicates": 1, "possibly_repeated": 0}
     (err,) = engine.errors
     assert err.source == "batch-1"
     assert err.location.startswith("line 3")
@@ -79,11 +79,13 @@ def test_options_and_typed_errors(tmp_path):
     assert missing.value.code == 8 and isinstance(missing.value, FileNotFoundError)
     assert str(tmp_path / "nope") in str(missing.value)
     with pytest.raises(identrail.InvalidArgument):
-        identrail.Engine(dedup_window_seconds=0)
+        identrail.Engine(dedup_horizon_seconds=0)
     far = [record("a", time="2026-03-01T10:00:00Z"), record("b", time="2026-03-01T14:00:00Z"),
-           record("c", time="2026-03-01T15:00:00Z"), record("a", time="2026-03-01T10:00:00Z")]
-    assert identrail.Engine().feed(lines(far)) == 4
-    assert identrail.Engine(dedup_window_seconds=86400).feed(lines(far)) == 3
+           record("c", time="2026-03-02T09:00:00Z"), record("a", time="2026-03-01T10:00:00Z")]
+    assert identrail.Engine().feed(lines(far)) == 3  # the copy is 23 hours behind: within the default day
+    narrow = identrail.Engine(dedup_horizon_seconds=3600)
+    assert narrow.feed(lines(far)) == 4
+    assert narrow.stats.possibly_repeated == 1
     no_dedup = identrail.Engine(deduplicate=False)
     no_dedup.feed(lines([record("a"), record("a")]))
     assert no_dedup.stats.accepted == 2

@@ -24,6 +24,11 @@ struct detector_options {
   std::size_t max_keys_per_rule = 100'000;               // beyond it the least recently used keys go
   std::size_t max_partial_matches = 16;                  // open sequences per key and rule
   std::size_t max_event_ids = 20;                        // event ids kept in a detection
+  // An event already evaluated (same eventID, eventTime, eventSource and
+  // eventName) within repeat_horizon of the newest event time is not evaluated
+  // again. The engine leaves this to its normalizer's duplicate filter.
+  bool filter_repeats = true;
+  std::chrono::seconds repeat_horizon{std::chrono::hours{24}};
 };
 
 struct detector_stats {

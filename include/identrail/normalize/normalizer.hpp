@@ -23,12 +23,12 @@ enum class gzip_backend : std::uint8_t { libdeflate = 0, zlib = 1 };
 inline constexpr std::size_t input_padding = 64;
 
 struct normalizer_options {
-  // Drop a record whose (eventID, eventTime, eventSource, eventName) was seen.
-  // The filter holds the keys of the two most recently used windows of event
-  // time (aligned to dedup_window), which bounds its memory; a copy whose
-  // window has since given way to two newer ones is not recognised.
+  // Drop a record whose (eventID, eventTime, eventSource, eventName) was seen
+  // within the horizon: the filter holds a 16-byte key for every record whose
+  // event time lies within dedup_horizon of the newest one seen. An older record
+  // is still read, and counted in decode_stats::possibly_repeated.
   bool deduplicate = true;
-  std::chrono::seconds dedup_window{std::chrono::hours{1}};
+  std::chrono::seconds dedup_horizon{std::chrono::hours{24}};
   bool keep_raw = true;     // keep each record's raw JSON for raw_field()
   gzip_backend gzip = gzip_backend::libdeflate;
   std::size_t max_errors_kept = 1000;  // later errors are counted, not stored
@@ -51,6 +51,9 @@ struct decode_stats {
   std::uint64_t rejected = 0;
   std::uint64_t duplicates = 0;
   std::uint64_t errors_dropped = 0;  // rejected records whose error exceeded max_errors_kept
+  // Accepted records older than the duplicate horizon: a repeat among them
+  // cannot be recognised (a backfill of an earlier day is read all the same).
+  std::uint64_t possibly_repeated = 0;
 };
 
 // Called for every accepted event; the event is only valid during the call.

@@ -14,6 +14,7 @@ class Stats:
     accepted: int
     rejected: int
     duplicates: int
+    possibly_repeated: int
     def as_dict(self) -> dict[str, int]: ...
 
 class Event:
@@ -58,7 +59,7 @@ class Event:
 class Engine:
     def __init__(self, deduplicate: bool = True, keep_raw: bool = True, gzip: str = "libdeflate",
                  max_errors: int = 1000, retain_events: bool = True, max_input_bytes: int = 1 << 30,
-                 dedup_window_seconds: int = 3600, detect: bool = True,
+                 dedup_horizon_seconds: int = 86400, detect: bool = True,
                  rules: str | os.PathLike | list[str | os.PathLike] | None = None, builtin_rules: bool = False,
                  allowed_lateness_seconds: int = 900,
                  geo_databases: list[str | os.PathLike] | None = None) -> None: ...
