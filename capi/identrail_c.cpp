@@ -236,6 +236,20 @@ idt_status idt_engine_feed_path(idt_engine *engine, const char *path, idt_error 
   });
 }
 
+idt_status idt_engine_feed_paths(idt_engine *engine, const char *const *paths, size_t count, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || (!paths && count > 0)) return fail(err, it::errc::invalid_argument, "idt_engine_feed_paths: NULL argument");
+    std::vector<std::string> list;
+    for (size_t i = 0; i < count; ++i) {
+      if (!paths[i]) return fail(err, it::errc::invalid_argument, "idt_engine_feed_paths: path " + std::to_string(i) + " is NULL");
+      list.emplace_back(paths[i]);
+    }
+    auto read = engine->engine.feed_paths(list);
+    engine->refresh();
+    return read ? IDT_OK : fail(err, read.error());
+  });
+}
+
 idt_status idt_engine_finish(idt_engine *engine, idt_error **err) {
   return guarded(err, [&] {
     if (!engine) return fail(err, it::errc::invalid_argument, "idt_engine_finish: engine is NULL");

@@ -101,6 +101,11 @@ result<std::size_t> engine::feed_path(const std::string &path, const std::functi
   return impl_->normalize.feed_path(path, impl_->sink, on_file);
 }
 
+result<std::size_t> engine::feed_paths(const std::vector<std::string> &paths,
+                                       const std::function<void(const std::string &)> &on_file) {
+  return impl_->normalize.feed_paths(paths, impl_->sink, on_file);
+}
+
 void engine::on_event(std::function<void(const event &)> callback) { impl_->callback = std::move(callback); }
 void engine::on_detection(std::function<void(const detection &)> callback) {
   impl_->detection_callback = std::move(callback);

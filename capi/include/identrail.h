@@ -116,6 +116,9 @@ IDT_API idt_status idt_engine_feed(idt_engine *engine, const char *data, size_t 
                                    idt_error **err);
 /* A file, or every log file under a directory. */
 IDT_API idt_status idt_engine_feed_path(idt_engine *engine, const char *path, idt_error **err);
+/* Files and directories as one input, their files merged in CloudTrail
+ * delivery order (a shell glob, region by region, reads like its directory). */
+IDT_API idt_status idt_engine_feed_paths(idt_engine *engine, const char *const *paths, size_t count, idt_error **err);
 
 typedef enum idt_stat {
   IDT_STAT_TOTAL = 1,

@@ -70,6 +70,9 @@ class engine {
   [[nodiscard]] result<std::size_t> feed(std::string_view bytes, std::string_view source = "<memory>");
   [[nodiscard]] result<std::size_t> feed_path(const std::string &path,
                                               const std::function<void(const std::string &)> &on_file = {});
+  // Files and directories as one input, their files in CloudTrail delivery order.
+  [[nodiscard]] result<std::size_t> feed_paths(const std::vector<std::string> &paths,
+                                               const std::function<void(const std::string &)> &on_file = {});
   // Called for each accepted event after the engine has taken it into account.
   void on_event(std::function<void(const event &)> callback);
   // Called for each detection as it is found (events are held back up to the

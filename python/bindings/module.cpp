@@ -22,6 +22,16 @@ std::string fs_path(const py::object &path_like) {
   return std::string(encoded);
 }
 
+// One path or an iterable of them.
+std::vector<std::string> fs_paths(const py::object &paths) {
+  std::vector<std::string> out;
+  if (py::isinstance<py::str>(paths) || py::isinstance<py::bytes>(paths) || py::hasattr(paths, "__fspath__"))
+    out.push_back(fs_path(paths));
+  else
+    for (const auto &item : paths) out.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
+  return out;
+}
+
 engine_options make_options(bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors,
                             bool retain_events, std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds,
                             bool detect, const py::object &rules, bool builtin_rules, std::int64_t lateness_seconds) {
@@ -31,12 +41,7 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
     throw binding_error(errc::invalid_argument, "allowed_lateness_seconds must be 0 to 604800 (7 days)");
   o.detection.allowed_lateness = std::chrono::seconds{lateness_seconds};
   if (!rules.is_none()) {
-    std::vector<std::string> paths;
-    if (py::isinstance<py::str>(rules) || py::isinstance<py::bytes>(rules) || py::hasattr(rules, "__fspath__"))
-      paths.push_back(fs_path(rules));
-    else
-      for (const auto &item : rules) paths.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
-    auto loaded = unwrap(rule_set::from_paths(paths));
+    auto loaded = unwrap(rule_set::from_paths(fs_paths(rules)));
     o.rules = builtin_rules ? unwrap(unwrap(rule_set::builtin()).merged_with(loaded)) : std::move(loaded);
   }
   if (dedup_horizon_seconds <= 0 || dedup_horizon_seconds > 30 * 86400)
@@ -237,6 +242,17 @@ PYBIND11_MODULE(_core, m) {
             return unwrap(e.core.feed_path(path));
           },
           py::arg("path"), "Reads a file or every log file under a directory; returns events accepted.")
+      .def(
+          "feed_paths",
+          [](py_engine &e, const py::object &paths_like) {
+            const auto paths = fs_paths(paths_like);
+            feeding guard(e);
+            py::gil_scoped_release release;
+            return unwrap(e.core.feed_paths(paths));
+          },
+          py::arg("paths"),
+          "Reads files and directories as one input, their files merged in CloudTrail delivery order (as a "
+          "directory is read); returns events accepted.")
       .def_property_readonly("stats", [](const py_engine &e) { return e.read().stats(); })
       .def_property_readonly("errors", [](const py_engine &e) { return e.read().errors(); })
       .def("__len__", [](const py_engine &e) { return e.read().events().size(); })
@@ -291,11 +307,12 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "list_input_files",
-      [](const py::object &path_like) {
+      [](const py::object &paths_like) {
         py::list out;
-        for (const auto &file : unwrap(list_input_files(fs_path(path_like)))) out.append(lossless_str(file));
+        for (const auto &file : unwrap(list_input_files(fs_paths(paths_like)))) out.append(lossless_str(file));
         return out;
       },
-      py::arg("path"),
-      "The files a path stands for, in reading order (directories recursively, log files only).");
+      py::arg("paths"),
+      "The files one path, or several, stand for, in reading order: directories recursively, log files only, "
+      "CloudTrail delivery files by delivery time.");
 }

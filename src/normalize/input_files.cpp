@@ -23,6 +23,14 @@ std::string_view delivery_time(std::string_view path) {
   return stamp[8] == 'T' && stamp[13] == 'Z' ? stamp : std::string_view{};
 }
 
+// S3 exports are laid out region by region; reading them in delivery-time
+// order instead keeps events close to event-time order, which is what the
+// detectors' lateness allowance is sized for.
+bool by_delivery_then_name(const std::string &a, const std::string &b) {
+  const auto ta = delivery_time(a), tb = delivery_time(b);
+  return ta != tb ? ta < tb : a < b;
+}
+
 }  // namespace
 
 bool looks_like_log_file(std::string_view name) {
@@ -53,13 +61,20 @@ result<std::vector<std::string>> list_input_files(const std::string &path) {
       files.push_back(it->path().string());
   }
   if (ec) return make_error(errc::io_error, path + ": " + ec.message());
-  // S3 exports are laid out region by region; reading them in delivery-time
-  // order instead keeps events close to event-time order, which is what the
-  // detectors' lateness allowance is sized for.
-  std::sort(files.begin(), files.end(), [](const std::string &a, const std::string &b) {
-    const auto ta = delivery_time(a), tb = delivery_time(b);
-    return ta != tb ? ta < tb : a < b;
-  });
+  std::sort(files.begin(), files.end(), by_delivery_then_name);
+  return files;
+}
+
+result<std::vector<std::string>> list_input_files(const std::vector<std::string> &paths) {
+  std::vector<std::string> files;
+  for (const auto &path : paths) {
+    auto listed = list_input_files(path);
+    if (!listed) return tl::unexpected(listed.error());
+    files.insert(files.end(), std::make_move_iterator(listed->begin()), std::make_move_iterator(listed->end()));
+  }
+  // Files without a delivery time keep the order they were named in.
+  std::stable_sort(files.begin(), files.end(),
+                   [](const std::string &a, const std::string &b) { return delivery_time(a) < delivery_time(b); });
   return files;
 }
 

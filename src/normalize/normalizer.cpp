@@ -660,7 +660,12 @@ const normalizer_options &normalizer::options() const noexcept { return impl_->o
 
 result<std::size_t> normalizer::feed_path(const std::string &path, const event_sink &sink,
                                           const std::function<void(const std::string &)> &on_file) {
-  auto files = list_input_files(path);
+  return feed_paths({path}, sink, on_file);
+}
+
+result<std::size_t> normalizer::feed_paths(const std::vector<std::string> &paths, const event_sink &sink,
+                                           const std::function<void(const std::string &)> &on_file) {
+  auto files = list_input_files(paths);
   if (!files) return tl::unexpected(files.error());
   std::size_t accepted = 0;
   for (const auto &file : *files) {

@@ -138,6 +138,32 @@ static void test_paths(void) {
   idt_engine_free(engine);
 }
 
+/* Region folders named one by one, as a shell glob lists them, read like their parent directory. */
+static void test_paths_in_delivery_order(void) {
+#define REGION(r) IDENTRAIL_SAMPLE_DIR "/AWSLogs/111122223333/CloudTrail/" r
+  static const char *const regions[] = {REGION("ap-northeast-1"), REGION("ap-southeast-1"), REGION("eu-central-1"),
+                                        REGION("eu-west-1"),      REGION("sa-east-1"),      REGION("us-east-1"),
+                                        REGION("us-west-2")};
+#undef REGION
+  static const char *const missing[] = {IDENTRAIL_SAMPLE_DIR, "/no/such/identrail/dir"};
+  idt_engine *globbed = NULL, *whole = NULL;
+  idt_error *err = NULL;
+  CHECK(idt_engine_new(&globbed, NULL, NULL) == IDT_OK);
+  CHECK(idt_engine_new(&whole, NULL, NULL) == IDT_OK);
+  CHECK(idt_engine_feed_paths(globbed, regions, sizeof regions / sizeof regions[0], &err) == IDT_OK);
+  CHECK(idt_engine_feed_path(whole, IDENTRAIL_SAMPLE_DIR, &err) == IDT_OK);
+  CHECK(idt_engine_finish(globbed, NULL) == IDT_OK && idt_engine_finish(whole, NULL) == IDT_OK);
+  CHECK(idt_engine_stat(globbed, IDT_STAT_ACCEPTED) == idt_engine_stat(whole, IDT_STAT_ACCEPTED));
+  CHECK(idt_engine_detection_count(globbed) == idt_engine_detection_count(whole));
+  /* Every path is checked before any is read. */
+  CHECK(idt_engine_feed_paths(globbed, missing, 2, &err) == IDT_E_NOT_FOUND);
+  CHECK(err && strstr(idt_error_message(err), "/no/such/identrail/dir") != NULL);
+  idt_error_free(err);
+  CHECK(idt_engine_feed_paths(globbed, NULL, 1, NULL) == IDT_E_INVALID_ARGUMENT);
+  idt_engine_free(globbed);
+  idt_engine_free(whole);
+}
+
 static int count_detection(const idt_detection *d, void *user_data) {
   int *seen = (int *)user_data;
   CHECK(strlen(idt_detection_get(d, IDT_DET_RULE_ID)) > 0);
@@ -349,6 +375,7 @@ int main(void) {
   test_feed_and_iterate();
   test_duplicate_horizon();
   test_paths();
+  test_paths_in_delivery_order();
   test_detections();
   test_rule_errors();
   test_correlation_and_response();

@@ -18,6 +18,18 @@ def test_analyze_sample_text_report(capsys):
     assert "Top actions" in out and "s3:GetObject" in out
 
 
+def test_a_shell_glob_of_files_reads_like_its_directory(capsys):
+    files = sorted(str(p) for p in identrail.sample_path().rglob("*.json.gz"))  # region by region, as `ls` sorts
+    assert main(["analyze", "--json", "--no-progress", "--no-graph", *files]) == 0
+    globbed = json.loads(capsys.readouterr().out)
+    assert main(["analyze", "--json", "--no-progress", "--no-graph"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert globbed["detection"]["late_events"] == whole["detection"]["late_events"] == 0
+    assert globbed["detections"] == whole["detections"]
+    assert globbed["identities"] == whole["identities"]
+    assert any(d["rule_id"] == "IDT-IA-001" for d in globbed["detections"])
+
+
 def test_analyze_json_report_shape(capsys, tmp_path):
     bad = tmp_path / "bad.json"
     good = lines([record("a")]) + b"\n"

@@ -88,6 +88,11 @@ class normalizer {
   // bad or unreadable files are decode errors.
   [[nodiscard]] result<std::size_t> feed_path(const std::string &path, const event_sink &sink,
                                               const std::function<void(const std::string &)> &on_file = {});
+  // Several files or directories as one input: their files merged in
+  // CloudTrail delivery order (so a shell glob, region by region, reads like
+  // the directory that holds them). Checks every path before reading any.
+  [[nodiscard]] result<std::size_t> feed_paths(const std::vector<std::string> &paths, const event_sink &sink,
+                                               const std::function<void(const std::string &)> &on_file = {});
 
   [[nodiscard]] const decode_stats &stats() const noexcept;
   [[nodiscard]] const std::vector<decode_error> &errors() const noexcept;
@@ -102,8 +107,9 @@ class normalizer {
 // optionally .gz, and any .gz. A file named explicitly is always read.
 [[nodiscard]] bool looks_like_log_file(std::string_view file_name);
 
-// Lists the files feed_path would read, in the order it reads them.
+// Lists the files feed_path (feed_paths) would read, in the order it reads them.
 [[nodiscard]] result<std::vector<std::string>> list_input_files(const std::string &path);
+[[nodiscard]] result<std::vector<std::string>> list_input_files(const std::vector<std::string> &paths);
 
 }  // namespace v0
 }  // namespace identrail

@@ -24,10 +24,8 @@ from .errors import Error
 
 
 def _files(paths: Sequence[str]) -> list[str]:
-    files: list[str] = []
-    for path in paths or [str(sample_path())]:
-        files.extend(list_input_files(path))
-    return files
+    # All paths as one input, in CloudTrail delivery order: a shell glob reads like its directory.
+    return list_input_files(list(paths) or [str(sample_path())])
 
 
 def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
