@@ -18,6 +18,19 @@ def test_analyze_sample_text_report(capsys):
     assert "Top actions" in out and "s3:GetObject" in out
 
 
+def test_analyze_reads_standard_input():
+    data = lines([record("a"), record("b")]) + b'\n{"eventTime": 5}\n'
+    run = subprocess.run([sys.executable, "-m", "identrail", "analyze", "--json", "-"], input=data,
+                         capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert (report["events"]["accepted"], report["events"]["rejected"]) == (2, 1)
+    assert report["errors"][0]["source"] == "<stdin>" and report["errors"][0]["location"].startswith("line 3")
+    empty = subprocess.run([sys.executable, "-m", "identrail", "analyze", "-"], input=b"", capture_output=True,
+                           timeout=120)
+    assert empty.returncode == 0 and b"empty input" in empty.stdout and not empty.stderr
+
+
 def test_a_shell_glob_of_files_reads_like_its_directory(capsys):
     files = sorted(str(p) for p in identrail.sample_path().rglob("*.json.gz"))  # region by region, as `ls` sorts
     assert main(["analyze", "--json", "--no-progress", "--no-graph", *files]) == 0

@@ -23,9 +23,15 @@ from . import Engine, __version__, events, list_input_files, sample_path, test_r
 from .errors import Error
 
 
+STDIN = "-"
+
+
 def _files(paths: Sequence[str]) -> list[str]:
     # All paths as one input, in CloudTrail delivery order: a shell glob reads like its directory.
-    return list_input_files(list(paths) or [str(sample_path())])
+    named = [p for p in paths if p != STDIN]
+    if not named:
+        return [] if paths else [str(sample_path())]
+    return list_input_files(named)
 
 
 def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
@@ -35,6 +41,8 @@ def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
                leave=False)
     for path in bar:
         engine.feed_path(path)
+    if STDIN in paths:  # read once, after the files: any format a file may hold (JSON lines from a pipe)
+        engine.feed(sys.stdin.buffer.read(), "<stdin>")
 
 
 def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
@@ -191,8 +199,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("paths", nargs="*", metavar="PATH",
-                       help="CloudTrail files or directories (gzip, {\"Records\":[...]}, JSON lines, EventBridge); "
-                            "default: the bundled sample trace")
+                       help="CloudTrail files or directories (gzip, {\"Records\":[...]}, JSON lines, EventBridge), "
+                            "read in delivery order; - reads standard input; default: the bundled sample trace")
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
         p.add_argument("--gzip", choices=["libdeflate", "zlib"], default="libdeflate", help=argparse.SUPPRESS)
 
