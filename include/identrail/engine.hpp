@@ -75,8 +75,9 @@ class engine {
                                                const std::function<void(const std::string &)> &on_file = {});
   // Called for each accepted event after the engine has taken it into account.
   void on_event(std::function<void(const event &)> callback);
-  // Called for each detection as it is found (events are held back up to the
-  // allowed lateness first, so detections trail the input).
+  // Called for each detection as it is found: a single-event rule's during the
+  // feed that delivers its event; a stateful rule's once its events are released
+  // in event-time order (they are held back up to the allowed lateness).
   void on_detection(std::function<void(const detection &)> callback);
   // End of input: releases held-back events and fires what is due. Feeding
   // afterwards still works; earlier-timed events then count as late.

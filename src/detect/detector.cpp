@@ -177,10 +177,19 @@ struct detector::impl {
 
   void take(const event &e) {
     ++stats.events;
+    // A copy fed twice (no normalizer in front, or one that keeps duplicates) is not evaluated twice.
+    if (options.filter_repeats && !e.id.empty() &&
+        seen_ids.insert(make_dedup_key(e), to_unix_nanos(e.time)) == duplicate_filter::verdict::repeat) {
+      ++stats.repeated;
+      return;
+    }
+    // A single-event rule needs no other event, hence no wait: it fires on
+    // arrival, whatever the lateness. The stateful ones wait for event-time order.
+    evaluate_event(e, phase::on_arrival);
     const std::int64_t t = to_unix_nanos(e.time);
     if (t <= watermark) {
       ++stats.late;
-      evaluate_event(e);
+      evaluate_event(e, phase::in_time_order);
       return;
     }
     std::size_t slot;
@@ -205,7 +214,7 @@ struct detector::impl {
       const held_event next = held.back();
       held.pop_back();
       watermark = std::max(watermark, next.time);
-      evaluate_event(pool[next.slot]);
+      evaluate_event(pool[next.slot], phase::in_time_order);
       free_slots.push_back(next.slot);
     }
     if (limit > watermark && limit != INT64_MAX) watermark = limit;
@@ -219,20 +228,18 @@ struct detector::impl {
     fire_due_absences(max_time, true);
   }
 
-  void evaluate_event(const event &e) {
-    // A copy fed twice (no normalizer in front, or one that keeps duplicates) is not evaluated twice.
-    if (options.filter_repeats && !e.id.empty() &&
-        seen_ids.insert(make_dedup_key(e), to_unix_nanos(e.time)) == duplicate_filter::verdict::repeat) {
-      ++stats.repeated;
-      return;
-    }
+  // Which rules an evaluation runs: the single-event ones as an event
+  // arrives, the stateful ones once it is released in event-time order.
+  enum class phase : std::uint8_t { on_arrival, in_time_order };
+
+  void evaluate_event(const event &e, phase when) {
     const symbol id_sym = identity_key_of(e);
     const symbol identity = id_sym.empty() ? unknown : id_sym;
     field_reader fields(e, symbols, identity);
     const auto &compiled = rules.compiled()->rules;
     for (const std::size_t i : rules_for(e)) {
       const auto &rule = compiled[i];
-      if (!rule.emit) continue;
+      if (!rule.emit || (rule.kind == rule_kind::event) != (when == phase::on_arrival)) continue;
       if (!evaluate(rule.match, fields)) {
         // `until` cancels open sequences whatever the prefilter says.
         if (rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields)) {
@@ -244,7 +251,7 @@ struct detector::impl {
       }
       run(rule, runtime[i], fields, identity);
     }
-    if (++released % kSweepEvery == 0) sweep();
+    if (when == phase::in_time_order && ++released % kSweepEvery == 0) sweep();
   }
 
   // The key state is kept under: symbol ids where the field is interned (an

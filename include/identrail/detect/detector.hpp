@@ -17,8 +17,9 @@ namespace identrail {
 inline namespace v0 {
 
 struct detector_options {
-  // Events are held back this long (in event time) and released in time order,
-  // so any delivery order within it gives the detections of sorted input.
+  // For the stateful rules, events are held back this long (in event time) and
+  // released in time order, so any delivery order within it gives the
+  // detections of sorted input. Single-event rules are evaluated on arrival.
   std::chrono::seconds allowed_lateness{std::chrono::minutes{15}};
   std::chrono::seconds key_ttl{std::chrono::hours{24}};  // idle state per group key is dropped after this
   std::size_t max_keys_per_rule = 100'000;               // beyond it the least recently used keys go
