@@ -25,7 +25,10 @@ if [[ ! -d $seeds ]]; then
   mkdir -p "$seeds.tmp"
   datasets=../shared/datasets
   if [[ -d $datasets ]]; then
-    find "$datasets" -type f \( -name '*.json' -o -name '*.gz' \) -exec cp {} "$seeds.tmp/" \;
+    n=0
+    while IFS= read -r file; do
+      cp "$file" "$seeds.tmp/dataset-$((n++))-${file##*/}"  # numbered: names repeat across folders
+    done < <(find "$datasets" -type f \( -name '*.json' -o -name '*.gz' \) | sort)
     n=0
     while IFS= read -r file; do
       while IFS= read -r line; do

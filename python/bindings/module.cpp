@@ -162,7 +162,8 @@ PYBIND11_MODULE(_core, m) {
       })
       .def("__repr__", [](const decode_stats &s) {
         return "Stats(total=" + std::to_string(s.total) + ", accepted=" + std::to_string(s.accepted) +
-               ", rejected=" + std::to_string(s.rejected) + ", duplicates=" + std::to_string(s.duplicates) + ")";
+               ", rejected=" + std::to_string(s.rejected) + ", duplicates=" + std::to_string(s.duplicates) +
+               ", possibly_repeated=" + std::to_string(s.possibly_repeated) + ")";
       });
 
   constexpr std::size_t kDefaultMaxInput = normalizer_options{}.max_decompressed_bytes;

@@ -80,8 +80,8 @@ class duplicate_filter {
       : horizon_ns_(horizon_ns > 0 ? horizon_ns : 1), bucket_ns_(bucket_ns > 0 ? bucket_ns : 1) {}
 
   verdict insert(dedup_key key, std::int64_t time_ns) {
-    if (time_ns > newest_) advance_to(time_ns);
-    if (time_ns < newest_ - horizon_ns_) return verdict::beyond_horizon;
+    if (!seen_any_ || time_ns > newest_) advance_to(time_ns);
+    if (time_ns < newest_ - horizon_ns_) return verdict::beyond_horizon;  // (times are years 1700 to 2200)
     return buckets_[bucket_of(time_ns)].insert(key) ? verdict::first : verdict::repeat;
   }
 
@@ -102,13 +102,15 @@ class duplicate_filter {
   }
   void advance_to(std::int64_t newest) {
     newest_ = newest;
+    seen_any_ = true;
     const std::int64_t oldest_kept = bucket_of(newest_ - horizon_ns_);
     while (!buckets_.empty() && buckets_.begin()->first < oldest_kept) buckets_.erase(buckets_.begin());
   }
 
   std::int64_t horizon_ns_;
   std::int64_t bucket_ns_;
-  std::int64_t newest_ = INT64_MIN;
+  std::int64_t newest_ = 0;
+  bool seen_any_ = false;
   std::map<std::int64_t, dedup_set> buckets_;  // by bucket index; a horizon holds a few dozen
 };
 

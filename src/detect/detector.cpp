@@ -100,11 +100,18 @@ struct detector::impl {
     build_index();
   }
 
+  // Which rules an evaluation runs: the single-event ones as an event
+  // arrives, the stateful ones once it is released in event-time order.
+  enum class phase : std::uint8_t { on_arrival = 0, in_time_order = 1 };
+
   // Rules whose match requires particular actions or event names are only
   // tried on events with one of them (as AWS Event Ruler does), so adding
-  // rules for other APIs costs those events nothing.
-  std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_action, by_name;
-  std::vector<std::size_t> always;  // rules no index can narrow
+  // rules for other APIs costs those events nothing. One index per phase.
+  struct rule_index {
+    std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_action, by_name;
+    std::vector<std::size_t> always;  // rules no index can narrow
+  };
+  rule_index indexes[2];
   std::vector<std::size_t> candidates;
 
   static const field_test *index_test(const condition &c) {
@@ -128,22 +135,25 @@ struct detector::impl {
     next_due.assign(compiled.size(), INT64_MAX);
     for (std::size_t i = 0; i < compiled.size(); ++i) {
       if (compiled[i].kind == rule_kind::absence) absence_rules.push_back(i);
+      if (!compiled[i].emit) continue;  // only referenced by a correlation rule
+      auto &phase_index = indexes[compiled[i].kind == rule_kind::event ? 0 : 1];
       // A sequence with `until` must see the events that cancel it, which its prefilter may not name.
       const auto *test = compiled[i].until ? nullptr : index_test(compiled[i].match);
       if (!test) {
-        always.push_back(i);
+        phase_index.always.push_back(i);
         continue;
       }
-      auto &index = test->field.id == field_id::action ? by_action : by_name;
+      auto &index = test->field.id == field_id::action ? phase_index.by_action : phase_index.by_name;
       for (const auto &value : test->values) index[symbols.intern(value).id].push_back(i);
     }
   }
 
-  const std::vector<std::size_t> &rules_for(const event &e) {
-    candidates = always;
-    if (const auto it = by_action.find(e.action.id); it != by_action.end())
+  const std::vector<std::size_t> &rules_for(const event &e, phase when) {
+    const auto &index = indexes[static_cast<int>(when)];
+    candidates = index.always;
+    if (const auto it = index.by_action.find(e.action.id); it != index.by_action.end())
       candidates.insert(candidates.end(), it->second.begin(), it->second.end());
-    if (const auto it = by_name.find(e.event_name.id); it != by_name.end())
+    if (const auto it = index.by_name.find(e.event_name.id); it != index.by_name.end())
       candidates.insert(candidates.end(), it->second.begin(), it->second.end());
     // Rule order decides which detection comes first when one event completes several.
     std::sort(candidates.begin(), candidates.end());
@@ -228,18 +238,13 @@ struct detector::impl {
     fire_due_absences(max_time, true);
   }
 
-  // Which rules an evaluation runs: the single-event ones as an event
-  // arrives, the stateful ones once it is released in event-time order.
-  enum class phase : std::uint8_t { on_arrival, in_time_order };
-
   void evaluate_event(const event &e, phase when) {
     const symbol id_sym = identity_key_of(e);
     const symbol identity = id_sym.empty() ? unknown : id_sym;
     field_reader fields(e, symbols, identity);
     const auto &compiled = rules.compiled()->rules;
-    for (const std::size_t i : rules_for(e)) {
+    for (const std::size_t i : rules_for(e, when)) {
       const auto &rule = compiled[i];
-      if (!rule.emit || (rule.kind == rule_kind::event) != (when == phase::on_arrival)) continue;
       if (!evaluate(rule.match, fields)) {
         // `until` cancels open sequences whatever the prefilter says.
         if (rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields)) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <unordered_set>
 
 namespace identrail {
 inline namespace v0 {
@@ -72,7 +73,14 @@ result<std::vector<std::string>> list_input_files(const std::vector<std::string>
     if (!listed) return tl::unexpected(listed.error());
     files.insert(files.end(), std::make_move_iterator(listed->begin()), std::make_move_iterator(listed->end()));
   }
-  // Files without a delivery time keep the order they were named in.
+  // A file named twice (a directory and a glob inside it) is read once.
+  std::unordered_set<std::string> seen;
+  std::erase_if(files, [&](const std::string &f) {
+    std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(f, ec).string();
+    return !seen.insert(ec ? f : std::move(canonical)).second;
+  });
+  // Files without a delivery time come first, in the order they were named.
   std::stable_sort(files.begin(), files.end(),
                    [](const std::string &a, const std::string &b) { return delivery_time(a) < delivery_time(b); });
   return files;

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "json_token.hpp"
+
 namespace identrail::detail {
 namespace {
 
@@ -24,6 +26,34 @@ simdjson::error_code check_string(od::value value) {
   const std::string_view token = value.raw_json_token();
   if (std::memchr(token.data(), '\\', token.size()) != nullptr) return value.get_string().error();
   return value.get_raw_json_string().error();
+}
+
+// JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view t) noexcept {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0') ++i;
+  else if (!digits()) return false;
+  if (i < t.size() && t[i] == '.' && (++i, !digits())) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
+// simdjson refuses numbers it cannot represent (1e999, integers of more than
+// 20 digits) with the same error as malformed ones; those are JSON all the same.
+simdjson::error_code check_number(od::value value) {
+  const std::string_view token = trim_json_token(value.raw_json_token());
+  const auto err = value.get_number().error();
+  return err == simdjson::NUMBER_ERROR && is_json_number(token) ? simdjson::SUCCESS : err;
 }
 
 simdjson::error_code check_object(od::value value, unsigned depth_left) {
@@ -69,10 +99,8 @@ simdjson::error_code check_json(od::value value, unsigned depth_left) {
       return depth_left == 0 ? simdjson::DEPTH_ERROR : check_array(value, depth_left);
     case od::json_type::string:
       return check_string(value);
-    case od::json_type::number: {
-      const auto err = value.get_number().error();
-      return err == simdjson::NUMBER_OUT_OF_RANGE ? simdjson::SUCCESS : err;  // 1e999 is JSON
-    }
+    case od::json_type::number:
+      return check_number(value);
     case od::json_type::boolean:
       return value.get_bool().error();
     case od::json_type::null: {

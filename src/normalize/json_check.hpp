@@ -18,7 +18,7 @@ namespace identrail::detail {
 [[nodiscard]] simdjson::error_code read_key(simdjson::simdjson_result<simdjson::ondemand::field> &member,
                                             simdjson::ondemand::raw_json_string &key);
 
-// How deep a record may nest below its top level. The deepest record in the
+// How deep a value the decoder does not model may nest (counted from that value). The deepest record in the
 // public samples (../shared/datasets, with Panther's wrappers) nests 12 levels;
 // the limit leaves ample room and bounds the recursion's stack use.
 inline constexpr unsigned kMaxRecordDepth = 256;

@@ -186,15 +186,12 @@ struct normalizer::impl {
     return text;
   }
 
-  // Emits a decoded record, with its text when it is wanted.
+  // The record's end is checked whether or not its text is kept, so that
+  // keep_raw never changes which records are accepted.
   field_status emit_record(event &e, const char *start, std::size_t offset, std::ptrdiff_t index) {
-    std::string_view text;
-    if (wants_text()) {
-      const auto own = text_from(start);
-      if (!own) return broken(offset, index, simdjson::TAPE_ERROR);
-      text = *own;
-    }
-    emit(e, text, offset, index);
+    const auto own = text_from(start);
+    if (!own) return broken(offset, index, simdjson::TAPE_ERROR);
+    emit(e, wants_text() ? *own : std::string_view{}, offset, index);
     return field_status::ok;
   }
 
@@ -234,6 +231,7 @@ struct normalizer::impl {
       od::json_type type;
       if (auto err = item.type().get(type)) return broken(offset, index, err);
       if (type != od::json_type::object) {
+        if (auto err = detail::check_json(item, detail::kMaxRecordDepth)) return broken(offset, index, err);
         reject(location(offset, index), "expected a record object");
       } else {
         od::object object;
@@ -282,10 +280,10 @@ struct normalizer::impl {
         }
         event outer = std::move(scratch);
         detail_status = decoder.decode(detail, scratch);
-        if (detail_status == field_status::ok && wants_text()) {
+        if (detail_status == field_status::ok) {
           const auto own = text_from(detail_start);  // now, while the iterator stands just past it
           if (!own) return broken(offset, index, simdjson::TAPE_ERROR);
-          detail_raw = *own;
+          if (wants_text()) detail_raw = *own;
         }
         detail_reason = decoder.reason();
         detail_event = std::move(scratch);
@@ -351,6 +349,11 @@ struct normalizer::impl {
         return;
       }
       top_object(object, start, offset, index, true);
+      return;
+    }
+    // Read through first: in a stream, an unread value would be skipped by bracket counting.
+    if (auto err = detail::check_json(value, detail::kMaxRecordDepth)) {
+      broken(offset, index, err);
       return;
     }
     reject(location(offset, index), "expected a JSON object, found " +
@@ -419,6 +422,10 @@ struct normalizer::impl {
           return;
         }
         if (item_type != od::json_type::object) {
+          if (auto err = detail::check_json(item, detail::kMaxRecordDepth)) {
+            broken(offset, index, err);
+            return;
+          }
           reject(location(offset, index), "expected a record object");
         } else {
           od::object object;
@@ -512,17 +519,22 @@ struct normalizer::impl {
     while (pos < input.size() && !stopped) {
       const auto newline = input.find('\n', pos);
       const std::size_t end = newline == std::string_view::npos ? input.size() : newline;
-      const std::size_t begin = skip_space(input, pos);
-      if (begin < end) {
-        std::string_view line = input.substr(begin, end - begin);
+      // A line normally holds one record; more documents on it are read in turn, as the stream would.
+      for (std::size_t at = skip_space(input, pos); at < end && !stopped;) {
+        std::string_view line = input.substr(at, end - at);
         while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
-        one_line(line, begin);
+        if (line.empty()) break;
+        const auto next = one_document(line, at, at != skip_space(input, pos));
+        if (next == std::string_view::npos) break;
+        at = skip_space(input, next);
       }
       pos = end + 1;
     }
   }
 
-  void one_line(std::string_view line, std::size_t begin) {
+  // Reads the document at the start of `line` (at input offset `begin`);
+  // returns where the next one on the line starts, or npos.
+  std::size_t one_document(std::string_view line, std::size_t begin, bool follows_a_record) {
     // A padded copy: parsed in place, simdjson's last-block checks could see the next line's bytes.
     line_copy.assign(line);
     line_copy.append(simdjson::SIMDJSON_PADDING, ' ');
@@ -530,25 +542,30 @@ struct normalizer::impl {
     simdjson::error_code err = line_parser.iterate(line_copy.data(), line.size(), line_copy.size()).get(doc);
     if (err == simdjson::UTF8_ERROR) {
       // Replace the bad bytes and read on: emit() rejects the records that held them.
-      for (const auto offset : detail::replace_invalid_utf8(line_copy)) bad_utf8.push_back(begin + offset);
+      for (const auto offset : detail::replace_invalid_utf8(line_copy))
+        if (bad_utf8.empty() || begin + offset > bad_utf8.back()) bad_utf8.push_back(begin + offset);
       err = line_parser.iterate(line_copy.data(), line.size(), line_copy.size()).get(doc);
     }
     od::value value;
     if (!err) err = doc.get_value().get(value);
     if (err) {
-      reject(location(begin, -1), std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
-      return;
+      reject(location(begin, -1),
+             std::string(follows_a_record ? "unexpected data after a record on this line: " : "") +
+                 "malformed JSON: " + simdjson::error_message(err),
+             errc::parse_error);
+      return std::string_view::npos;
     }
     line_origin = begin;
-    const auto before = mark();
+    const auto malformed_before = malformed;
     const reading guard(*this, doc, line_copy.data() + line.size());
     top_value(value, begin, -1);
-    // A line holds one record; anything after it would otherwise vanish unreported.
-    // (simdjson reports no current location once the root value is fully read.)
-    const char *rest = nullptr;
-    if (stats.rejected == before.stats.rejected && doc.is_alive() && doc.current_location().get(rest) == simdjson::SUCCESS)
-      reject(location(begin, -1), "unexpected data after the record at " + at_byte(offset_of(rest)), errc::parse_error);
     line_origin = npos_origin;
+    // After malformed JSON nothing on the line can be located. (simdjson
+    // reports no current location once the root value is fully read.)
+    const char *rest = nullptr;
+    if (malformed != malformed_before || !doc.is_alive() || doc.current_location().get(rest) != simdjson::SUCCESS)
+      return std::string_view::npos;
+    return begin + static_cast<std::size_t>(rest - line_copy.data());
   }
 
   // A parser keeps the index it built for its largest input (about 5 bytes per

@@ -123,7 +123,7 @@ field_status record_decoder::read_text(od::value value, std::string_view field, 
     if (auto s = skip(value, field); s != field_status::ok) return s;  // the digits must be a number
     return field_status::ok;
   }
-  return fail(std::string(field) + ": expected a string, found " + std::string(json_type_name(type)));
+  return refuse(value, field, std::string(field) + ": expected a string, found " + std::string(json_type_name(type)));
 }
 
 field_status record_decoder::read_symbol(od::value value, std::string_view field, symbol &out, bool numbers_as_text) {
@@ -161,7 +161,7 @@ field_status record_decoder::read_flag(od::value value, std::string_view field, 
     return field_status::ok;
   }
   if (type == od::json_type::null) return skip(value, field);
-  return fail(std::string(field) + ": expected a boolean, found " + std::string(json_type_name(type)));
+  return refuse(value, field, std::string(field) + ": expected a boolean, found " + std::string(json_type_name(type)));
 }
 
 // CloudTrail never repeats a key. A record that does could show rules reading
@@ -179,13 +179,17 @@ field_status record_decoder::skip(od::value value, std::string_view field) {
   return field_status::ok;
 }
 
-field_status record_decoder::unmodelled(json_key key, od::value value) {
-  if (auto err = check_json(value, kMaxRecordDepth)) return fail_simdjson(key.name(), err);
-  return field_status::ok;
+field_status record_decoder::unmodelled(json_key key, od::value value) { return skip(value, key.name()); }
+
+// A value of the wrong kind makes the record invalid; it is still read through,
+// since it may hide malformed JSON that must stop the document instead.
+field_status record_decoder::refuse(od::value value, std::string_view field, std::string reason) {
+  if (const auto s = skip(value, field); s != field_status::ok) return s;
+  return fail(std::move(reason));
 }
 
-field_status record_decoder::duplicate(std::string_view field) {
-  return fail("duplicate key " + std::string(field));
+field_status record_decoder::duplicate(od::value value, std::string_view field) {
+  return refuse(value, field, "duplicate key " + std::string(field));
 }
 
 void record_decoder::begin(event &out) {
@@ -216,7 +220,7 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
   switch (key.first()) {
     case 'e':
       if (key.is("eventTime")) {
-        if (!first_time(0)) return duplicate("eventTime");
+        if (!first_time(0)) return duplicate(value, "eventTime");
         if (auto s = read_text(value, "eventTime", text, false); s != field_status::ok) return s;
         if (text.empty()) return field_status::ok;  // null: reported as missing by finish()
         if (text != last_time_text_) {
@@ -230,48 +234,48 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
         return field_status::ok;
       }
       if (key.is("eventName")) {
-        if (!first_time(1)) return duplicate("eventName");
+        if (!first_time(1)) return duplicate(value, "eventName");
         auto s = read_symbol(value, "eventName", out.event_name);
         has_name_ = !out.event_name.empty();
         return s;
       }
-      if (key.is("eventSource")) return first_time(2) ? read_symbol(value, "eventSource", out.event_source) : duplicate("eventSource");
+      if (key.is("eventSource")) return first_time(2) ? read_symbol(value, "eventSource", out.event_source) : duplicate(value, "eventSource");
       if (key.is("eventID")) {
-        if (!first_time(3)) return duplicate("eventID");
+        if (!first_time(3)) return duplicate(value, "eventID");
         if (auto s = read_text(value, "eventID", text, true); s != field_status::ok) return s;
         out.id.assign(text);
         return field_status::ok;
       }
-      if (key.is("eventType")) return first_time(4) ? read_symbol(value, "eventType", out.event_type) : duplicate("eventType");
+      if (key.is("eventType")) return first_time(4) ? read_symbol(value, "eventType", out.event_type) : duplicate(value, "eventType");
       if (key.is("eventCategory")) {
-        if (!first_time(5)) return duplicate("eventCategory");
+        if (!first_time(5)) return duplicate(value, "eventCategory");
         if (auto s = read_text(value, "eventCategory", text, false); s != field_status::ok) return s;
         if (!text.empty()) out.category = parse_category(text);
         return field_status::ok;
       }
       if (key.is("errorCode")) {
-        if (!first_time(6)) return duplicate("errorCode");
+        if (!first_time(6)) return duplicate(value, "errorCode");
         if (auto s = read_symbol(value, "errorCode", out.result.error_code); s != field_status::ok) return s;
         if (!out.result.error_code.empty()) out.result.success = false;
         return field_status::ok;
       }
       if (key.is("errorMessage")) {
-        if (!first_time(7)) return duplicate("errorMessage");
+        if (!first_time(7)) return duplicate(value, "errorMessage");
         if (auto s = read_text(value, "errorMessage", text, false); s != field_status::ok) return s;
         out.result.error_message.assign(text);
         return field_status::ok;
       }
       return unmodelled(key, value);
     case 'a':
-      if (key.is("awsRegion")) return first_time(8) ? read_symbol(value, "awsRegion", out.region) : duplicate("awsRegion");
+      if (key.is("awsRegion")) return first_time(8) ? read_symbol(value, "awsRegion", out.region) : duplicate(value, "awsRegion");
       return unmodelled(key, value);
     case 'u':
-      if (key.is("userIdentity")) return first_time(9) ? user_identity(value, out.who) : duplicate("userIdentity");
-      if (key.is("userAgent")) return first_time(10) ? read_symbol(value, "userAgent", out.user_agent) : duplicate("userAgent");
+      if (key.is("userIdentity")) return first_time(9) ? user_identity(value, out.who) : duplicate(value, "userIdentity");
+      if (key.is("userAgent")) return first_time(10) ? read_symbol(value, "userAgent", out.user_agent) : duplicate(value, "userAgent");
       return unmodelled(key, value);
     case 's':
       if (key.is("sourceIPAddress")) {
-        if (!first_time(11)) return duplicate("sourceIPAddress");
+        if (!first_time(11)) return duplicate(value, "sourceIPAddress");
         if (auto s = read_symbol(value, "sourceIPAddress", out.source.text); s != field_status::ok) return s;
         if (out.source.text.empty()) return field_status::ok;
         auto [cached, inserted] = address_cache_.try_emplace(out.source.text.id);
@@ -284,15 +288,15 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
       }
       return unmodelled(key, value);
     case 'r':
-      if (key.is("recipientAccountId")) return first_time(12) ? read_symbol(value, "recipientAccountId", out.account, true) : duplicate("recipientAccountId");
-      if (key.is("readOnly")) return first_time(13) ? read_flag(value, "readOnly", out.read_only) : duplicate("readOnly");
-      if (key.is("resources")) return first_time(14) ? resources(value, out) : duplicate("resources");
+      if (key.is("recipientAccountId")) return first_time(12) ? read_symbol(value, "recipientAccountId", out.account, true) : duplicate(value, "recipientAccountId");
+      if (key.is("readOnly")) return first_time(13) ? read_flag(value, "readOnly", out.read_only) : duplicate(value, "readOnly");
+      if (key.is("resources")) return first_time(14) ? resources(value, out) : duplicate(value, "resources");
       if (key.is("requestParameters"))
-        return first_time(16) ? request_parameters(value) : duplicate("requestParameters");
+        return first_time(16) ? request_parameters(value) : duplicate(value, "requestParameters");
       return unmodelled(key, value);
     case 'm':
       if (key.is("managementEvent")) {
-        if (!first_time(15)) return duplicate("managementEvent");
+        if (!first_time(15)) return duplicate(value, "managementEvent");
         tristate management = tristate::unknown;
         if (auto s = read_flag(value, "managementEvent", management); s != field_status::ok) return s;
         if (out.category == event_category::unknown && management != tristate::unknown)
@@ -310,7 +314,7 @@ field_status record_decoder::user_identity(od::value value, actor &who) {
   if (auto err = value.type().get(type)) return fail_simdjson("userIdentity", err);
   if (type == od::json_type::null) return skip(value, "userIdentity");
   if (type != od::json_type::object)
-    return fail("userIdentity: expected an object, found " + std::string(json_type_name(type)));
+    return refuse(value, "userIdentity", "userIdentity: expected an object, found " + std::string(json_type_name(type)));
   od::object object;
   if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity", err);
   for (auto field : object) {
@@ -426,7 +430,8 @@ field_status record_decoder::resources(od::value value, event &out) {
   od::json_type type;
   if (auto err = value.type().get(type)) return fail_simdjson("resources", err);
   if (type == od::json_type::null) return skip(value, "resources");
-  if (type != od::json_type::array) return fail("resources: expected an array, found " + std::string(json_type_name(type)));
+  if (type != od::json_type::array)
+    return refuse(value, "resources", "resources: expected an array, found " + std::string(json_type_name(type)));
   od::array array;
   if (auto err = value.get_array().get(array)) return fail_simdjson("resources", err);
   for (auto element : array) {
@@ -591,15 +596,22 @@ field_status record_decoder::finish(event &out) {
   return field_status::ok;
 }
 
+// After an invalid field the rest is still read through: malformed JSON
+// further on must stop the document, not be skipped with the record.
 field_status record_decoder::decode(od::object object, event &out) {
   begin(out);
+  std::string invalid_reason;
   for (auto field : object) {
     od::raw_json_string raw_key;
     if (auto err = read_key(field, raw_key)) return fail_simdjson({}, err);
     od::value value;
     if (auto err = field.value().get(value)) return fail_simdjson({}, err);
-    if (auto s = apply(json_key(raw_key), value, out); s != field_status::ok) return s;
+    const json_key key(raw_key);
+    const auto s = invalid_reason.empty() ? apply(key, value, out) : unmodelled(key, value);
+    if (s == field_status::broken) return s;
+    if (s == field_status::invalid && invalid_reason.empty()) invalid_reason = reason_;
   }
+  if (!invalid_reason.empty()) return fail(std::move(invalid_reason));
   return finish(out);
 }
 

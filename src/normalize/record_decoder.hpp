@@ -72,7 +72,8 @@ class record_decoder {
   field_status read_flag(od::value value, std::string_view field, tristate &out);
   symbol intern_memoized(std::string_view field, std::string_view text);
   bool first_time(unsigned field);
-  field_status duplicate(std::string_view field);
+  field_status duplicate(od::value value, std::string_view field);
+  field_status refuse(od::value value, std::string_view field, std::string reason);
   // A value that is not modelled is still read through, so that its JSON is checked.
   field_status skip(od::value value, std::string_view field);
   field_status unmodelled(json_key key, od::value value);

@@ -183,14 +183,17 @@ TEST(BadInput, StreamFallbackCountsEachRecordOnce) {
   expect_consistent(e);
 }
 
-TEST(BadInput, LineModeReportsDataAfterARecord) {
+TEST(BadInput, LineModeReadsEveryDocumentOnALineAndReportsTheRest) {
   const auto a = test::record("a"), b = test::record("b"), c = test::record("c");
-  // The malformed second line sends the rest through line mode.
-  auto e = test::feed_one(a + "\n{\"eventName\": }\n" + b + c + "\n" + test::record("d") + " trailing\n");
-  EXPECT_EQ(ids_of(e), (std::vector<std::string>{"a", "b", "d"})) << dump_errors(e);
-  EXPECT_TRUE(has_error(e, "line 3", "unexpected data after the record"));
-  EXPECT_TRUE(has_error(e, "line 4", "unexpected data after the record"));
-  EXPECT_EQ(e.stats().rejected, 3u);
+  // The malformed second line sends the rest through line mode, which reads
+  // two records on one line as the stream does, and reports what is not JSON.
+  const std::string input = a + "\n{\"eventName\": }\n" + b + c + "\n" + test::record("d") + " trailing\n";
+  auto e = test::feed_one(input);
+  EXPECT_EQ(ids_of(e), (std::vector<std::string>{"a", "b", "c", "d"})) << dump_errors(e);
+  EXPECT_TRUE(has_error(e, "line 4 (byte " + std::to_string(input.find("trailing")) + ")",
+                        "unexpected data after a record on this line"))
+      << dump_errors(e);
+  EXPECT_EQ(e.stats().rejected, 2u);
   expect_consistent(e);
 }
 

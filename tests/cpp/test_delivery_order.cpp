@@ -60,6 +60,11 @@ TEST(DeliveryOrder, SeveralPathsAreListedInDeliveryOrder) {
   ASSERT_TRUE(mixed);
   EXPECT_EQ(mixed->front(), test::datasets() + "/aws-cloudtrail-processing-library/SerializerTestFile.json");
   EXPECT_FALSE(list_input_files({dirs[0], test::sample_dir() + "/no-such-dir"}));
+  // A file named twice (its folder and the file itself, by another spelling) is read once.
+  const auto one = list_input_files(dirs[0])->front();
+  const auto twice = list_input_files({dirs[0], dirs[0] + "/./" + one.substr(dirs[0].size() + 1)});
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->size(), list_input_files(dirs[0])->size());
 }
 
 TEST(DeliveryOrder, AGlobOfFilesGivesTheDirectorysDetectionsAndStatuses) {

@@ -133,6 +133,18 @@ TEST(MalformedRecords, DamageInsideAValueNobodyReadsRejectsOnlyThatRecord) {
   }
 }
 
+TEST(MalformedRecords, NumbersSimdjsonCannotRepresentAreStillJson) {
+  const auto e = test::feed_one(test::record(
+      "n", "2026-03-01T10:00:00Z", "GetSendQuota",
+      R"(,"additionalEventData":{"huge":1e999,"long":123456789012345678901234567890,"neg":-0.0e+5,"tiny":-1e-999})"));
+  EXPECT_EQ(ids_of(e), (std::vector<std::string>{"n"})) << dump_errors(e);
+  for (const auto *bad : {"01", "1.", "-", "1e", "+1", ".5", "0x10"}) {
+    const auto r = test::feed_one(test::record("b", "2026-03-01T10:00:00Z", "GetSendQuota",
+                                               std::string(R"(,"additionalEventData":{"n":)") + bad + "}"));
+    EXPECT_TRUE(ids_of(r).empty()) << bad;
+  }
+}
+
 TEST(MalformedRecords, ABadEscapeInAnyKeyRejectsTheRecord) {
   for (const auto &[key, damaged] : std::vector<std::pair<std::string, std::string>>{
            {R"("sourceIPAddress")", R"("sourc\qIPAddress")"},
@@ -166,7 +178,7 @@ TEST(MalformedRecords, AnAcceptedRecordKeepsOnlyItsOwnText) {
   // Data after a record on its line is reported; the record's raw text stops at its end.
   const auto e = test::feed_one("{\"eventName\": }\n" + test::record("a") + " }}\n" + test::record("b") + "\n");
   ASSERT_EQ(ids_of(e), (std::vector<std::string>{"a", "b"})) << dump_errors(e);
-  EXPECT_TRUE(has_error(e, "line 2", "unexpected data after the record")) << dump_errors(e);
+  EXPECT_TRUE(has_error(e, "line 2", "unexpected data after a record on this line")) << dump_errors(e);
   EXPECT_EQ(e.events()[0].raw, test::record("a"));
   // A stray value after a record inside a one-line Records file (found by the fuzzer): no accepted
   // record's text runs on past its own closing brace.

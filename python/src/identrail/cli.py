@@ -20,10 +20,11 @@ from typing import Sequence
 from tqdm import tqdm
 
 from . import Engine, __version__, events, list_input_files, sample_path, test_rules
-from .errors import Error
+from .errors import Error, LimitExceeded
 
 
 STDIN = "-"
+MAX_STDIN_BYTES = 1 << 30  # the engine's limit for one input
 
 
 def _files(paths: Sequence[str]) -> list[str]:
@@ -42,7 +43,10 @@ def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
     for path in bar:
         engine.feed_path(path)
     if STDIN in paths:  # read once, after the files: any format a file may hold (JSON lines from a pipe)
-        engine.feed(sys.stdin.buffer.read(), "<stdin>")
+        data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
+        if len(data) > MAX_STDIN_BYTES:
+            raise LimitExceeded(f"<stdin>: over the input limit of {MAX_STDIN_BYTES} bytes: split it into files")
+        engine.feed(data, "<stdin>")
 
 
 def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
@@ -200,7 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     def inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("paths", nargs="*", metavar="PATH",
                        help="CloudTrail files or directories (gzip, {\"Records\":[...]}, JSON lines, EventBridge), "
-                            "read in delivery order; - reads standard input; default: the bundled sample trace")
+                            "read in delivery order; - reads standard input after them; default: the bundled sample trace")
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
         p.add_argument("--gzip", choices=["libdeflate", "zlib"], default="libdeflate", help=argparse.SUPPRESS)
 
