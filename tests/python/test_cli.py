@@ -127,3 +127,13 @@ def test_python_example_runs(tmp_path):
     assert "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/payments/stripe-key" in out.stdout
     assert "Remediation strategies: deny_outside_networks, deactivate_user, delete_user" in out.stdout
     assert "Identity graph:" in out.stdout
+
+
+def test_standard_input_over_the_limit_is_a_one_line_error(monkeypatch, capsys):
+    import io
+    from identrail import cli
+    monkeypatch.setattr(cli, "MAX_STDIN_BYTES", 16)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines([record("a")]))))
+    assert main(["analyze", "--no-progress", "-"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "<stdin>: over the input limit of 16 bytes" in err
