@@ -243,19 +243,80 @@ struct normalizer::impl {
     return field_status::ok;
   }
 
+  // What an EventBridge envelope says, gathered while its keys go by.
+  struct envelope {
+    bool saw_detail = false;
+    std::string detail_type;
+    field_status status = field_status::ok;  // of the record in "detail"
+    std::string reason;
+    std::string_view text;
+    event record;
+  };
+
+  // "detail" holds the CloudTrail record unchanged. It is decoded at once, and
+  // its text taken while the iterator stands just past it.
+  field_status read_detail(od::value value, envelope &env, std::size_t offset, std::ptrdiff_t index) {
+    env.saw_detail = true;
+    const char *start = value.raw_json_token().data();
+    od::object detail;
+    if (auto err = value.get_object().get(detail)) {
+      if (err != simdjson::INCORRECT_TYPE) return broken(offset, index, err);
+      if (auto bad = detail::check_json(value, detail::kMaxRecordDepth)) return broken(offset, index, bad);
+      env.status = field_status::invalid;
+      env.reason = "EventBridge detail: expected an object";
+      return field_status::ok;
+    }
+    event outer = std::move(scratch);
+    env.status = decoder.decode(detail, scratch);
+    env.reason = decoder.reason();
+    std::optional<std::string_view> own;
+    if (env.status == field_status::ok) own = text_from(start);
+    env.record = std::move(scratch);
+    scratch = std::move(outer);
+    if (env.status == field_status::broken) {
+      reject(location(offset, index), env.reason, errc::parse_error);
+      return field_status::broken;
+    }
+    if (env.status == field_status::ok) {
+      if (!own) return broken(offset, index, simdjson::TAPE_ERROR);
+      if (wants_text()) env.text = *own;
+    }
+    return field_status::ok;
+  }
+
+  field_status read_detail_type(od::value value, envelope &env, std::size_t offset, std::ptrdiff_t index) {
+    std::string_view text;
+    auto err = value.get_string().get(text);
+    if (err == simdjson::INCORRECT_TYPE) err = detail::check_json(value, detail::kMaxRecordDepth);
+    if (err) return broken(offset, index, err);
+    env.detail_type.assign(text);
+    return field_status::ok;
+  }
+
+  field_status emit_envelope(envelope &env, std::size_t offset, std::ptrdiff_t index) {
+    if (!env.detail_type.ends_with("via CloudTrail")) {
+      reject(location(offset, index),
+             "EventBridge event with detail-type \"" + env.detail_type + "\" is not a CloudTrail event",
+             errc::unsupported_format);
+      return field_status::invalid;
+    }
+    if (env.status != field_status::ok) {
+      reject(location(offset, index), env.reason);
+      return env.status;
+    }
+    emit(env.record, env.text, offset, index);
+    return field_status::ok;
+  }
+
   // A top-level JSON object: an S3 delivery file, an EventBridge envelope or a
   // bare record. One pass over its keys decides which.
   field_status top_object(od::object object, const char *start, std::size_t offset, std::ptrdiff_t index,
                           bool allow_records) {
     decoder.begin(scratch);
-    bool saw_records = false, saw_detail = false, envelope_is_cloudtrail = false;
-    std::string detail_type;
-    field_status detail_status = field_status::ok;
-    std::string detail_reason;
+    bool saw_records = false;
+    envelope env;
     field_status own_status = field_status::ok;  // the object read as a bare record
     std::string own_reason;
-    std::string_view detail_raw;
-    event detail_event;
     for (auto field : object) {
       od::raw_json_string raw_key;
       if (auto err = detail::read_key(field, raw_key)) return broken(offset, index, err);
@@ -263,66 +324,27 @@ struct normalizer::impl {
       od::value value;
       if (auto err = field.value().get(value)) return broken(offset, index, err);
       // Container keys start with 'R' or 'd'; CloudTrail's own keys go straight to the decoder.
+      field_status s = field_status::ok;
       const char first = key.first();
       if (first == 'R' && allow_records && key.is("Records")) {
         saw_records = true;
-        if (records_array(value, offset, index) == field_status::broken) return field_status::broken;
+        s = records_array(value, offset, index);
       } else if (first == 'd' && key.is("detail")) {
-        // EventBridge wraps the CloudTrail record unchanged in "detail".
-        saw_detail = true;
-        od::object detail;
-        const char *detail_start = value.raw_json_token().data();
-        if (auto err = value.get_object().get(detail)) {
-          if (err != simdjson::INCORRECT_TYPE) return broken(offset, index, err);
-          detail_status = field_status::invalid;
-          detail_reason = "EventBridge detail: expected an object";
-          continue;
-        }
-        event outer = std::move(scratch);
-        detail_status = decoder.decode(detail, scratch);
-        if (detail_status == field_status::ok) {
-          const auto own = text_from(detail_start);  // now, while the iterator stands just past it
-          if (!own) return broken(offset, index, simdjson::TAPE_ERROR);
-          if (wants_text()) detail_raw = *own;
-        }
-        detail_reason = decoder.reason();
-        detail_event = std::move(scratch);
-        scratch = std::move(outer);
-        if (detail_status == field_status::broken) {
-          reject(location(offset, index), detail_reason, errc::parse_error);
-          return field_status::broken;
-        }
+        s = read_detail(value, env, offset, index);
       } else if (first == 'd' && key.is("detail-type")) {
-        std::string_view text;
-        auto err = value.get_string().get(text);
-        if (err == simdjson::INCORRECT_TYPE) err = detail::check_json(value, detail::kMaxRecordDepth);
-        if (err) return broken(offset, index, err);
-        detail_type.assign(text);
-        envelope_is_cloudtrail = detail_type.ends_with("via CloudTrail");
-      } else if (auto s = decoder.apply(key, value, scratch); s == field_status::broken) {
+        s = read_detail_type(value, env, offset, index);
+      } else if (s = decoder.apply(key, value, scratch); s == field_status::broken) {
         reject(location(offset, index), decoder.reason(), errc::parse_error);
-        return s;
-      } else if (s == field_status::invalid && own_status == field_status::ok) {
+      } else if (s == field_status::invalid) {
         // Keep scanning: a later "Records" or "detail" may show this is a container.
-        own_reason = decoder.reason();
+        if (own_status == field_status::ok) own_reason = decoder.reason();
         own_status = field_status::invalid;
+        s = field_status::ok;
       }
+      if (s == field_status::broken) return s;
     }
     if (saw_records) return field_status::ok;
-    if (saw_detail) {
-      if (!envelope_is_cloudtrail) {
-        reject(location(offset, index), "EventBridge event with detail-type \"" + detail_type +
-                                            "\" is not a CloudTrail event",
-               errc::unsupported_format);
-        return field_status::invalid;
-      }
-      if (detail_status != field_status::ok) {
-        reject(location(offset, index), detail_reason);
-        return detail_status;
-      }
-      emit(detail_event, detail_raw, offset, index);
-      return field_status::ok;
-    }
+    if (env.saw_detail) return emit_envelope(env, offset, index);
     if (own_status != field_status::ok) {
       reject(location(offset, index), own_reason);
       return own_status;
