@@ -366,39 +366,44 @@ field_status record_decoder::session_context(od::value value, actor &who) {
       s = session_issuer(v, who);
     } else if (key.is("sourceIdentity")) {
       s = read_symbol(v, "userIdentity.sessionContext.sourceIdentity", who.source_identity);
-    } else if (!key.is("attributes")) {
-      s = skip(v, "userIdentity.sessionContext");
+    } else if (key.is("attributes")) {
+      s = session_attributes(v, who);
     } else {
-      od::json_type t;
-      if (auto err = v.type().get(t)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
-      if (t != od::json_type::object) {
-        s = skip(v, "userIdentity.sessionContext.attributes");
-        if (s != field_status::ok) return s;
-        continue;
+      s = skip(v, "userIdentity.sessionContext");
+    }
+    if (s != field_status::ok) return s;
+  }
+  return field_status::ok;
+}
+
+field_status record_decoder::session_attributes(od::value value, actor &who) {
+  constexpr std::string_view where = "userIdentity.sessionContext.attributes";
+  od::json_type type;
+  if (auto err = value.type().get(type)) return fail_simdjson(where, err);
+  if (type != od::json_type::object) return skip(value, where);
+  od::object attributes;
+  if (auto err = value.get_object().get(attributes)) return fail_simdjson(where, err);
+  for (auto attr : attributes) {
+    od::raw_json_string raw_key;
+    if (auto err = read_key(attr, raw_key)) return fail_simdjson(where, err);
+    od::value v;
+    if (auto err = attr.value().get(v)) return fail_simdjson(where, err);
+    const json_key key(raw_key);
+    field_status s = field_status::ok;
+    if (key.is("mfaAuthenticated")) {
+      s = read_flag(v, "userIdentity.sessionContext.attributes.mfaAuthenticated", who.mfa);
+    } else if (key.is("creationDate")) {
+      // A creation date that is no time costs the attribute, not the record: the event itself is sound.
+      std::string_view text;
+      if (auto err = v.get_string().get(text); !err && !text.empty()) {
+        if (auto created = parse_rfc3339(text)) who.session_created = *created;
+      } else if (err == simdjson::INCORRECT_TYPE) {
+        s = skip(v, "userIdentity.sessionContext.attributes.creationDate");
+      } else if (err) {
+        s = fail_simdjson("userIdentity.sessionContext.attributes.creationDate", err);  // a bad escape
       }
-      od::object attributes;
-      if (auto err = v.get_object().get(attributes)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
-      for (auto attr : attributes) {
-        od::raw_json_string attr_key;
-        if (auto err = read_key(attr, attr_key)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
-        od::value av;
-        if (auto err = attr.value().get(av)) return fail_simdjson("userIdentity.sessionContext.attributes", err);
-        const json_key k(attr_key);
-        if (k.is("mfaAuthenticated")) {
-          s = read_flag(av, "userIdentity.sessionContext.attributes.mfaAuthenticated", who.mfa);
-        } else if (k.is("creationDate")) {
-          // A bad creation date costs the attribute, not the record: the event itself is sound.
-          std::string_view text;
-          if (auto err = av.get_string().get(text); !err && !text.empty()) {
-            if (auto created = parse_rfc3339(text)) who.session_created = *created;
-          } else if (err) {
-            s = skip(av, "userIdentity.sessionContext.attributes.creationDate");
-          }
-        } else {
-          s = skip(av, "userIdentity.sessionContext.attributes");
-        }
-        if (s != field_status::ok) return s;
-      }
+    } else {
+      s = skip(v, where);
     }
     if (s != field_status::ok) return s;
   }

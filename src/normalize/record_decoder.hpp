@@ -64,6 +64,7 @@ class record_decoder {
   field_status user_identity(od::value value, actor &who);
   field_status session_context(od::value value, actor &who);
   field_status session_issuer(od::value value, actor &who);
+  field_status session_attributes(od::value value, actor &who);
   field_status resources(od::value value, event &out);
   field_status request_parameters(od::value value);
   void add_inferred_resources(event &out);
