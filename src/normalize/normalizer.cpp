@@ -71,7 +71,9 @@ struct normalizer::impl {
   // The document being read. After a structural error simdjson abandons its
   // iterator; whatever a reader made of it then, no record of it is emitted.
   od::document *live_document = nullptr;
-  const char *document_end = nullptr;  // where the document's text ends
+  const char *document_end = nullptr;  // where the document's text ends (else ask the stream)
+  // The stream's position, whose source() (a walk over the document's tokens) is asked only when needed.
+  od::document_stream::iterator *stream_position = nullptr;
   struct reading {
     impl &self;
     reading(impl &s, od::document &doc, const char *end) : self(s) {
@@ -176,10 +178,17 @@ struct normalizer::impl {
   // cut the document short and the record cannot be located: nullopt.
   // (simdjson's raw_json skips by counting brackets, and past a stray one ran
   // on into the next records.)
+  const char *stream_end() const {
+    if (!stream_position) return nullptr;
+    const std::string_view document = stream_position->source();
+    return document.data() + document.size();
+  }
+
   std::optional<std::string_view> text_from(const char *start) {
     const char *end = nullptr;
     if (!live_document || live_document->current_location().get(end) != simdjson::SUCCESS || end < start)
-      end = document_end;
+      end = document_end ? document_end : stream_end();
+    if (end == nullptr || end < start) return std::nullopt;
     std::string_view text(start, static_cast<std::size_t>(end - start));
     while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
     if (text.empty() || text.back() != '}') return std::nullopt;
@@ -506,9 +515,10 @@ struct normalizer::impl {
       }
       const auto before = mark();
       {
-        const std::string_view document = it.source();
-        const reading guard(*this, doc, document.data() + document.size());
+        const reading guard(*this, doc, nullptr);
+        stream_position = &it;
         top_value(value, offset, -1);
+        stream_position = nullptr;
       }
       // A dead document means a reader met malformed JSON, whatever it reported:
       // stepping the stream past it would dereference the abandoned iterator.
