@@ -309,126 +309,79 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
   }
 }
 
-field_status record_decoder::user_identity(od::value value, actor &who) {
-  od::json_type type;
-  if (auto err = value.type().get(type)) return fail_simdjson("userIdentity", err);
-  if (type == od::json_type::null) return skip(value, "userIdentity");
-  if (type != od::json_type::object)
-    return refuse(value, "userIdentity", "userIdentity: expected an object, found " + std::string(json_type_name(type)));
-  od::object object;
-  if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity", err);
-  for (auto field : object) {
-    od::raw_json_string raw_key;
-    if (auto err = read_key(field, raw_key)) return fail_simdjson("userIdentity", err);
-    const json_key key(raw_key);
-    od::value v;
-    if (auto err = field.value().get(v)) return fail_simdjson("userIdentity", err);
-    field_status s = field_status::ok;
-    if (key.is("type")) {
-      s = read_symbol(v, "userIdentity.type", who.type_name);
-      who.type = parse_identity_type(symbols_.str(who.type_name));
-    } else if (key.is("arn")) {
-      s = read_symbol(v, "userIdentity.arn", who.arn);
-    } else if (key.is("principalId")) {
-      s = read_symbol(v, "userIdentity.principalId", who.principal_id, true);
-    } else if (key.is("accountId")) {
-      s = read_symbol(v, "userIdentity.accountId", who.account_id, true);
-    } else if (key.is("accessKeyId")) {
-      s = read_symbol(v, "userIdentity.accessKeyId", who.access_key_id);
-    } else if (key.is("userName")) {
-      s = read_symbol(v, "userIdentity.userName", who.user_name);
-    } else if (key.is("invokedBy")) {
-      s = read_symbol(v, "userIdentity.invokedBy", who.invoked_by);
-    } else if (key.is("sessionContext")) {
-      s = session_context(v, who);
-    } else {
-      s = skip(v, "userIdentity");
-    }
-    if (s != field_status::ok) return s;
-  }
-  return field_status::ok;
-}
-
-field_status record_decoder::session_context(od::value value, actor &who) {
-  od::json_type type;
-  if (auto err = value.type().get(type)) return fail_simdjson("userIdentity.sessionContext", err);
-  if (type != od::json_type::object) return skip(value, "userIdentity.sessionContext");  // nothing to learn
-  od::object object;
-  if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity.sessionContext", err);
-  for (auto field : object) {
-    od::raw_json_string raw_key;
-    if (auto err = read_key(field, raw_key)) return fail_simdjson("userIdentity.sessionContext", err);
-    const json_key key(raw_key);
-    od::value v;
-    if (auto err = field.value().get(v)) return fail_simdjson("userIdentity.sessionContext", err);
-    field_status s = field_status::ok;
-    if (key.is("sessionIssuer")) {
-      s = session_issuer(v, who);
-    } else if (key.is("sourceIdentity")) {
-      s = read_symbol(v, "userIdentity.sessionContext.sourceIdentity", who.source_identity);
-    } else if (key.is("attributes")) {
-      s = session_attributes(v, who);
-    } else {
-      s = skip(v, "userIdentity.sessionContext");
-    }
-    if (s != field_status::ok) return s;
-  }
-  return field_status::ok;
-}
-
-field_status record_decoder::session_attributes(od::value value, actor &who) {
-  constexpr std::string_view where = "userIdentity.sessionContext.attributes";
+// Reads an object member by member, `on_member(key, value)` for each. A value
+// that is no object carries nothing to learn here and is only checked.
+template <class OnMember>
+field_status record_decoder::members(od::value value, std::string_view where, OnMember &&on_member) {
   od::json_type type;
   if (auto err = value.type().get(type)) return fail_simdjson(where, err);
   if (type != od::json_type::object) return skip(value, where);
-  od::object attributes;
-  if (auto err = value.get_object().get(attributes)) return fail_simdjson(where, err);
-  for (auto attr : attributes) {
+  od::object object;
+  if (auto err = value.get_object().get(object)) return fail_simdjson(where, err);
+  for (auto field : object) {
     od::raw_json_string raw_key;
-    if (auto err = read_key(attr, raw_key)) return fail_simdjson(where, err);
+    if (auto err = read_key(field, raw_key)) return fail_simdjson(where, err);
     od::value v;
-    if (auto err = attr.value().get(v)) return fail_simdjson(where, err);
-    const json_key key(raw_key);
-    field_status s = field_status::ok;
-    if (key.is("mfaAuthenticated")) {
-      s = read_flag(v, "userIdentity.sessionContext.attributes.mfaAuthenticated", who.mfa);
-    } else if (key.is("creationDate")) {
-      // A creation date that is no time costs the attribute, not the record: the event itself is sound.
-      std::string_view text;
-      if (auto err = v.get_string().get(text); !err && !text.empty()) {
-        if (auto created = parse_rfc3339(text)) who.session_created = *created;
-      } else if (err == simdjson::INCORRECT_TYPE) {
-        s = skip(v, "userIdentity.sessionContext.attributes.creationDate");
-      } else if (err) {
-        s = fail_simdjson("userIdentity.sessionContext.attributes.creationDate", err);  // a bad escape
-      }
-    } else {
-      s = skip(v, where);
-    }
-    if (s != field_status::ok) return s;
+    if (auto err = field.value().get(v)) return fail_simdjson(where, err);
+    if (const auto s = on_member(json_key(raw_key), v); s != field_status::ok) return s;
   }
   return field_status::ok;
 }
 
-field_status record_decoder::session_issuer(od::value value, actor &who) {
+field_status record_decoder::user_identity(od::value value, actor &who) {
   od::json_type type;
-  if (auto err = value.type().get(type)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
-  if (type != od::json_type::object) return skip(value, "userIdentity.sessionContext.sessionIssuer");
-  od::object object;
-  if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
-  for (auto field : object) {
-    od::raw_json_string raw_key;
-    if (auto err = read_key(field, raw_key)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
-    const json_key key(raw_key);
-    od::value v;
-    if (auto err = field.value().get(v)) return fail_simdjson("userIdentity.sessionContext.sessionIssuer", err);
-    field_status s = field_status::ok;
-    if (key.is("arn")) s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.arn", who.issuer_arn);
-    else if (key.is("type")) s = read_symbol(v, "userIdentity.sessionContext.sessionIssuer.type", who.issuer_type);
-    else s = skip(v, "userIdentity.sessionContext.sessionIssuer");
-    if (s != field_status::ok) return s;
-  }
-  return field_status::ok;
+  if (auto err = value.type().get(type)) return fail_simdjson("userIdentity", err);
+  if (type != od::json_type::object && type != od::json_type::null)
+    return refuse(value, "userIdentity", "userIdentity: expected an object, found " + std::string(json_type_name(type)));
+  return members(value, "userIdentity", [&](json_key key, od::value v) {
+    if (key.is("type")) {
+      const auto s = read_symbol(v, "userIdentity.type", who.type_name);
+      who.type = parse_identity_type(symbols_.str(who.type_name));
+      return s;
+    }
+    if (key.is("arn")) return read_symbol(v, "userIdentity.arn", who.arn);
+    if (key.is("principalId")) return read_symbol(v, "userIdentity.principalId", who.principal_id, true);
+    if (key.is("accountId")) return read_symbol(v, "userIdentity.accountId", who.account_id, true);
+    if (key.is("accessKeyId")) return read_symbol(v, "userIdentity.accessKeyId", who.access_key_id);
+    if (key.is("userName")) return read_symbol(v, "userIdentity.userName", who.user_name);
+    if (key.is("invokedBy")) return read_symbol(v, "userIdentity.invokedBy", who.invoked_by);
+    if (key.is("sessionContext")) return session_context(v, who);
+    return skip(v, "userIdentity");
+  });
+}
+
+field_status record_decoder::session_context(od::value value, actor &who) {
+  return members(value, "userIdentity.sessionContext", [&](json_key key, od::value v) {
+    if (key.is("sessionIssuer")) return session_issuer(v, who);
+    if (key.is("sourceIdentity"))
+      return read_symbol(v, "userIdentity.sessionContext.sourceIdentity", who.source_identity);
+    if (key.is("attributes")) return session_attributes(v, who);
+    return skip(v, "userIdentity.sessionContext");
+  });
+}
+
+field_status record_decoder::session_attributes(od::value value, actor &who) {
+  return members(value, "userIdentity.sessionContext.attributes", [&](json_key key, od::value v) {
+    if (key.is("mfaAuthenticated"))
+      return read_flag(v, "userIdentity.sessionContext.attributes.mfaAuthenticated", who.mfa);
+    if (!key.is("creationDate")) return skip(v, "userIdentity.sessionContext.attributes");
+    // A creation date that is no time costs the attribute, not the record: the event itself is sound.
+    std::string_view text;
+    const auto err = v.get_string().get(text);
+    if (err == simdjson::INCORRECT_TYPE) return skip(v, "userIdentity.sessionContext.attributes.creationDate");
+    if (err) return fail_simdjson("userIdentity.sessionContext.attributes.creationDate", err);  // a bad escape
+    if (!text.empty())
+      if (auto created = parse_rfc3339(text)) who.session_created = *created;
+    return field_status::ok;
+  });
+}
+
+field_status record_decoder::session_issuer(od::value value, actor &who) {
+  return members(value, "userIdentity.sessionContext.sessionIssuer", [&](json_key key, od::value v) {
+    if (key.is("arn")) return read_symbol(v, "userIdentity.sessionContext.sessionIssuer.arn", who.issuer_arn);
+    if (key.is("type")) return read_symbol(v, "userIdentity.sessionContext.sessionIssuer.type", who.issuer_type);
+    return skip(v, "userIdentity.sessionContext.sessionIssuer");
+  });
 }
 
 field_status record_decoder::resources(od::value value, event &out) {
@@ -501,28 +454,16 @@ static request_key request_key_of(json_key key) noexcept {
 // malformed JSON is reported like anywhere else, because simdjson's iterator
 // is dead after it and nothing may read on (a stream reading on crashed).
 field_status record_decoder::request_parameters(od::value value) {
-  od::json_type type;
-  if (auto err = value.type().get(type)) return fail_simdjson("requestParameters", err);
-  if (type != od::json_type::object) return skip(value, "requestParameters");
-  od::object object;
-  if (auto err = value.get_object().get(object)) return fail_simdjson("requestParameters", err);
-  for (auto field : object) {
-    od::raw_json_string raw_key;
-    if (auto err = read_key(field, raw_key)) return fail_simdjson("requestParameters", err);
-    od::value v;
-    if (auto err = field.value().get(v)) return fail_simdjson("requestParameters", err);
-    const auto key = request_key_of(json_key(raw_key));
-    od::json_type value_type;
-    if (auto err = v.type().get(value_type)) return fail_simdjson("requestParameters", err);
-    if (key == request_key::count_ || value_type != od::json_type::string) {
-      if (auto s = skip(v, "requestParameters"); s != field_status::ok) return s;
-      continue;
-    }
+  return members(value, "requestParameters", [&](json_key name, od::value v) {
+    const auto key = request_key_of(name);
+    od::json_type type;
+    if (auto err = v.type().get(type)) return fail_simdjson("requestParameters", err);
+    if (key == request_key::count_ || type != od::json_type::string) return skip(v, "requestParameters");
     std::string_view text;
     if (auto err = v.get_string().get(text)) return fail_simdjson("requestParameters", err);
     request_.set(key, text);
-  }
-  return field_status::ok;
+    return field_status::ok;
+  });
 }
 
 // CloudTrail's own resources[] is authoritative when present; otherwise the

@@ -61,6 +61,8 @@ class record_decoder {
   field_status decode(od::object object, event &out);
 
  private:
+  template <class OnMember>
+  field_status members(od::value value, std::string_view where, OnMember &&on_member);
   field_status user_identity(od::value value, actor &who);
   field_status session_context(od::value value, actor &who);
   field_status session_issuer(od::value value, actor &who);
