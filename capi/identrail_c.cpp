@@ -5,6 +5,7 @@
 #include <new>
 #include <string>
 #include <deque>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 
@@ -32,22 +33,37 @@ struct idt_event {
   std::size_t index;
   const it::event &get() const { return engine->events()[index]; }
 };
+// A detection's latest revision as C sees it: one view per detection id,
+// kept while the engine lives, so a handed-out pointer never dangles.
 struct idt_detection {
   const it::engine *engine;
-  std::size_t index;
-  const it::detection &get() const { return engine->detections()[index]; }
+  it::detection value;
+  const it::detection &get() const { return value; }
 };
 struct idt_engine {
   explicit idt_engine(it::engine_options options) : engine(std::move(options)) {}
   it::engine engine;
   std::deque<idt_event> views;  // one per retained event; a deque keeps handed-out addresses valid as it grows
   std::deque<idt_detection> detection_views;
+  std::unordered_map<std::string, idt_detection *> view_by_id;
+  std::vector<const idt_detection *> standing;  // the detections as they are now, in the order first found
+  bool standing_stale = false;
   idt_detection_callback callback = nullptr;
   void *callback_data = nullptr;
+
+  const idt_detection &view_of(const it::detection &d) {
+    auto [it, created] = view_by_id.try_emplace(d.id, nullptr);
+    if (created) it->second = &detection_views.emplace_back(idt_detection{&engine, d});
+    else it->second->value = d;
+    standing_stale = true;
+    return *it->second;
+  }
   void refresh() {
     for (std::size_t i = views.size(); i < engine.events().size(); ++i) views.push_back(idt_event{&engine, i});
-    for (std::size_t i = detection_views.size(); i < engine.detections().size(); ++i)
-      detection_views.push_back(idt_detection{&engine, i});
+    if (!standing_stale) return;
+    standing.clear();
+    for (const auto &d : engine.detections()) standing.push_back(view_by_id.at(d.id));
+    standing_stale = false;
   }
 };
 
@@ -206,10 +222,10 @@ idt_status idt_engine_new(idt_engine **out, const idt_options *opts, idt_error *
     }
     auto engine = std::make_unique<idt_engine>(std::move(options));
     idt_engine *raw = engine.get();
-    // Views are appended before the callback runs, so the callback can be handed one.
-    raw->engine.on_detection([raw](const it::detection &) {
-      raw->refresh();
-      if (raw->callback && raw->callback(&raw->detection_views.back(), raw->callback_data) != 0) raw->callback = nullptr;
+    // Every revision updates the detection's view before the callback sees it.
+    raw->engine.on_detection([raw](const it::detection &d) {
+      const idt_detection &view = raw->view_of(d);
+      if (raw->callback && raw->callback(&view, raw->callback_data) != 0) raw->callback = nullptr;
     });
     *out = engine.release();
     return IDT_OK;
@@ -259,9 +275,9 @@ idt_status idt_engine_finish(idt_engine *engine, idt_error **err) {
   });
 }
 
-size_t idt_engine_detection_count(const idt_engine *engine) { return engine ? engine->detection_views.size() : 0; }
+size_t idt_engine_detection_count(const idt_engine *engine) { return engine ? engine->standing.size() : 0; }
 const idt_detection *idt_engine_detection_at(const idt_engine *engine, size_t index) {
-  return engine && index < engine->detection_views.size() ? &engine->detection_views[index] : nullptr;
+  return engine && index < engine->standing.size() ? engine->standing[index] : nullptr;
 }
 
 idt_status idt_engine_set_detection_callback(idt_engine *engine, idt_detection_callback callback, void *user_data,
@@ -284,12 +300,16 @@ const char *idt_detection_get(const idt_detection *detection, idt_detection_fiel
     case IDT_DET_IDENTITY: return detection->engine->symbols().c_str(d.identity);
     case IDT_DET_GROUP_KEY: return d.group_key.c_str();
     case IDT_DET_SUMMARY: return d.summary.c_str();
+    case IDT_DET_ID: return d.id.c_str();
     case IDT_DET_FORCE_INT32_: break;
   }
   return "";
 }
 int64_t idt_detection_first_seen_ns(const idt_detection *d) { return d ? it::to_unix_nanos(d->get().first_seen) : 0; }
 int64_t idt_detection_last_seen_ns(const idt_detection *d) { return d ? it::to_unix_nanos(d->get().last_seen) : 0; }
+uint32_t idt_detection_revision(const idt_detection *d) { return d ? d->get().revision : 0; }
+int idt_detection_withdrawn(const idt_detection *d) { return d && d->get().withdrawn ? 1 : 0; }
+uint64_t idt_detection_count(const idt_detection *d) { return d ? d->get().count : 0; }
 
 namespace {
 const char *nth(const std::vector<std::string> &list, size_t index) { return index < list.size() ? list[index].c_str() : ""; }

@@ -187,12 +187,17 @@ IDT_API idt_status idt_event_raw_field(const idt_event *event, const char *path,
 /* End of input: releases events held back for late arrivals and fires what is due. */
 IDT_API idt_status idt_engine_finish(idt_engine *engine, idt_error **err);
 
-/* Detections, in the order found; views stay valid while the engine lives. */
+/* Detections as they are now (latest revision, withdrawn ones left out), in
+ * the order first found. A view stays valid while the engine lives and always
+ * shows its detection's latest revision. */
 IDT_API size_t idt_engine_detection_count(const idt_engine *engine);
 IDT_API const idt_detection *idt_engine_detection_at(const idt_engine *engine, size_t index);
 
-/* Called on the feeding thread for each detection as it is found; a non-zero
- * return stops further calls. Pass NULL to remove it. */
+/* Called on the feeding thread for each detection the moment its evidence is
+ * complete, and again for each revision: more evidence (idt_detection_revision
+ * > 0) or undone by a late event (idt_detection_withdrawn). A consumer keeps
+ * the highest revision per IDT_DET_ID. A non-zero return stops further calls.
+ * Pass NULL to remove it. */
 typedef int (*idt_detection_callback)(const idt_detection *detection, void *user_data);
 IDT_API idt_status idt_engine_set_detection_callback(idt_engine *engine, idt_detection_callback callback,
                                                      void *user_data, idt_error **err);
@@ -204,12 +209,19 @@ typedef enum idt_detection_field {
   IDT_DET_IDENTITY = 4,
   IDT_DET_GROUP_KEY = 5,
   IDT_DET_SUMMARY = 6,
+  IDT_DET_ID = 7, /* stable: the same evidence gives the same id in any delivery order */
   IDT_DET_FORCE_INT32_ = 0x7fffffff
 } idt_detection_field;
 /* Never NULL. */
 IDT_API const char *idt_detection_get(const idt_detection *detection, idt_detection_field key);
 IDT_API int64_t idt_detection_first_seen_ns(const idt_detection *detection);
 IDT_API int64_t idt_detection_last_seen_ns(const idt_detection *detection);
+/* 0 when first found, one more per change. */
+IDT_API uint32_t idt_detection_revision(const idt_detection *detection);
+/* 1 on the last revision of a detection a late event undid. */
+IDT_API int idt_detection_withdrawn(const idt_detection *detection);
+/* Events (count rules), values (distinct) or steps (sequence, all_of). */
+IDT_API uint64_t idt_detection_count(const idt_detection *detection);
 IDT_API size_t idt_detection_event_id_count(const idt_detection *detection);
 IDT_API const char *idt_detection_event_id_at(const idt_detection *detection, size_t index);
 /* ATT&CK ids: tactics ("TA0007") then techniques ("T1580"). */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "identrail/engine.hpp"
@@ -21,6 +22,13 @@ struct report_options {
 [[nodiscard]] std::string report_json(const engine &e);
 [[nodiscard]] std::string report_json(const engine &e, const report_options &options);
 [[nodiscard]] std::string report_text(const engine &e, const report_options &options = {});
+
+// One detection (or revision of one) as a line of a live output: flat,
+// {"type":"detection","id","revision",...} as in the report; or an OCSF
+// Detection Finding (class 2004: created, updated, closed when withdrawn).
+enum class detection_json_form : std::uint8_t { flat = 0, ocsf = 1 };
+[[nodiscard]] std::string detection_json(const engine &e, const detection &d,
+                                         detection_json_form form = detection_json_form::flat);
 
 }  // namespace v0
 }  // namespace identrail

@@ -61,12 +61,13 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
 
 // The report's shape, so the Python API, the CLI and --json agree.
 py::dict detection_dict(const detection &d, const symbol_table &symbols) {
-  return py::dict(py::arg("rule_id") = d.rule_id, py::arg("name") = d.rule_name,
+  return py::dict(py::arg("id") = d.id, py::arg("revision") = d.revision, py::arg("withdrawn") = d.withdrawn,
+                  py::arg("rule_id") = d.rule_id, py::arg("name") = d.rule_name,
                   py::arg("severity") = std::string(to_string(d.level)),
                   py::arg("mitre") = py::dict(py::arg("tactics") = d.tactics, py::arg("techniques") = d.techniques),
                   py::arg("identity") = std::string(symbols.str(d.identity)), py::arg("group_key") = d.group_key,
                   py::arg("first_seen") = format_rfc3339(d.first_seen), py::arg("last_seen") = format_rfc3339(d.last_seen),
-                  py::arg("event_ids") = d.event_ids, py::arg("summary") = d.summary);
+                  py::arg("count") = d.count, py::arg("event_ids") = d.event_ids, py::arg("summary") = d.summary);
 }
 
 // Column-wise copy for pandas: one pass in C++ instead of one Python call per field.
@@ -202,16 +203,19 @@ PYBIND11_MODULE(_core, m) {
             for (const auto &d : e.read().detections()) out.append(detection_dict(d, e.read().symbols()));
             return out;
           },
-          "Detections so far, as dicts (rule_id, name, severity, mitre, identity, first_seen, ...).")
+          "Detections as they are now (latest revision of each), as dicts (id, revision, rule_id, name, severity, "
+          "mitre, identity, first_seen, count, ...).")
       .def_property_readonly(
           "detection_stats",
           [](const py_engine &e) {
             const auto &d = e.read().detection_stats();
-            return py::dict(py::arg("events") = d.events, py::arg("late") = d.late, py::arg("repeated") = d.repeated,
-                            py::arg("evictions") = d.evictions, py::arg("detections") = d.detections,
-                            py::arg("pending") = d.pending);
+            return py::dict(py::arg("events") = d.events, py::arg("late") = d.late, py::arg("too_late") = d.too_late,
+                            py::arg("repeated") = d.repeated, py::arg("evictions") = d.evictions,
+                            py::arg("detections") = d.detections, py::arg("revisions") = d.revisions,
+                            py::arg("withdrawn") = d.withdrawn, py::arg("pending") = d.pending);
           },
-          "Counts from the detector: late events, repeats ignored, evictions, detections, pending.")
+          "Counts from the detector: late events, matches too late to use, repeats ignored, evictions, "
+          "detections, revisions, withdrawals, pending.")
       .def_property_readonly("rules", [](const py_engine &e) {
         py::list out;
         const auto &rules = e.read().rules();

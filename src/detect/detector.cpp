@@ -1,16 +1,16 @@
 #include "identrail/detect/detector.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <deque>
-#include <map>
-#include <unordered_map>
-#include <unordered_set>
-#include <variant>
 
 #include "../core/duplicate_filter.hpp"
+#include "detection_book.hpp"
 #include "evaluate.hpp"
+#include "group_state.hpp"
 #include "identrail/engine.hpp"
 #include "rule_model.hpp"
+#include "summary.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -18,66 +18,8 @@ namespace {
 
 using namespace detail;
 
-struct count_state {
-  std::vector<std::pair<std::int64_t, std::string>> hits;  // (time, event id); a vector keeps idle keys small
-};
-struct distinct_state {
-  std::map<std::string, std::pair<std::int64_t, std::string>> values;  // value -> (last time, event id)
-};
-struct partial_match {
-  std::size_t next = 1;
-  std::int64_t start = 0;
-  std::int64_t last = 0;  // time of the latest step: a step never goes back in time
-  std::vector<std::string> ids;
-};
-struct step_hit {
-  std::int64_t time;
-  std::size_t step;
-  std::string id;
-};
-struct sequence_state {
-  std::vector<partial_match> partials;
-  // Later-step events of the newest second. CloudTrail times have one-second
-  // resolution, so a step and the next one in the same second may be released
-  // in either order; a sequence started in that second still takes them.
-  std::vector<step_hit> same_second;
-};
-struct all_of_state {
-  std::vector<std::int64_t> seen;  // per step, 0 = not seen
-  std::vector<std::string> ids;    // per step, the event that last matched it
-};
-struct pending_absence {
-  std::int64_t time = 0;
-  symbol identity;
-  std::string id;
-  std::string group;  // as displayed: absences fire after their event is gone
-  bool late = false;  // arrived behind the watermark: only the key's own later events (or finish) decide it
-};
-struct absence_state {
-  std::vector<pending_absence> pending;  // oldest first
-  std::int64_t last_follow_up = INT64_MIN;
-  std::int64_t newest = INT64_MIN;  // the key's newest event time
-};
-struct first_seen_state {
-  std::int64_t first = 0;
-  std::vector<std::string> values;  // least recently seen first; a vector, as most keys hold one or two
-};
-
-struct key_state {
-  std::int64_t last_ns = 0;
-  std::int64_t touched = INT64_MIN;  // the watermark when the key was last used: ages late streams' keys fairly
-  // After a count or distinct rule fires, the key stays quiet for one window:
-  // one burst is one detection, not one per extra event.
-  std::int64_t quiet_until = INT64_MIN;
-  std::variant<count_state, distinct_state, sequence_state, all_of_state, absence_state, first_seen_state> data;
-};
-
-struct rule_runtime {
-  std::unordered_map<std::string, key_state> keys;
-};
-
-// Release order: event time, then event id, then arrival. Ids make the order
-// of same-second events independent of how they were delivered.
+// Release order for absence rules: event time, then event id, then arrival.
+// Ids make the order of same-second events independent of how they were delivered.
 struct held_event {
   std::int64_t time;
   std::string_view id;  // into the pooled event, whose slot never moves
@@ -88,20 +30,27 @@ struct held_event {
 };
 
 constexpr std::size_t kSweepEvery = 4096;
-constexpr std::size_t kMaxFiredIds = 1'000'000;
+
+std::int64_t nanos(std::chrono::seconds s) { return std::chrono::duration_cast<std::chrono::nanoseconds>(s).count(); }
+
+// A hit or event is named by its eventID, or by its time when it has none.
+std::string anchor_name(const std::string &id, std::int64_t time) { return id.empty() ? std::to_string(time) : id; }
 
 }  // namespace
 
 struct detector::impl {
   impl(rule_set r, symbol_table &table, detector_options o)
-      : rules(std::move(r)), symbols(table), options(o), runtime(rules.size()),
-        seen_ids(std::chrono::duration_cast<std::chrono::nanoseconds>(o.repeat_horizon).count()),
+      : rules(std::move(r)), symbols(table), options(o), runtime(rules.size()), seen_ids(nanos(o.repeat_horizon)),
         unknown(table.intern("unknown")) {
     build_index();
+    book.on_change([this](const detection &d) {
+      if (callback) callback(d);
+    });
   }
 
-  // Which rules an evaluation runs: the single-event ones as an event
-  // arrives, the stateful ones once it is released in event-time order.
+  // Which rules an evaluation runs: every rule but absence as an event
+  // arrives; absence rules, which must know that something did not happen,
+  // once it is released in event-time order.
   enum class phase : std::uint8_t { on_arrival = 0, in_time_order = 1 };
 
   // Rules whose match requires particular actions or event names are only
@@ -136,7 +85,7 @@ struct detector::impl {
     for (std::size_t i = 0; i < compiled.size(); ++i) {
       if (compiled[i].kind == rule_kind::absence) absence_rules.push_back(i);
       if (!compiled[i].emit) continue;  // only referenced by a correlation rule
-      auto &phase_index = indexes[compiled[i].kind == rule_kind::event ? 0 : 1];
+      auto &phase_index = indexes[compiled[i].kind == rule_kind::absence ? 1 : 0];
       // A sequence with `until` must see the events that cancel it, which its prefilter may not name.
       const auto *test = compiled[i].until ? nullptr : index_test(compiled[i].match);
       if (!test) {
@@ -165,25 +114,22 @@ struct detector::impl {
   symbol_table &symbols;
   detector_options options;
   std::vector<rule_runtime> runtime;
-  // Held-back events live in reused slots (a deque: slots never move), so
-  // holding an event copies into warm strings instead of allocating.
+  detection_book book;
+  // Events held back for absence rules live in reused slots (a deque: slots
+  // never move), so holding an event copies into warm strings.
   std::deque<event> pool;
   std::vector<std::size_t> free_slots;
   std::vector<held_event> held;
   duplicate_filter seen_ids;
   symbol unknown;
   std::int64_t max_time = INT64_MIN;
-  std::int64_t watermark = INT64_MIN;  // everything at or before it has been released
+  std::int64_t watermark = INT64_MIN;  // the newest event time less the lateness
   std::uint64_t arrivals = 0;
-  std::uint64_t released = 0;
-  std::vector<detection> results;
-  std::unordered_set<std::string> fired_ids;  // rule id + NUL + event id, for every event of every detection
+  bool releasing = false;  // evaluating an event released in time order, not one that came late
   std::function<void(const detection &)> callback;
   detector_stats stats;
 
-  std::int64_t lateness_ns() const {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(options.allowed_lateness).count();
-  }
+  std::int64_t lateness_ns() const { return nanos(options.allowed_lateness); }
 
   void take(const event &e) {
     ++stats.events;
@@ -193,15 +139,29 @@ struct detector::impl {
       ++stats.repeated;
       return;
     }
-    // A single-event rule needs no other event, hence no wait: it fires on
-    // arrival, whatever the lateness. The stateful ones wait for event-time order.
-    evaluate_event(e, phase::on_arrival);
     const std::int64_t t = to_unix_nanos(e.time);
-    if (t <= watermark) {
-      ++stats.late;
-      evaluate_event(e, phase::in_time_order);
-      return;
+    const bool late = t <= watermark;
+    if (late) ++stats.late;
+    max_time = std::max(max_time, t);
+    if (max_time != INT64_MIN) watermark = std::max(watermark, max_time - lateness_ns());
+    evaluate_event(e, phase::on_arrival);
+    if (!absence_rules.empty()) {
+      if (!late) hold(e, t);
+      release_until(watermark);
+      if (late) evaluate_event(e, phase::in_time_order);
     }
+    if (++arrivals % kSweepEvery == 0) sweep();
+    refresh_stats();
+  }
+
+  void refresh_stats() {
+    stats.pending = held.size();
+    stats.detections = book.live().size();
+    stats.revisions = book.revisions();
+    stats.withdrawn = book.withdrawals();
+  }
+
+  void hold(const event &e, std::int64_t t) {
     std::size_t slot;
     if (free_slots.empty()) {
       slot = pool.size();
@@ -211,11 +171,8 @@ struct detector::impl {
       free_slots.pop_back();
       pool[slot] = e;
     }
-    held.push_back(held_event{t, pool[slot].id, arrivals++, slot});
+    held.push_back(held_event{t, pool[slot].id, arrivals, slot});
     std::push_heap(held.begin(), held.end());
-    max_time = std::max(max_time, t);
-    release_until(max_time - lateness_ns());
-    stats.pending = held.size();
   }
 
   void release_until(std::int64_t limit) {
@@ -223,19 +180,24 @@ struct detector::impl {
       std::pop_heap(held.begin(), held.end());
       const held_event next = held.back();
       held.pop_back();
-      watermark = std::max(watermark, next.time);
+      releasing = true;
       evaluate_event(pool[next.slot], phase::in_time_order);
+      releasing = false;
       free_slots.push_back(next.slot);
     }
-    if (limit > watermark && limit != INT64_MAX) watermark = limit;
-    fire_due_absences(watermark);
+    fire_due_absences(std::min(limit, watermark));
   }
 
   void finish() {
     release_until(INT64_MAX);
-    stats.pending = 0;
     // An absence is due only once the data reach past its deadline.
     fire_due_absences(max_time, true);
+    // Everything open is final now: what coarse updates left out is announced.
+    const auto &compiled = rules.compiled()->rules;
+    for (std::size_t i = 0; i < runtime.size(); ++i)
+      for (auto &[key, slot] : runtime[i].keys)
+        if (auto *st = std::get_if<hit_state>(&slot.data)) rescan(compiled[i], slot, *st, true);
+    refresh_stats();
   }
 
   void evaluate_event(const event &e, phase when) {
@@ -245,23 +207,17 @@ struct detector::impl {
     const auto &compiled = rules.compiled()->rules;
     for (const std::size_t i : rules_for(e, when)) {
       const auto &rule = compiled[i];
-      if (!evaluate(rule.match, fields)) {
-        // `until` cancels open sequences whatever the prefilter says.
-        if (rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields)) {
-          const auto it = runtime[i].keys.find(group_key(rule, fields));
-          if (it != runtime[i].keys.end())
-            if (auto *st = std::get_if<sequence_state>(&it->second.data)) st->partials.clear();
-        }
-        continue;
-      }
-      run(rule, runtime[i], fields, identity);
+      const bool matches = evaluate(rule.match, fields);
+      // `until` cancels sequences whatever the prefilter says.
+      const bool cancels = rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields);
+      if (cancels) add_hit(rule, runtime[i], fields, hit{to_unix_nanos(e.time), e.id, identity, {}, 0, true});
+      else if (matches) run(rule, runtime[i], fields, identity);
     }
-    if (when == phase::in_time_order && ++released % kSweepEvery == 0) sweep();
   }
 
   // The key state is kept under: symbol ids where the field is interned (an
   // identity key is 4 bytes, inside std::string's own buffer), text otherwise.
-  std::string group_key(const compiled_rule &rule, field_reader &fields) {
+  static std::string group_key(const compiled_rule &rule, field_reader &fields) {
     std::string key;
     for (const auto &field : rule.group_by) {
       if (const auto sym = fields.get_symbol(field)) {
@@ -275,7 +231,7 @@ struct detector::impl {
     return key;
   }
 
-  // The same key as people read it, for the detection.
+  // The same key as people read it, for the detection and its id.
   static std::string display_key(const compiled_rule &rule, field_reader &fields) {
     std::string key;
     for (std::size_t i = 0; i < rule.group_by.size(); ++i) {
@@ -286,229 +242,284 @@ struct detector::impl {
     return key;
   }
 
-  bool quiet(rule_runtime &rt, const std::string &key, std::int64_t t) {
-    const auto it = rt.keys.find(key);
-    return it != rt.keys.end() && t < it->second.quiet_until;
-  }
-
   template <class State>
-  State &state_for(rule_runtime &rt, const std::string &key, std::int64_t t) {
-    auto &slot = rt.keys[key];
+  std::pair<key_state &, State &> state_for(const compiled_rule &rule, rule_runtime &rt, field_reader &fields,
+                                            std::int64_t t) {
+    auto [it, created] = rt.keys.try_emplace(group_key(rule, fields));
+    auto &slot = it->second;
+    if (created) slot.display = display_key(rule, fields);
     slot.last_ns = std::max(slot.last_ns, t);
     slot.touched = watermark;
     if (!std::holds_alternative<State>(slot.data)) slot.data = State{};
-    return std::get<State>(slot.data);
+    return {slot, std::get<State>(slot.data)};
   }
 
   void run(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
     const event &e = fields.current();
     const std::int64_t t = to_unix_nanos(e.time);
+    hit h{t, e.id, identity, {}, 0, false};
     switch (rule.kind) {
-      case rule_kind::event:
-        fire(rule, identity, display_key(rule, fields), t, t, {e.id}, 1, {std::string(symbols.str(e.action))});
-        return;
-      case rule_kind::count: {
-        const auto key = group_key(rule, fields);
-        if (quiet(rt, key, t)) return;
-        auto &st = state_for<count_state>(rt, key, t);
-        // A copy of an event already counted does not count again.
-        if (!e.id.empty() && std::any_of(st.hits.begin(), st.hits.end(), [&](const auto &h) { return h.second == e.id; }))
-          return;
-        st.hits.emplace_back(t, e.id);
-        // A late event may be older than the others: the window ends at the newest hit, whichever it is.
-        std::int64_t newest = INT64_MIN;
-        for (const auto &h : st.hits) newest = std::max(newest, h.first);
-        std::erase_if(st.hits, [&](const auto &h) { return newest - h.first > rule.window_ns; });
-        if (st.hits.size() >= rule.threshold) {
-          std::vector<std::string> ids;
-          std::int64_t first = INT64_MAX, last = INT64_MIN;
-          for (const auto &[time, id] : st.hits) {
-            ids.push_back(id);
-            first = std::min(first, time);
-            last = std::max(last, time);
-          }
-          const auto count = st.hits.size();
-          st.hits.clear();
-          rt.keys[key].quiet_until = t + rule.window_ns;
-          fire(rule, identity, display_key(rule, fields), first, last, std::move(ids), count, {});
-        }
-        return;
-      }
+      case rule_kind::event: return fire_event(rule, fields, identity);
+      case rule_kind::count: return add_hit(rule, rt, fields, std::move(h));
       case rule_kind::distinct: {
         const auto found = fields.get(rule.distinct);
         if (!found || found->empty()) return;
-        const std::string value(*found);
-        const auto key = group_key(rule, fields);
-        if (quiet(rt, key, t)) return;
-        auto &st = state_for<distinct_state>(rt, key, t);
-        auto &entry = st.values[value];
-        entry = {std::max(entry.first, t), e.id};
-        std::int64_t newest = INT64_MIN;
-        for (const auto &v : st.values) newest = std::max(newest, v.second.first);
-        std::erase_if(st.values, [&](const auto &v) { return newest - v.second.first > rule.window_ns; });
-        if (st.values.size() >= rule.threshold) {
-          std::vector<std::pair<std::int64_t, std::string>> hits;
-          std::vector<std::string> values;
-          for (const auto &[v, hit] : st.values) {
-            hits.push_back(hit);
-            values.push_back(v);
-          }
-          std::sort(hits.begin(), hits.end());
-          std::vector<std::string> ids;
-          for (auto &h : hits) ids.push_back(std::move(h.second));
-          const auto count = st.values.size();
-          st.values.clear();
-          rt.keys[key].quiet_until = t + rule.window_ns;
-          fire(rule, identity, display_key(rule, fields), hits.front().first, t, std::move(ids), count, std::move(values));
-        }
-        return;
+        h.value = std::string(*found);
+        return add_hit(rule, rt, fields, std::move(h));
       }
-      case rule_kind::sequence: {
-        const auto key = group_key(rule, fields);
-        // State is made only when a sequence starts: idle identities cost nothing.
-        const auto existing = rt.keys.find(key);
-        const bool open = existing != rt.keys.end() && std::holds_alternative<sequence_state>(existing->second.data) &&
-                          !std::get<sequence_state>(existing->second.data).partials.empty();
-        const bool starts = evaluate(rule.steps.front().match, fields);
-        if (!open && !starts) {
-          // Remember a later step in this second, in case its start comes next.
-          for (std::size_t j = 1; j < rule.steps.size(); ++j)
-            if (evaluate(rule.steps[j].match, fields)) {
-              auto &st = state_for<sequence_state>(rt, key, t);
-              std::erase_if(st.same_second, [&](const step_hit &h) { return h.time != t; });
-              if (st.same_second.size() < options.max_partial_matches) st.same_second.push_back({t, j, e.id});
-              break;
-            }
-          return;
-        }
-        auto &st = state_for<sequence_state>(rt, key, t);
-        if (rule.until && evaluate(*rule.until, fields)) {
-          st.partials.clear();
-          return;
-        }
-        std::erase_if(st.partials, [&](const partial_match &p) { return t - p.start > rule.window_ns; });
-        auto complete = [&](partial_match &p) {
-          fire(rule, identity, display_key(rule, fields), p.start, p.last, p.ids, rule.steps.size(), {});
-        };
-        for (auto it = st.partials.begin(); it != st.partials.end();) {
-          if (t >= it->last && evaluate(rule.steps[it->next].match, fields)) {
-            it->ids.push_back(e.id);
-            it->last = t;
-            if (++it->next == rule.steps.size()) {
-              complete(*it);
-              it = st.partials.erase(it);
-              continue;
-            }
-          }
-          ++it;
-        }
-        if (starts) {
-          if (st.partials.size() >= options.max_partial_matches) {
-            st.partials.erase(st.partials.begin());
-            ++stats.evictions;
-          }
-          partial_match p{1, t, t, {e.id}};
-          // Steps of this same second that were released before their start.
-          for (bool advanced = true; advanced && p.next < rule.steps.size();) {
-            advanced = false;
-            for (const auto &h : st.same_second)
-              if (h.time == t && h.step == p.next) {
-                p.ids.push_back(h.id);
-                ++p.next;
-                advanced = true;
-                break;
-              }
-          }
-          if (p.next == rule.steps.size()) complete(p);
-          else st.partials.push_back(std::move(p));
-        }
+      case rule_kind::sequence:
+      case rule_kind::all_of:
+        for (std::size_t j = 0; j < rule.steps.size() && j < 64; ++j)
+          if (evaluate(rule.steps[j].match, fields)) h.steps |= std::uint64_t{1} << j;
+        if (h.steps) add_hit(rule, rt, fields, std::move(h));
         return;
+      case rule_kind::absence: return absence(rule, rt, fields, identity);
+      case rule_kind::first_seen: return first_seen(rule, rt, fields, identity);
+    }
+  }
+
+  void fire_event(const compiled_rule &rule, field_reader &fields, symbol identity) {
+    const event &e = fields.current();
+    const std::int64_t t = to_unix_nanos(e.time);
+    const std::string display = display_key(rule, fields);
+    const auto id = detection_id().add(rule.info.id).add(display).add(anchor_name(e.id, t)).value();
+    if (book.contains(id)) {
+      ++stats.repeated;
+      return;
+    }
+    book.add(id, make(rule, display, identity, t, t, {e.id}, 1, {std::string(symbols.str(e.action))}));
+  }
+
+  detection make(const compiled_rule &rule, const std::string &display, symbol identity, std::int64_t first,
+                 std::int64_t last, std::vector<std::string> ids, std::uint64_t count,
+                 const std::vector<std::string> &values) const {
+    detection d;
+    d.rule_id = rule.info.id;
+    d.rule_name = rule.info.name;
+    d.level = rule.info.level;
+    d.tactics = rule.info.tactics;
+    d.techniques = rule.info.techniques;
+    d.identity = identity;
+    d.group_key = display;
+    d.first_seen = from_unix_nanos(first);
+    d.last_seen = from_unix_nanos(last);
+    d.count = count;
+    d.event_ids = std::move(ids);
+    d.summary = summarize(rule, d, symbols.str(identity), values);
+    return d;
+  }
+
+  // count, distinct, all_of, sequence: the hit joins its group, and the group
+  // is scanned again; what the scan finds is compared with what was announced.
+  void add_hit(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, hit h) {
+    auto [slot, st] = state_for<hit_state>(rule, rt, fields, h.time);
+    // Its group's windows have closed: using it now would change final answers.
+    if (st.newest != INT64_MIN && h.time <= st.newest - lateness_ns()) {
+      ++stats.too_late;
+      return;
+    }
+    const auto at = std::lower_bound(st.hits.begin(), st.hits.end(), h);
+    // A copy of an event already counted does not count again.
+    if (!h.id.empty() && at != st.hits.end() && at->time == h.time && at->id == h.id) return;
+    if (st.hits.size() >= options.max_hits_per_key) {
+      ++stats.evictions;
+      return;
+    }
+    st.newest = std::max(st.newest, h.time);
+    st.hits.insert(at, std::move(h));
+    rescan(rule, slot, st, false);
+  }
+
+  std::vector<match> scan(const compiled_rule &rule, const hit_state &st) const {
+    if (rule.kind == rule_kind::sequence) return find_sequences(st.hits, {rule.steps.size(), rule.window_ns});
+    window_rule w;
+    w.window_ns = rule.window_ns;
+    w.max_evidence = options.max_event_ids;
+    w.threshold = rule.threshold;
+    if (rule.kind == rule_kind::distinct) w.measure = window_measure::distinct_values;
+    if (rule.kind == rule_kind::all_of) {
+      w.measure = window_measure::steps_covered;
+      w.threshold = std::min<std::size_t>(rule.steps.size(), 64);
+    }
+    return find_bursts(st.hits, w);
+  }
+
+  // What a revision shows of a growing burst: every change while it names
+  // all its events, then each doubling of its count; the exact figures come
+  // when it closes. A million downloads are a few dozen updates, not a million.
+  struct fingerprint {
+    std::uint64_t shown, exact;
+  };
+  fingerprint fingerprint_of(const match &m, const hit_state &st) const {
+    detection_id common;
+    common.add(std::to_string(st.hits[m.anchor].time));
+    for (const auto i : m.evidence) common.add(st.hits[i].id);
+    detection_id exact = common, shown = common;
+    exact.add(std::to_string(m.count)).add(std::to_string(m.last));
+    if (m.count <= options.max_event_ids) shown = exact;
+    else shown.add(std::to_string(std::bit_width(m.count)));
+    return {shown.value(), exact.value()};
+  }
+
+  void announce(const compiled_rule &rule, const key_state &slot, const hit_state &st, const match &m,
+                std::uint64_t id, bool revision) {
+    std::vector<std::string> ids;
+    for (const auto i : m.evidence) ids.push_back(st.hits[i].id);
+    const hit &first = st.hits[m.anchor];
+    auto d = make(rule, slot.display, first.identity, first.time, m.last, std::move(ids), m.count, m.values);
+    if (revision) book.revise(id, std::move(d));
+    else book.add(id, std::move(d));
+  }
+
+  // Finds the group's detections again and announces the difference. Matches
+  // anchored before `cut` can no longer change (no event within the lateness
+  // can reach their window): their hits are sealed and the older ones dropped.
+  void rescan(const compiled_rule &rule, key_state &slot, hit_state &st, bool closing) {
+    const auto found = scan(rule, st);
+    const std::int64_t cut = closing ? INT64_MAX : st.newest - lateness_ns() - rule.window_ns;
+    std::vector<tracked_detection> still_open;
+    std::vector<std::uint64_t> ids;
+    for (const auto &m : found) {
+      const hit &anchor = st.hits[m.anchor];
+      const auto id = detection_id().add(rule.info.id).add(slot.display).add(anchor_name(anchor.id, anchor.time)).value();
+      ids.push_back(id);
+      const auto print = fingerprint_of(m, st);
+      const bool final = anchor.time < cut;
+      const auto was = std::find_if(st.open.begin(), st.open.end(), [&](const auto &o) { return o.id == id; });
+      tracked_detection told{id, print.shown, print.exact};
+      if (was == st.open.end()) {
+        // Made once already, and closed: these are its events delivered again.
+        if (book.contains(id)) {
+          ++stats.repeated;
+          continue;
+        }
+        announce(rule, slot, st, m, id, false);
+      } else if (was->shown != print.shown || (final && was->exact != print.exact)) {
+        announce(rule, slot, st, m, id, true);
+      } else {
+        told = *was;  // unchanged as far as announcements go
       }
-      case rule_kind::all_of: {
-        std::vector<std::size_t> matched;
-        for (std::size_t j = 0; j < rule.steps.size(); ++j)
-          if (evaluate(rule.steps[j].match, fields)) matched.push_back(j);
-        if (matched.empty()) return;
-        const auto key = group_key(rule, fields);
-        auto &st = state_for<all_of_state>(rt, key, t);
-        if (st.seen.empty()) {
-          st.seen.assign(rule.steps.size(), 0);
-          st.ids.assign(rule.steps.size(), {});
-        }
-        for (const auto j : matched)
-          if (t >= st.seen[j]) {
-            st.seen[j] = t;
-            st.ids[j] = e.id;  // the detection names the events inside the window, one per step
-          }
-        const bool all_recent = std::all_of(st.seen.begin(), st.seen.end(),
-                                            [&](std::int64_t s) { return s != 0 && t - s <= rule.window_ns; });
-        if (all_recent) {
-          const auto first = *std::min_element(st.seen.begin(), st.seen.end());
-          std::vector<std::pair<std::int64_t, std::string>> by_time;
-          for (std::size_t j = 0; j < st.seen.size(); ++j) by_time.emplace_back(st.seen[j], std::move(st.ids[j]));
-          std::sort(by_time.begin(), by_time.end());
-          std::vector<std::string> ids;
-          for (auto &[when, id] : by_time) ids.push_back(std::move(id));
-          st = all_of_state{};
-          fire(rule, identity, display_key(rule, fields), first, t, std::move(ids), rule.steps.size(), {});
-        }
-        return;
-      }
-      case rule_kind::absence: {
-        const bool follows = evaluate(rule.steps[1].match, fields);
-        const bool starts = evaluate(rule.steps[0].match, fields);
-        if (!follows && !starts) return;
-        const auto key = group_key(rule, fields);
-        auto &st = state_for<absence_state>(rt, key, t);
-        st.newest = std::max(st.newest, t);
-        for (auto it = st.pending.begin(); it != st.pending.end();) {
-          if (it->late && st.newest > it->time + rule.window_ns && !follows) {
-            const auto p = *it;
-            it = st.pending.erase(it);
-            fire(rule, p.identity, p.group, p.time, p.time, {p.id}, 1, {});
-          } else {
-            ++it;
-          }
-        }
-        if (follows) {
-          st.last_follow_up = std::max(st.last_follow_up, t);
-          std::erase_if(st.pending, [&](const pending_absence &p) { return p.time <= t && t - p.time <= rule.window_ns; });
-        }
-        // A follow-up in the same second may have been released first.
-        if (starts && st.last_follow_up != t) {
-          if (st.pending.size() >= options.max_partial_matches) {
-            st.pending.erase(st.pending.begin());
-            ++stats.evictions;
-          }
-          st.pending.push_back(pending_absence{t, identity, e.id, display_key(rule, fields), t <= watermark});
-          auto &due = next_due[static_cast<std::size_t>(&rule - rules.compiled()->rules.data())];
-          due = std::min(due, t + rule.window_ns);
-        }
-        return;
-      }
-      case rule_kind::first_seen: {
-        const auto found = fields.get(rule.seen_field);
-        if (!found || found->empty()) return;
-        const std::string value(*found);
-        const auto key = group_key(rule, fields);
-        const auto existing = rt.keys.find(key);
-        const bool fresh_key = existing == rt.keys.end() || !std::holds_alternative<first_seen_state>(existing->second.data);
-        auto &st = state_for<first_seen_state>(rt, key, t);
-        if (fresh_key) st.first = t;
-        const auto it = std::find(st.values.begin(), st.values.end(), value);
-        if (it != st.values.end()) {
-          std::rotate(it, it + 1, st.values.end());  // most recently seen last
-          return;
-        }
-        st.values.push_back(value);
-        if (st.values.size() > rule.history) {
-          st.values.erase(st.values.begin());
-          ++stats.evictions;
-        }
-        if (t - st.first >= rule.learning_ns) fire(rule, identity, display_key(rule, fields), t, t, {e.id}, 1, {value});
-        return;
+      if (final) seal(rule, st, m);
+      else still_open.push_back(told);
+    }
+    for (const auto &o : st.open)
+      if (std::find(ids.begin(), ids.end(), o.id) == ids.end()) book.withdraw(o.id);
+    st.open = std::move(still_open);
+    if (!closing)
+      std::erase_if(st.hits, [&](const hit &h) { return h.time < cut; });
+  }
+
+  static void seal(const compiled_rule &rule, hit_state &st, const match &m) {
+    if (rule.kind == rule_kind::sequence) {
+      for (const auto i : m.evidence) st.hits[i].sealed = true;
+      return;
+    }
+    for (std::size_t i = m.anchor; i < m.end; ++i) st.hits[i].sealed = true;
+  }
+
+  // A value new to its group after the learning period. The history is in
+  // event time: a late event that shows the value earlier supersedes the
+  // detection, or withdraws it when that falls within the learning period.
+  void first_seen(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
+    const auto found = fields.get(rule.seen_field);
+    if (!found || found->empty()) return;
+    const event &e = fields.current();
+    const std::int64_t t = to_unix_nanos(e.time);
+    const std::string value(*found);
+    auto [slot, st] = state_for<first_seen_state>(rule, rt, fields, t);
+    const bool learning_moved = t < st.first;
+    st.first = std::min(st.first, t);
+    auto entry = std::find_if(st.values.begin(), st.values.end(), [&](const seen_value &v) { return v.value == value; });
+    bool changed = false;
+    if (entry == st.values.end()) {
+      st.values.push_back({value, t, t, e.id, identity, false});
+      entry = st.values.end() - 1;
+      changed = true;
+    } else {
+      entry->last = std::max(entry->last, t);
+      if (std::tie(t, e.id) < std::tie(entry->first, entry->id)) {
+        entry->first = t;
+        entry->id = e.id;
+        entry->identity = identity;
+        changed = true;
       }
     }
+    if (learning_moved) {
+      for (auto &v : st.values) judge(rule, slot, st, v, changed && &v == &*entry);
+    } else if (changed) {
+      judge(rule, slot, st, *entry, true);
+    }
+    forget_least_recent(rule, st);
+  }
+
+  void judge(const compiled_rule &rule, const key_state &slot, const first_seen_state &st, seen_value &v, bool changed) {
+    const auto id = detection_id().add(rule.info.id).add(slot.display).add(v.value).value();
+    const bool is_new = v.first - st.first >= rule.learning_ns;
+    if (!is_new) {
+      if (v.reported) book.withdraw(id);
+      v.reported = false;
+      return;
+    }
+    if (v.reported && !changed) return;
+    if (!v.reported && book.contains(id)) {
+      ++stats.repeated;  // reported before this key's history was forgotten
+      return;
+    }
+    auto d = make(rule, slot.display, v.identity, v.first, v.first, {v.id}, 1, {v.value});
+    if (v.reported) book.revise(id, std::move(d));
+    else book.add(id, std::move(d));
+    v.reported = true;
+  }
+
+  void forget_least_recent(const compiled_rule &rule, first_seen_state &st) {
+    if (st.values.size() <= rule.history) return;
+    const auto oldest = std::min_element(st.values.begin(), st.values.end(), [](const seen_value &a, const seen_value &b) {
+      return std::tie(a.last, a.value) < std::tie(b.last, b.value);
+    });
+    st.values.erase(oldest);
+    ++stats.evictions;
+  }
+
+  void absence(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
+    const bool follows = evaluate(rule.steps[1].match, fields);
+    const bool starts = evaluate(rule.steps[0].match, fields);
+    if (!follows && !starts) return;
+    const event &e = fields.current();
+    const std::int64_t t = to_unix_nanos(e.time);
+    auto [slot, st] = state_for<absence_state>(rule, rt, fields, t);
+    st.newest = std::max(st.newest, t);
+    for (auto it = st.pending.begin(); it != st.pending.end();) {
+      if (it->late && st.newest > it->time + rule.window_ns && !follows) {
+        const auto p = *it;
+        it = st.pending.erase(it);
+        fire_absence(rule, slot, p);
+      } else {
+        ++it;
+      }
+    }
+    if (follows) {
+      st.last_follow_up = std::max(st.last_follow_up, t);
+      std::erase_if(st.pending, [&](const pending_absence &p) { return p.time <= t && t - p.time <= rule.window_ns; });
+    }
+    // A follow-up in the same second may have been released first.
+    if (starts && st.last_follow_up != t) {
+      if (st.pending.size() >= options.max_partial_matches) {
+        st.pending.erase(st.pending.begin());
+        ++stats.evictions;
+      }
+      st.pending.push_back(pending_absence{t, identity, e.id, !releasing});
+      auto &due = next_due[static_cast<std::size_t>(&rule - rules.compiled()->rules.data())];
+      due = std::min(due, t + rule.window_ns);
+    }
+  }
+
+  void fire_absence(const compiled_rule &rule, const key_state &slot, const pending_absence &p) {
+    const auto id = detection_id().add(rule.info.id).add(slot.display).add(anchor_name(p.id, p.time)).value();
+    if (book.contains(id)) {
+      ++stats.repeated;
+      return;
+    }
+    book.add(id, make(rule, slot.display, p.identity, p.time, p.time, {p.id}, 1, {}));
   }
 
   // Fires absences whose deadline `now` has passed. Keys are only scanned when
@@ -529,7 +540,7 @@ struct detector::impl {
           if (due) {
             const auto p = *it;
             it = st->pending.erase(it);
-            fire(compiled[i], p.identity, p.group, p.time, p.time, {p.id}, 1, {});
+            fire_absence(compiled[i], slot, p);
           } else {
             if (!it->late) earliest = std::min(earliest, deadline);
             ++it;
@@ -540,116 +551,47 @@ struct detector::impl {
     }
   }
 
+  bool idle(const key_state &k, std::int64_t ttl) const {
+    // Idle in event time and not used since the watermark passed: a late stream's keys stay while in use.
+    return watermark != INT64_MIN && k.last_ns < watermark - ttl && k.touched < watermark - ttl;
+  }
+
   // Drops group keys idle for longer than the TTL, then the least recently
   // used beyond the cap: state stays bounded however many identities appear.
+  // What a dropped key had open is closed first, so its figures are final.
   void sweep() {
-    const std::int64_t ttl = std::chrono::duration_cast<std::chrono::nanoseconds>(options.key_ttl).count();
+    const std::int64_t ttl = nanos(options.key_ttl);
     const auto &compiled = rules.compiled()->rules;
     for (std::size_t i = 0; i < runtime.size(); ++i) {
       auto &keys = runtime[i].keys;
-      const bool keep_pending = compiled[i].kind == rule_kind::absence;
-      stats.evictions += std::erase_if(keys, [&](const auto &entry) {
-        if (keep_pending) {
-          const auto *st = std::get_if<absence_state>(&entry.second.data);
-          if (st && !st->pending.empty()) return false;
+      auto drop = [&](key_state &k) {
+        if (auto *st = std::get_if<hit_state>(&k.data)) rescan(compiled[i], k, *st, true);
+        ++stats.evictions;
+      };
+      for (auto it = keys.begin(); it != keys.end();) {
+        const auto *pending = std::get_if<absence_state>(&it->second.data);
+        if (idle(it->second, ttl) && !(pending && !pending->pending.empty())) {
+          drop(it->second);
+          it = keys.erase(it);
+        } else {
+          ++it;
         }
-        // Idle in event time and not used since the watermark passed: a late stream's keys stay while in use.
-        const auto &k = entry.second;
-        return watermark != INT64_MIN && k.last_ns < watermark - ttl && k.touched < watermark - ttl;
-      });
-      if (keys.size() > options.max_keys_per_rule) {
-        // Exactly the least recently used go (by time, then key), down to 90% of the cap.
-        std::vector<std::pair<std::int64_t, const std::string *>> order;
-        order.reserve(keys.size());
-        for (const auto &[k, st] : keys) order.emplace_back(std::max(st.last_ns, st.touched), &k);
-        const auto drop = keys.size() - options.max_keys_per_rule * 9 / 10;
-        std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(drop), order.end(),
-                         [](const auto &a, const auto &b) { return a.first != b.first ? a.first < b.first : *a.second < *b.second; });
-        std::vector<std::string> victims;
-        for (std::size_t j = 0; j < drop; ++j) victims.push_back(*order[j].second);
-        for (const auto &v : victims) keys.erase(v);
-        stats.evictions += drop;
+      }
+      if (keys.size() <= options.max_keys_per_rule) continue;
+      // Exactly the least recently used go (by time, then key), down to 90% of the cap.
+      std::vector<std::pair<std::int64_t, const std::string *>> order;
+      order.reserve(keys.size());
+      for (const auto &[k, st] : keys) order.emplace_back(std::max(st.last_ns, st.touched), &k);
+      const auto count = keys.size() - options.max_keys_per_rule * 9 / 10;
+      std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+                       [](const auto &a, const auto &b) { return a.first != b.first ? a.first < b.first : *a.second < *b.second; });
+      std::vector<std::string> victims;
+      for (std::size_t j = 0; j < count; ++j) victims.push_back(*order[j].second);
+      for (const auto &v : victims) {
+        drop(keys.at(v));
+        keys.erase(v);
       }
     }
-  }
-
-  static std::string render(const std::string &templ, const detection &d, std::string_view identity, std::size_t count,
-                            const std::vector<std::string> &values) {
-    std::string values_text;
-    for (std::size_t i = 0; i < values.size() && i < 8; ++i) values_text += (i ? ", " : "") + values[i];
-    if (values.size() > 8) values_text += ", ...";
-    std::string out;
-    for (std::size_t i = 0; i < templ.size(); ++i) {
-      if (templ[i] != '{') {
-        out.push_back(templ[i]);
-        continue;
-      }
-      const auto close = templ.find('}', i);
-      if (close == std::string::npos) {
-        out.append(templ, i);
-        break;
-      }
-      const std::string_view name(templ.data() + i + 1, close - i - 1);
-      if (name == "identity") out.append(identity);
-      else if (name == "group") out.append(d.group_key);
-      else if (name == "count") out.append(std::to_string(count));
-      else if (name == "values") out.append(values_text);
-      else if (name == "first_seen") out.append(format_rfc3339(d.first_seen));
-      else if (name == "last_seen") out.append(format_rfc3339(d.last_seen));
-      else if (name == "rule") out.append(d.rule_name);
-      else out.append(templ, i, close - i + 1);
-      i = close;
-    }
-    return out;
-  }
-
-  void fire(const compiled_rule &rule, symbol identity, std::string key, std::int64_t first, std::int64_t last,
-            std::vector<std::string> ids, std::size_t count, std::vector<std::string> values) {
-    detection d;
-    d.rule_id = rule.info.id;
-    d.rule_name = rule.info.name;
-    d.level = rule.info.level;
-    d.tactics = rule.info.tactics;
-    d.techniques = rule.info.techniques;
-    d.identity = identity;
-    d.group_key = std::move(key);
-    d.first_seen = from_unix_nanos(first);
-    d.last_seen = from_unix_nanos(last);
-    // A copy of an event counts once, however it got here.
-    std::vector<std::string> unique;
-    for (auto &id : ids)
-      if (std::find(unique.begin(), unique.end(), id) == unique.end()) unique.push_back(std::move(id));
-    // Events redelivered after the id filter's window can complete a rule a
-    // second time: a detection whose events all made an earlier detection of
-    // the same rule is that detection again, and is not repeated.
-    // Events without an eventID cannot be told apart: they are never taken for repeats.
-    const std::string rule_tag = rule.info.id + '\0';
-    const bool identifiable = !unique.empty() && std::none_of(unique.begin(), unique.end(), [](const auto &id) { return id.empty(); });
-    const bool seen_before = identifiable && std::all_of(unique.begin(), unique.end(), [&](const std::string &id) {
-      return fired_ids.contains(rule_tag + id);
-    });
-    if (seen_before) {
-      ++stats.repeated;
-      return;
-    }
-    if (identifiable) {
-      // Bounded like the rest of the state: forgetting old detections only risks a repeat, never a miss.
-      if (fired_ids.size() > kMaxFiredIds) fired_ids.clear();
-      for (const auto &id : unique) fired_ids.insert(rule_tag + id);
-    }
-    if (unique.size() > options.max_event_ids) unique.resize(options.max_event_ids);
-    d.event_ids = std::move(unique);
-    const auto who = symbols.str(identity);
-    if (!rule.summary.empty()) {
-      d.summary = render(rule.summary, d, who, count, values);
-    } else {
-      d.summary = rule.info.name + ": " + std::string(who);
-      if (count > 1) d.summary += " (" + std::to_string(count) + " events)";
-      if (!values.empty()) d.summary += ": " + render("{values}", d, who, count, values);
-    }
-    ++stats.detections;
-    results.push_back(std::move(d));
-    if (callback) callback(results.back());
   }
 };
 
@@ -662,7 +604,7 @@ detector &detector::operator=(detector &&) noexcept = default;
 void detector::process(const event &e) { impl_->take(e); }
 void detector::finish() { impl_->finish(); }
 void detector::on_detection(std::function<void(const detection &)> callback) { impl_->callback = std::move(callback); }
-const std::vector<detection> &detector::detections() const noexcept { return impl_->results; }
+const std::vector<detection> &detector::detections() const noexcept { return impl_->book.live(); }
 const detector_stats &detector::stats() const noexcept { return impl_->stats; }
 const rule_set &detector::rules() const noexcept { return impl_->rules; }
 

@@ -56,7 +56,10 @@ void write_node_attributes(json_object &o, const identity_graph &g, node_id id) 
     if (where->asn) o.num("asn", where->asn);
     o.str_if("as_organization", where->as_organization);
   }
+  if (n.kind == node_kind::detection && !g.detection_of(id)) o.boolean("withdrawn", true);
   if (const auto *d = g.detection_of(id)) {
+    o.str("detection_id", d->id);
+    o.num("revision", d->revision);
     o.str("rule_id", d->rule_id);
     o.str("severity", to_string(d->level));
     o.str("summary", d->summary);

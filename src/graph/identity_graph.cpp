@@ -306,13 +306,20 @@ struct identity_graph::impl {
     }
   }
 
+  // A detection is one node however often it is revised; a withdrawn one
+  // keeps its node (the graph only grows) but no longer counts as evidence.
   void observe(const detection &d) {
-    std::string key = d.rule_id;
-    key.append("@").append(symbols.str(d.identity)).append("@").append(format_rfc3339(d.first_seen));
-    auto [id, created] = store.node(detail::node_space::detection, symbols.intern(key), node_kind::detection);
+    std::string key = d.id;
+    if (key.empty())
+      key.append(d.rule_id).append("@").append(symbols.str(d.identity)).append("@").append(format_rfc3339(d.first_seen));
+    const node_id id = store.node(detail::node_space::detection, symbols.intern(key), node_kind::detection).first;
+    if (d.withdrawn) {
+      detections.erase(id);
+      return;
+    }
     store.touch(id, d.first_seen);
     store.touch(id, d.last_seen);
-    if (created) detections.emplace(id, d);
+    detections.insert_or_assign(id, d);
     if (!d.identity.empty()) {
       const node_id who = identity(d.identity, node_kind::principal);
       store.link(who, id, edge_kind::triggered, d.first_seen);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "../core/json_writer.hpp"
+#include "detection_json.hpp"
 #include "identrail/version.hpp"
 
 namespace identrail {
@@ -70,8 +71,11 @@ std::string report_json(const engine &e, const report_options &options) {
       json_object detection(root.key("detection"));
       detection.num("rules", e.rules().size());
       detection.num("late_events", d.late);
+      detection.num("too_late", d.too_late);
       detection.num("repeated", d.repeated);
       detection.num("evictions", d.evictions);
+      detection.num("revisions", d.revisions);
+      detection.num("withdrawn", d.withdrawn);
     }
     if (const auto span = e.time_span()) {
       json_object time_span(root.key("time_span"));
@@ -91,28 +95,7 @@ std::string report_json(const engine &e, const report_options &options) {
       json_array detections(root.key("detections"));
       for (const auto &d : e.detections()) {
         json_object o(detections.next());
-        o.str("rule_id", d.rule_id);
-        o.str("name", d.rule_name);
-        o.str("severity", to_string(d.level));
-        {
-          json_object mitre(o.key("mitre"));
-          {
-            json_array tactics(mitre.key("tactics"));
-            for (const auto &t : d.tactics) tactics.str(t);
-          }
-          json_array techniques(mitre.key("techniques"));
-          for (const auto &t : d.techniques) techniques.str(t);
-        }
-        o.str("identity", s.str(d.identity));
-        o.str("root_principal", s.str(e.resolve(d.identity).root));
-        o.str("group_key", d.group_key);
-        o.str("first_seen", format_rfc3339(d.first_seen));
-        o.str("last_seen", format_rfc3339(d.last_seen));
-        {
-          json_array ids(o.key("event_ids"));
-          for (const auto &id : d.event_ids) ids.str(id);
-        }
-        o.str("summary", d.summary);
+        detail::write_detection_fields(o, e, d);
       }
     }
     std::unordered_map<symbol, std::uint64_t, symbol_hash> detection_counts;
@@ -212,6 +195,10 @@ std::string report_text(const engine &e, const report_options &options) {
     const auto &d = e.detection_stats();
     add("Rules       %zu; %llu late events, %llu repeats ignored\n", e.rules().size(),
         static_cast<unsigned long long>(d.late), static_cast<unsigned long long>(d.repeated));
+    // Only matches beyond the lateness can make answers depend on the order: say so when there are any.
+    if (d.too_late > 0)
+      add("            %llu rule matches came after their windows had closed and were not used (see --lateness)\n",
+          static_cast<unsigned long long>(d.too_late));
   }
 
   if (!e.errors().empty()) {

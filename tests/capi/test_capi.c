@@ -164,17 +164,44 @@ static void test_paths_in_delivery_order(void) {
   idt_engine_free(whole);
 }
 
+/* What a consumer of the callback keeps: the latest revision per id. */
+struct revision_log {
+  char ids[512][17];
+  unsigned revision[512];
+  int withdrawn[512];
+  size_t size;
+};
+
 static int count_detection(const idt_detection *d, void *user_data) {
-  int *seen = (int *)user_data;
+  struct revision_log *log = (struct revision_log *)user_data;
+  const char *id = idt_detection_get(d, IDT_DET_ID);
+  size_t i;
   CHECK(strlen(idt_detection_get(d, IDT_DET_RULE_ID)) > 0);
-  ++*seen;
+  CHECK(strlen(id) == 16);
+  for (i = 0; i < log->size && strcmp(log->ids[i], id) != 0; ++i) {
+  }
+  if (i == log->size) {
+    if (log->size == 512) return 1;
+    strcpy(log->ids[log->size++], id);
+  } else {
+    CHECK(idt_detection_revision(d) > log->revision[i]); /* revisions only go up */
+  }
+  log->revision[i] = idt_detection_revision(d);
+  log->withdrawn[i] = idt_detection_withdrawn(d);
   return 0;
+}
+
+static size_t standing_in(const struct revision_log *log) {
+  size_t i, n = 0;
+  for (i = 0; i < log->size; ++i) n += !log->withdrawn[i];
+  return n;
 }
 
 static void test_detections(void) {
   idt_engine *engine = NULL;
   idt_error *err = NULL;
-  int seen = 0, stopped_logging = 0;
+  static struct revision_log seen;
+  int stopped_logging = 0;
   size_t i, n;
   CHECK(idt_engine_new(&engine, NULL, &err) == IDT_OK);
   CHECK(idt_engine_set_detection_callback(engine, count_detection, &seen, &err) == IDT_OK);
@@ -182,10 +209,15 @@ static void test_detections(void) {
   CHECK(idt_engine_finish(engine, &err) == IDT_OK);
   n = idt_engine_detection_count(engine);
   CHECK(n > 0);
-  CHECK((size_t)seen == n);
+  CHECK(standing_in(&seen) == n);
   CHECK(idt_engine_detection_at(engine, n) == NULL);
   for (i = 0; i < n; ++i) {
     const idt_detection *d = idt_engine_detection_at(engine, i);
+    size_t j;
+    for (j = 0; j < seen.size && strcmp(seen.ids[j], idt_detection_get(d, IDT_DET_ID)) != 0; ++j) {
+    }
+    CHECK(j < seen.size && seen.revision[j] == idt_detection_revision(d) && !idt_detection_withdrawn(d));
+    CHECK(idt_detection_count(d) >= 1);
     CHECK(idt_detection_first_seen_ns(d) <= idt_detection_last_seen_ns(d));
     CHECK(idt_detection_event_id_count(d) > 0);
     CHECK(strlen(idt_detection_event_id_at(d, 0)) > 0);

@@ -113,7 +113,9 @@ TEST(StatefulRules, CountAndDistinctFireOncePerBurst) {
                                 call("b2", 7, "ListUsers", "bob"), call("b3", 14, "ListUsers", "bob")});
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0].rule_id, "COUNT");
-  EXPECT_EQ(found[0].event_ids, (std::vector<std::string>{"m1", "m2", "m3"}));
+  // The burst is every hit of the window from its first event: m4 extends it.
+  EXPECT_EQ(found[0].event_ids, (std::vector<std::string>{"m1", "m2", "m3", "m4"}));
+  EXPECT_EQ(found[0].count, 4u);
   EXPECT_EQ(found[1].rule_id, "DISTINCT");
   EXPECT_EQ(found[1].event_ids.size(), 3u);
   EXPECT_NE(found[1].summary.find("mallory"), std::string::npos);

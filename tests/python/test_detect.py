@@ -74,8 +74,8 @@ def test_shuffled_delivery_within_lateness_gives_the_same_detections():
         e = identrail.Engine()
         e.feed("\n".join(order).encode())
         e.finish()
-        got = sorted((d["rule_id"], d["identity"], d["first_seen"], d["last_seen"], tuple(d["event_ids"]))
-                     for d in e.detections)
+        got = sorted((d["id"], d["rule_id"], d["identity"], d["first_seen"], d["last_seen"], d["count"],
+                      tuple(d["event_ids"])) for d in e.detections)
         assert e.stats.accepted == len(records)
         if reference is None:
             reference = got
@@ -126,13 +126,24 @@ def test_rules_command_runs_the_pack_examples(capsys, tmp_path):
     assert "FAIL" in capsys.readouterr().out
 
 
-def test_single_event_rules_fire_on_the_feed_that_delivers_their_event():
+def test_every_detection_is_visible_right_after_its_completing_record():
     whole = analyzed()
     kinds = {r["id"]: r["kind"] for r in whole.rules}
-    wanted = {d["event_ids"][0]: d["rule_id"] for d in whole.detections if kinds[d["rule_id"]] == "event"}
-    assert len(wanted) >= 3
+    final = {d["id"]: d for d in whole.detections}
+    assert {kinds[d["rule_id"]] for d in final.values()} >= {"event", "count", "distinct"}
     live = identrail.Engine()
+    visible: set[str] = set()
     for event in sorted(identrail.events(whole), key=lambda e: e.time_ns):
         live.feed(event.raw.encode(), "live")
-        if event.id in wanted:
-            assert any(d["rule_id"] == wanted[event.id] and event.id in d["event_ids"] for d in live.detections)
+        for d in live.detections:
+            if d["id"] in visible:
+                continue
+            visible.add(d["id"])
+            # New on this record: its evidence ends with it, not 15 minutes of event time later.
+            assert d["last_seen"] == event.time, (d["rule_id"], d["last_seen"], event.time)
+            assert event.id in d["event_ids"] or d["count"] > len(d["event_ids"])
+    live.finish()
+    assert set(final) <= visible
+    assert {d["id"]: (d["count"], d["event_ids"]) for d in live.detections} == \
+        {i: (d["count"], d["event_ids"]) for i, d in final.items()}
+    assert live.detection_stats["too_late"] == 0

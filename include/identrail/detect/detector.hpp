@@ -17,13 +17,16 @@ namespace identrail {
 inline namespace v0 {
 
 struct detector_options {
-  // For the stateful rules, events are held back this long (in event time) and
-  // released in time order, so any delivery order within it gives the
-  // detections of sorted input. Single-event rules are evaluated on arrival.
+  // Every rule but `absence` is evaluated as its event arrives, and a detection
+  // is announced the moment its evidence is complete. Events in any delivery
+  // order within the allowed lateness (of the newest event time) give the same
+  // detections once all are in: later ones revise what was announced. Absence
+  // rules see events released in time order, held back this long.
   std::chrono::seconds allowed_lateness{std::chrono::minutes{15}};
   std::chrono::seconds key_ttl{std::chrono::hours{24}};  // idle state per group key is dropped after this
   std::size_t max_keys_per_rule = 100'000;               // beyond it the least recently used keys go
-  std::size_t max_partial_matches = 16;                  // open sequences per key and rule
+  std::size_t max_partial_matches = 16;                  // pending absences per key and rule
+  std::size_t max_hits_per_key = 100'000;                // matching events kept per key and rule (a window's worth)
   std::size_t max_event_ids = 20;                        // event ids kept in a detection
   // An event already evaluated (same eventID, eventTime, eventSource and
   // eventName) within repeat_horizon of the newest event time is not evaluated
@@ -34,11 +37,17 @@ struct detector_options {
 
 struct detector_stats {
   std::uint64_t events = 0;      // events taken in
-  std::uint64_t late = 0;        // arrived after the lateness allowance; still evaluated, at once
+  std::uint64_t late = 0;        // arrived more than the lateness behind the newest event time
+  // Events a stateful rule matched after its group's windows had closed
+  // (more than the lateness behind the group's newest matching event): not
+  // used, so answers already final stay final. Order-dependence is counted here.
+  std::uint64_t too_late = 0;
   std::uint64_t repeated = 0;    // events already evaluated, and detections already made, that were not repeated
   std::uint64_t evictions = 0;   // group keys or partial matches dropped to bound state
-  std::uint64_t detections = 0;
-  std::uint64_t pending = 0;     // held back, waiting for the watermark
+  std::uint64_t detections = 0;  // detections as they are now (withdrawn ones not counted)
+  std::uint64_t revisions = 0;   // updates announced: more evidence, or earlier evidence
+  std::uint64_t withdrawn = 0;   // detections a late event undid
+  std::uint64_t pending = 0;     // held back for absence rules, waiting for the watermark
 };
 
 // Stateful: one thread at a time. Reads strings through the engine's symbol table.
@@ -54,8 +63,10 @@ class detector {
   // detector stays usable, and later events count as late.
   void finish();
 
-  // Called on the processing thread for each detection, in the order found.
+  // Called on the processing thread for each detection and each revision of
+  // one (same id, higher revision; withdrawn set on the last when undone).
   void on_detection(std::function<void(const detection &)> callback);
+  // The detections as they are now, at their latest revision, in the order first found.
   [[nodiscard]] const std::vector<detection> &detections() const noexcept;
   [[nodiscard]] const detector_stats &stats() const noexcept;
   [[nodiscard]] const rule_set &rules() const noexcept;

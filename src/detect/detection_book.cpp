@@ -1,0 +1,68 @@
+#include "detection_book.hpp"
+
+#include <cstdio>
+
+namespace identrail {
+inline namespace v0 {
+namespace detail {
+
+// FNV-1a with a separator after each part, so ("ab","c") and ("a","bc") differ.
+detection_id &detection_id::add(std::string_view part) noexcept {
+  for (const char c : part) {
+    hash_ ^= static_cast<unsigned char>(c);
+    hash_ *= 0x100000001b3ULL;
+  }
+  hash_ ^= 0xff;
+  hash_ *= 0x100000001b3ULL;
+  return *this;
+}
+
+std::string detection_id::text(std::uint64_t id) {
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(id));
+  return out;
+}
+
+void detection_book::add(std::uint64_t id, detection d) {
+  d.id = detection_id::text(id);
+  d.revision = 0;
+  if (const auto back = withdrawn_.find(id); back != withdrawn_.end()) {
+    d.revision = back->second + 1;
+    withdrawn_.erase(back);
+  }
+  index_.emplace(id, live_.size());
+  live_.push_back(std::move(d));
+  announce(live_.back());
+}
+
+void detection_book::revise(std::uint64_t id, detection d) {
+  const auto it = index_.find(id);
+  if (it == index_.end()) return add(id, std::move(d));
+  auto &current = live_[it->second];
+  d.id = std::move(current.id);
+  d.revision = current.revision + 1;
+  current = std::move(d);
+  ++revisions_;
+  announce(current);
+}
+
+void detection_book::withdraw(std::uint64_t id) {
+  const auto it = index_.find(id);
+  if (it == index_.end()) return;
+  const std::size_t at = it->second;
+  detection last = std::move(live_[at]);
+  last.withdrawn = true;
+  ++last.revision;
+  index_.erase(it);
+  withdrawn_[id] = last.revision;
+  live_.erase(live_.begin() + static_cast<std::ptrdiff_t>(at));
+  // Withdrawals are rare: renumbering what follows is cheaper than a second structure.
+  for (auto &[key, position] : index_)
+    if (position > at) --position;
+  ++withdrawals_;
+  announce(last);
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -1,0 +1,71 @@
+// Private: what a detector remembers per rule and group key. Plain values
+// only (times, strings, vectors), so the state can be written to a checkpoint
+// and read back as it was.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "identrail/core/symbol.hpp"
+#include "matches.hpp"
+
+namespace identrail {
+inline namespace v0 {
+namespace detail {
+
+// A detection a group's scan made that later events may still change.
+struct tracked_detection {
+  std::uint64_t id = 0;
+  std::uint64_t shown = 0;  // what the last revision announced (growing counts coarsely)
+  std::uint64_t exact = 0;  // the detection as it is
+};
+
+// count, distinct, all_of and sequence: the group's hits, sorted by time.
+struct hit_state {
+  std::vector<hit> hits;
+  std::vector<tracked_detection> open;
+  std::int64_t newest = INT64_MIN;  // the newest hit: what is older by more than the lateness is too late
+};
+
+struct seen_value {
+  std::string value;
+  std::int64_t first = 0;  // its earliest event time: the history is in event time
+  std::int64_t last = 0;   // its latest, for forgetting the least recently seen
+  std::string id;
+  symbol identity;
+  bool reported = false;
+};
+struct first_seen_state {
+  std::int64_t first = INT64_MAX;  // the group's earliest event: the learning period starts there
+  std::vector<seen_value> values;
+};
+
+struct pending_absence {
+  std::int64_t time = 0;
+  symbol identity;
+  std::string id;
+  bool late = false;  // arrived behind the watermark: only the key's own later events (or finish) decide it
+};
+struct absence_state {
+  std::vector<pending_absence> pending;  // oldest first
+  std::int64_t last_follow_up = INT64_MIN;
+  std::int64_t newest = INT64_MIN;
+};
+
+struct key_state {
+  std::int64_t last_ns = 0;          // the newest event time of the key
+  std::int64_t touched = INT64_MIN;  // the watermark when last used: ages a late stream's keys fairly
+  std::string display;               // the group's values as people read them, "a|b"
+  std::variant<hit_state, first_seen_state, absence_state> data;
+};
+
+struct rule_runtime {
+  std::unordered_map<std::string, key_state> keys;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

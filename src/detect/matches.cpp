@@ -1,0 +1,159 @@
+#include "matches.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <string_view>
+#include <unordered_map>
+
+namespace identrail {
+inline namespace v0 {
+namespace detail {
+namespace {
+
+// The measure of the hits inside a sliding window, kept as hits enter and leave.
+class window_tally {
+ public:
+  explicit window_tally(window_measure measure) : measure_(measure) {}
+
+  void enter(const hit &h) {
+    ++events_;
+    if (measure_ == window_measure::distinct_values) {
+      if (values_[h.value]++ == 0) ++distinct_;
+    } else if (measure_ == window_measure::steps_covered) {
+      for (auto bits = h.steps; bits; bits &= bits - 1)
+        if (steps_[static_cast<std::size_t>(std::countr_zero(bits))]++ == 0) ++distinct_;
+    }
+  }
+  void leave(const hit &h) {
+    --events_;
+    if (measure_ == window_measure::distinct_values) {
+      if (--values_[h.value] == 0) {
+        values_.erase(h.value);
+        --distinct_;
+      }
+    } else if (measure_ == window_measure::steps_covered) {
+      for (auto bits = h.steps; bits; bits &= bits - 1)
+        if (--steps_[static_cast<std::size_t>(std::countr_zero(bits))] == 0) --distinct_;
+    }
+  }
+  void clear() {
+    events_ = distinct_ = 0;
+    values_.clear();
+    steps_.fill(0);
+  }
+  [[nodiscard]] std::uint64_t measure() const { return measure_ == window_measure::events ? events_ : distinct_; }
+
+ private:
+  window_measure measure_;
+  std::uint64_t events_ = 0, distinct_ = 0;
+  std::unordered_map<std::string_view, std::uint32_t> values_;
+  std::array<std::uint32_t, 64> steps_{};
+};
+
+// Evidence of a burst: the earliest hits, or the earliest hit per value or step.
+void describe(const std::vector<hit> &hits, const window_rule &rule, match &m) {
+  m.last = hits[m.end - 1].time;
+  if (rule.measure == window_measure::events) {
+    m.count = m.end - m.anchor;
+    for (std::size_t i = m.anchor; i < m.end && m.evidence.size() < rule.max_evidence; ++i) m.evidence.push_back(i);
+    return;
+  }
+  std::uint64_t covered = 0;
+  for (std::size_t i = m.anchor; i < m.end; ++i) {
+    const hit &h = hits[i];
+    bool adds = false;
+    if (rule.measure == window_measure::steps_covered) {
+      adds = (h.steps & ~covered) != 0;
+      covered |= h.steps;
+    } else if (std::find(m.values.begin(), m.values.end(), h.value) == m.values.end()) {
+      m.values.push_back(h.value);
+      adds = true;
+    }
+    if (adds && m.evidence.size() < rule.max_evidence) m.evidence.push_back(i);
+  }
+  m.count = rule.measure == window_measure::steps_covered ? static_cast<std::uint64_t>(std::popcount(covered))
+                                                          : m.values.size();
+}
+
+}  // namespace
+
+std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &rule) {
+  std::vector<match> found;
+  const std::size_t n = hits.size();
+  std::size_t anchor = 0;
+  while (anchor < n && hits[anchor].sealed) ++anchor;
+  window_tally tally(rule.measure);
+  std::size_t end = anchor;
+  while (anchor < n) {
+    const std::int64_t close = hits[anchor].time + rule.window_ns;
+    if (rule.measure == window_measure::events) {
+      // Counting needs no tally: a binary search finds the window's end.
+      end = static_cast<std::size_t>(
+          std::upper_bound(hits.begin() + static_cast<std::ptrdiff_t>(anchor), hits.end(), close,
+                           [](std::int64_t t, const hit &h) { return t < h.time; }) - hits.begin());
+    } else {
+      for (; end < n && hits[end].time <= close; ++end) tally.enter(hits[end]);
+    }
+    const std::uint64_t measured = rule.measure == window_measure::events ? end - anchor : tally.measure();
+    if (measured >= rule.threshold) {
+      match m;
+      m.anchor = anchor;
+      m.end = end;
+      describe(hits, rule, m);
+      found.push_back(std::move(m));
+      tally.clear();
+      anchor = end;
+    } else {
+      if (rule.measure != window_measure::events) tally.leave(hits[anchor]);
+      ++anchor;
+    }
+  }
+  return found;
+}
+
+std::vector<match> find_sequences(const std::vector<hit> &hits, const sequence_rule &rule) {
+  std::vector<match> found;
+  const std::size_t n = hits.size();
+  std::vector<char> used(n);
+  for (std::size_t i = 0; i < n; ++i) used[i] = hits[i].sealed;
+  const auto first_at = [&](std::int64_t t) {
+    return static_cast<std::size_t>(
+        std::lower_bound(hits.begin(), hits.end(), t, [](const hit &h, std::int64_t v) { return h.time < v; }) -
+        hits.begin());
+  };
+  for (std::size_t a = 0; a < n; ++a) {
+    if (used[a] || hits[a].until || !(hits[a].steps & 1)) continue;
+    const std::int64_t start = hits[a].time;
+    std::vector<std::size_t> picks{a};
+    std::int64_t at = start;
+    for (std::size_t step = 1; step < rule.steps; ++step) {
+      std::size_t pick = n;
+      for (std::size_t b = first_at(at); b < n && hits[b].time - start <= rule.window_ns; ++b) {
+        if (used[b] || hits[b].until || !(hits[b].steps >> step & 1)) continue;
+        if (std::find(picks.begin(), picks.end(), b) != picks.end()) continue;
+        pick = b;
+        break;
+      }
+      if (pick == n) break;
+      picks.push_back(pick);
+      at = hits[pick].time;
+    }
+    if (picks.size() < rule.steps) continue;
+    bool cancelled = false;
+    for (std::size_t u = first_at(start); u < n && hits[u].time <= at && !cancelled; ++u) cancelled = hits[u].until;
+    if (cancelled) continue;
+    match m;
+    m.anchor = a;
+    m.count = rule.steps;
+    m.last = at;
+    for (const auto p : picks) used[p] = 1;
+    m.evidence = std::move(picks);
+    found.push_back(std::move(m));
+  }
+  return found;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -1,0 +1,22 @@
+// Private: the one line a responder reads for a detection.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "identrail/detect/detection.hpp"
+#include "rule_model.hpp"
+
+namespace identrail {
+inline namespace v0 {
+namespace detail {
+
+// The rule's template ({identity} {group} {count} {values} {first_seen}
+// {last_seen} {rule}) filled in, or "<rule name>: <identity> (N events): values".
+[[nodiscard]] std::string summarize(const compiled_rule &rule, const detection &d, std::string_view identity,
+                                    const std::vector<std::string> &values);
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -1,0 +1,17 @@
+// Private: one detection as the report and the live outputs write it.
+#pragma once
+
+#include "identrail/report.hpp"
+// After the public headers: their identrail::v0::detail is the namespace this reopens.
+#include "../core/json_writer.hpp"
+
+namespace identrail {
+inline namespace v0 {
+namespace detail {
+
+// The members of a detection object (flat form): report and NDJSON alike.
+void write_detection_fields(json_object &o, const engine &e, const detection &d);
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail
