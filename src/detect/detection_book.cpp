@@ -1,6 +1,7 @@
 #include "detection_book.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 namespace identrail {
 inline namespace v0 {
@@ -15,6 +16,12 @@ detection_id &detection_id::add(std::string_view part) noexcept {
   hash_ ^= 0xff;
   hash_ *= 0x100000001b3ULL;
   return *this;
+}
+
+detection_id &detection_id::add(std::int64_t number) noexcept {
+  char bytes[sizeof number];
+  std::memcpy(bytes, &number, sizeof number);
+  return add(std::string_view(bytes, sizeof bytes));
 }
 
 std::string detection_id::text(std::uint64_t id) {

@@ -20,6 +20,7 @@ namespace detail {
 class detection_id {
  public:
   detection_id &add(std::string_view part) noexcept;
+  detection_id &add(std::int64_t number) noexcept;
   [[nodiscard]] std::uint64_t value() const noexcept { return hash_; }
   [[nodiscard]] static std::string text(std::uint64_t id);
 

@@ -29,7 +29,6 @@ struct held_event {
   bool operator<(const held_event &o) const { return std::tie(time, id, arrival) > std::tie(o.time, o.id, o.arrival); }
 };
 
-constexpr std::size_t kSweepEvery = 4096;
 
 std::int64_t nanos(std::chrono::seconds s) { return std::chrono::duration_cast<std::chrono::nanoseconds>(s).count(); }
 
@@ -125,6 +124,7 @@ struct detector::impl {
   std::int64_t max_time = INT64_MIN;
   std::int64_t watermark = INT64_MIN;  // the newest event time less the lateness
   std::uint64_t arrivals = 0;
+  std::int64_t next_sweep = INT64_MIN;
   bool releasing = false;  // evaluating an event released in time order, not one that came late
   std::function<void(const detection &)> callback;
   detector_stats stats;
@@ -150,7 +150,13 @@ struct detector::impl {
       release_until(watermark);
       if (late) evaluate_event(e, phase::in_time_order);
     }
-    if (++arrivals % kSweepEvery == 0) sweep();
+    ++arrivals;
+    // Idle keys can only be found once event time has moved on: sweeping by
+    // event time, not by event count, keeps a busy hour from scanning every key.
+    if (watermark != INT64_MIN && watermark >= next_sweep) {
+      sweep_idle();
+      next_sweep = watermark + nanos(options.key_ttl) / 8;
+    }
     refresh_stats();
   }
 
@@ -210,7 +216,7 @@ struct detector::impl {
       const bool matches = evaluate(rule.match, fields);
       // `until` cancels sequences whatever the prefilter says.
       const bool cancels = rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields);
-      if (cancels) add_hit(rule, runtime[i], fields, hit{to_unix_nanos(e.time), e.id, identity, {}, 0, true});
+      if (cancels) add_hit(rule, runtime[i], fields, hit_of(e, identity, true));
       else if (matches) run(rule, runtime[i], fields, identity);
     }
   }
@@ -231,6 +237,15 @@ struct detector::impl {
     return key;
   }
 
+  // Most keys never make a detection: their readable form is made on the first that does.
+  static const std::string &display_of(const compiled_rule &rule, key_state &slot, field_reader *fields) {
+    if (!slot.displayed && fields) {
+      slot.display = display_key(rule, *fields);
+      slot.displayed = true;
+    }
+    return slot.display;
+  }
+
   // The same key as people read it, for the detection and its id.
   static std::string display_key(const compiled_rule &rule, field_reader &fields) {
     std::string key;
@@ -245,34 +260,44 @@ struct detector::impl {
   template <class State>
   std::pair<key_state &, State &> state_for(const compiled_rule &rule, rule_runtime &rt, field_reader &fields,
                                             std::int64_t t) {
-    auto [it, created] = rt.keys.try_emplace(group_key(rule, fields));
+    if (rt.keys.size() >= options.max_keys_per_rule) drop_least_recent(rule, rt);
+    const auto it = rt.keys.try_emplace(group_key(rule, fields)).first;
     auto &slot = it->second;
-    if (created) slot.display = display_key(rule, fields);
     slot.last_ns = std::max(slot.last_ns, t);
     slot.touched = watermark;
     if (!std::holds_alternative<State>(slot.data)) slot.data = State{};
     return {slot, std::get<State>(slot.data)};
   }
 
+  static hit hit_of(const event &e, symbol identity, bool until) {
+    hit h;
+    h.time = to_unix_nanos(e.time);
+    h.id = e.id;
+    h.identity = identity;
+    h.until = until;
+    return h;
+  }
+
   void run(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
-    const event &e = fields.current();
-    const std::int64_t t = to_unix_nanos(e.time);
-    hit h{t, e.id, identity, {}, 0, false};
     switch (rule.kind) {
       case rule_kind::event: return fire_event(rule, fields, identity);
-      case rule_kind::count: return add_hit(rule, rt, fields, std::move(h));
+      case rule_kind::count: return add_hit(rule, rt, fields, hit_of(fields.current(), identity, false));
       case rule_kind::distinct: {
         const auto found = fields.get(rule.distinct);
         if (!found || found->empty()) return;
+        hit h = hit_of(fields.current(), identity, false);
         h.value = std::string(*found);
+        h.value_hash = detection_id().add(h.value).value();
         return add_hit(rule, rt, fields, std::move(h));
       }
       case rule_kind::sequence:
-      case rule_kind::all_of:
+      case rule_kind::all_of: {
+        hit h = hit_of(fields.current(), identity, false);
         for (std::size_t j = 0; j < rule.steps.size() && j < 64; ++j)
           if (evaluate(rule.steps[j].match, fields)) h.steps |= std::uint64_t{1} << j;
         if (h.steps) add_hit(rule, rt, fields, std::move(h));
         return;
+      }
       case rule_kind::absence: return absence(rule, rt, fields, identity);
       case rule_kind::first_seen: return first_seen(rule, rt, fields, identity);
     }
@@ -326,12 +351,37 @@ struct detector::impl {
       return;
     }
     st.newest = std::max(st.newest, h.time);
+    const std::int64_t t = h.time;
     st.hits.insert(at, std::move(h));
-    rescan(rule, slot, st, false);
+    if (cannot_complete(rule, st, t)) return prune(rule, st);
+    rescan(rule, slot, st, false, &fields, t - rule.window_ns);
   }
 
-  std::vector<match> scan(const compiled_rule &rule, const hit_state &st) const {
+  // Most hits are of identities doing ordinary things: with nothing open and
+  // fewer hits around this one than a burst needs, no scan can find anything.
+  static bool cannot_complete(const compiled_rule &rule, const hit_state &st, std::int64_t t) {
+    if (!st.open.empty() || rule.kind == rule_kind::sequence) return false;
+    const std::uint64_t needed = rule.kind == rule_kind::all_of ? rule.steps.size() : rule.threshold;
+    const auto from = std::lower_bound(st.hits.begin(), st.hits.end(), t - rule.window_ns,
+                                       [](const hit &h, std::int64_t v) { return h.time < v; });
+    const auto to = std::upper_bound(st.hits.begin(), st.hits.end(), t + rule.window_ns,
+                                     [](std::int64_t v, const hit &h) { return v < h.time; });
+    return static_cast<std::uint64_t>(to - from) < needed;
+  }
+
+  // Hits older than every window still open are no longer needed.
+  void prune(const compiled_rule &rule, hit_state &st) const {
+    const std::int64_t cut = st.newest - lateness_ns() - rule.window_ns;
+    if (!st.hits.empty() && st.hits.front().time < cut)
+      std::erase_if(st.hits, [&](const hit &h) { return h.time < cut; });
+  }
+
+  std::vector<match> scan(const compiled_rule &rule, const hit_state &st, std::size_t from) const {
     if (rule.kind == rule_kind::sequence) return find_sequences(st.hits, {rule.steps.size(), rule.window_ns});
+    return find_bursts(st.hits, window_of(rule), from);
+  }
+
+  window_rule window_of(const compiled_rule &rule) const {
     window_rule w;
     w.window_ns = rule.window_ns;
     w.max_evidence = options.max_event_ids;
@@ -341,7 +391,7 @@ struct detector::impl {
       w.measure = window_measure::steps_covered;
       w.threshold = std::min<std::size_t>(rule.steps.size(), 64);
     }
-    return find_bursts(st.hits, w);
+    return w;
   }
 
   // What a revision shows of a growing burst: every change while it names
@@ -352,12 +402,12 @@ struct detector::impl {
   };
   fingerprint fingerprint_of(const match &m, const hit_state &st) const {
     detection_id common;
-    common.add(std::to_string(st.hits[m.anchor].time));
+    common.add(st.hits[m.anchor].time);
     for (const auto i : m.evidence) common.add(st.hits[i].id);
     detection_id exact = common, shown = common;
-    exact.add(std::to_string(m.count)).add(std::to_string(m.last));
+    exact.add(static_cast<std::int64_t>(m.count)).add(m.last);
     if (m.count <= options.max_event_ids) shown = exact;
-    else shown.add(std::to_string(std::bit_width(m.count)));
+    else shown.add(static_cast<std::int64_t>(std::bit_width(m.count)));
     return {shown.value(), exact.value()};
   }
 
@@ -374,10 +424,20 @@ struct detector::impl {
   // Finds the group's detections again and announces the difference. Matches
   // anchored before `cut` can no longer change (no event within the lateness
   // can reach their window): their hits are sealed and the older ones dropped.
-  void rescan(const compiled_rule &rule, key_state &slot, hit_state &st, bool closing) {
-    const auto found = scan(rule, st);
+  // A hit can only change bursts anchored from `reach` (its time less the
+  // window) on: the scan starts there, and open bursts before it stand.
+  void rescan(const compiled_rule &rule, key_state &slot, hit_state &st, bool closing, field_reader *fields = nullptr,
+              std::int64_t reach = INT64_MIN) {
+    if (closing || rule.kind == rule_kind::sequence) reach = INT64_MIN;
+    std::vector<tracked_detection> standing, open;
+    for (auto &o : st.open) (o.anchor_time < reach ? standing : open).push_back(std::move(o));
+    std::size_t from = first_at(st, reach);
+    for (const auto &o : standing) from = std::max(from, first_at(st, o.anchor_time + rule.window_ns + 1));
+    const auto found = scan(rule, st, from);
+    if (!found.empty()) display_of(rule, slot, fields);
     const std::int64_t cut = closing ? INT64_MAX : st.newest - lateness_ns() - rule.window_ns;
     std::vector<tracked_detection> still_open;
+    for (auto &o : standing) settle_standing(rule, slot, st, std::move(o), cut, still_open);
     std::vector<std::uint64_t> ids;
     for (const auto &m : found) {
       const hit &anchor = st.hits[m.anchor];
@@ -385,9 +445,9 @@ struct detector::impl {
       ids.push_back(id);
       const auto print = fingerprint_of(m, st);
       const bool final = anchor.time < cut;
-      const auto was = std::find_if(st.open.begin(), st.open.end(), [&](const auto &o) { return o.id == id; });
-      tracked_detection told{id, print.shown, print.exact};
-      if (was == st.open.end()) {
+      const auto was = std::find_if(open.begin(), open.end(), [&](const auto &o) { return o.id == id; });
+      tracked_detection told{id, anchor.time, anchor.id, print.shown, print.exact};
+      if (was == open.end()) {
         // Made once already, and closed: these are its events delivered again.
         if (book.contains(id)) {
           ++stats.repeated;
@@ -400,13 +460,39 @@ struct detector::impl {
         told = *was;  // unchanged as far as announcements go
       }
       if (final) seal(rule, st, m);
-      else still_open.push_back(told);
+      else still_open.push_back(std::move(told));
     }
-    for (const auto &o : st.open)
+    for (const auto &o : open)
       if (std::find(ids.begin(), ids.end(), o.id) == ids.end()) book.withdraw(o.id);
     st.open = std::move(still_open);
-    if (!closing)
-      std::erase_if(st.hits, [&](const hit &h) { return h.time < cut; });
+    if (!closing) prune(rule, st);
+  }
+
+  static std::size_t first_at(const hit_state &st, std::int64_t time) {
+    return static_cast<std::size_t>(
+        std::lower_bound(st.hits.begin(), st.hits.end(), time, [](const hit &h, std::int64_t v) { return h.time < v; }) -
+        st.hits.begin());
+  }
+
+  // An open burst the new hit cannot reach: unchanged, unless it is now final,
+  // when it is sealed and its exact figures announced if the last revision
+  // showed them only coarsely.
+  void settle_standing(const compiled_rule &rule, key_state &slot, hit_state &st, tracked_detection o, std::int64_t cut,
+                       std::vector<tracked_detection> &still_open) {
+    if (o.anchor_time >= cut) {
+      still_open.push_back(std::move(o));
+      return;
+    }
+    hit where;
+    where.time = o.anchor_time;
+    where.id = o.anchor_id;
+    match m;
+    m.anchor = static_cast<std::size_t>(std::lower_bound(st.hits.begin(), st.hits.end(), where) - st.hits.begin());
+    if (m.anchor >= st.hits.size()) return;
+    m.end = first_at(st, o.anchor_time + rule.window_ns + 1);
+    describe_burst(st.hits, window_of(rule), m);
+    if (fingerprint_of(m, st).exact != o.exact) announce(rule, slot, st, m, o.id, true);
+    seal(rule, st, m);
   }
 
   static void seal(const compiled_rule &rule, hit_state &st, const match &m) {
@@ -445,22 +531,23 @@ struct detector::impl {
       }
     }
     if (learning_moved) {
-      for (auto &v : st.values) judge(rule, slot, st, v, changed && &v == &*entry);
+      for (auto &v : st.values) judge(rule, slot, st, v, changed && &v == &*entry, fields);
     } else if (changed) {
-      judge(rule, slot, st, *entry, true);
+      judge(rule, slot, st, *entry, true, fields);
     }
     forget_least_recent(rule, st);
   }
 
-  void judge(const compiled_rule &rule, const key_state &slot, const first_seen_state &st, seen_value &v, bool changed) {
-    const auto id = detection_id().add(rule.info.id).add(slot.display).add(v.value).value();
+  void judge(const compiled_rule &rule, key_state &slot, const first_seen_state &st, seen_value &v, bool changed,
+             field_reader &fields) {
     const bool is_new = v.first - st.first >= rule.learning_ns;
+    if (is_new ? v.reported && !changed : !v.reported) return;
+    const auto id = detection_id().add(rule.info.id).add(display_of(rule, slot, &fields)).add(v.value).value();
     if (!is_new) {
-      if (v.reported) book.withdraw(id);
+      book.withdraw(id);
       v.reported = false;
       return;
     }
-    if (v.reported && !changed) return;
     if (!v.reported && book.contains(id)) {
       ++stats.repeated;  // reported before this key's history was forgotten
       return;
@@ -507,6 +594,7 @@ struct detector::impl {
         st.pending.erase(st.pending.begin());
         ++stats.evictions;
       }
+      display_of(rule, slot, &fields);  // fired later, when no event of the key is at hand
       st.pending.push_back(pending_absence{t, identity, e.id, !releasing});
       auto &due = next_due[static_cast<std::size_t>(&rule - rules.compiled()->rules.data())];
       due = std::min(due, t + rule.window_ns);
@@ -556,41 +644,46 @@ struct detector::impl {
     return watermark != INT64_MIN && k.last_ns < watermark - ttl && k.touched < watermark - ttl;
   }
 
-  // Drops group keys idle for longer than the TTL, then the least recently
-  // used beyond the cap: state stays bounded however many identities appear.
   // What a dropped key had open is closed first, so its figures are final.
-  void sweep() {
+  void drop(const compiled_rule &rule, key_state &k) {
+    if (auto *st = std::get_if<hit_state>(&k.data)) rescan(rule, k, *st, true);
+    ++stats.evictions;
+  }
+
+  // Drops group keys idle for longer than the TTL: state stays bounded
+  // however many identities come and go.
+  void sweep_idle() {
     const std::int64_t ttl = nanos(options.key_ttl);
     const auto &compiled = rules.compiled()->rules;
     for (std::size_t i = 0; i < runtime.size(); ++i) {
       auto &keys = runtime[i].keys;
-      auto drop = [&](key_state &k) {
-        if (auto *st = std::get_if<hit_state>(&k.data)) rescan(compiled[i], k, *st, true);
-        ++stats.evictions;
-      };
       for (auto it = keys.begin(); it != keys.end();) {
         const auto *pending = std::get_if<absence_state>(&it->second.data);
         if (idle(it->second, ttl) && !(pending && !pending->pending.empty())) {
-          drop(it->second);
+          drop(compiled[i], it->second);
           it = keys.erase(it);
         } else {
           ++it;
         }
       }
-      if (keys.size() <= options.max_keys_per_rule) continue;
-      // Exactly the least recently used go (by time, then key), down to 90% of the cap.
-      std::vector<std::pair<std::int64_t, const std::string *>> order;
-      order.reserve(keys.size());
-      for (const auto &[k, st] : keys) order.emplace_back(std::max(st.last_ns, st.touched), &k);
-      const auto count = keys.size() - options.max_keys_per_rule * 9 / 10;
-      std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
-                       [](const auto &a, const auto &b) { return a.first != b.first ? a.first < b.first : *a.second < *b.second; });
-      std::vector<std::string> victims;
-      for (std::size_t j = 0; j < count; ++j) victims.push_back(*order[j].second);
-      for (const auto &v : victims) {
-        drop(keys.at(v));
-        keys.erase(v);
-      }
+    }
+  }
+
+  // At the cap, exactly the least recently used keys go (by time, then key),
+  // down to 90% of it, so the cost is paid once per tenth of the cap.
+  void drop_least_recent(const compiled_rule &rule, rule_runtime &rt) {
+    auto &keys = rt.keys;
+    std::vector<std::pair<std::int64_t, const std::string *>> order;
+    order.reserve(keys.size());
+    for (const auto &[k, st] : keys) order.emplace_back(std::max(st.last_ns, st.touched), &k);
+    const auto count = keys.size() - options.max_keys_per_rule * 9 / 10;
+    std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+                     [](const auto &a, const auto &b) { return a.first != b.first ? a.first < b.first : *a.second < *b.second; });
+    std::vector<std::string> victims;
+    for (std::size_t j = 0; j < count; ++j) victims.push_back(*order[j].second);
+    for (const auto &v : victims) {
+      drop(rule, keys.at(v));
+      keys.erase(v);
     }
   }
 };

@@ -19,6 +19,8 @@ namespace detail {
 // A detection a group's scan made that later events may still change.
 struct tracked_detection {
   std::uint64_t id = 0;
+  std::int64_t anchor_time = 0;  // where it starts: what is before a new hit's reach is left as it is
+  std::string anchor_id;
   std::uint64_t shown = 0;  // what the last revision announced (growing counts coarsely)
   std::uint64_t exact = 0;  // the detection as it is
 };
@@ -58,7 +60,8 @@ struct absence_state {
 struct key_state {
   std::int64_t last_ns = 0;          // the newest event time of the key
   std::int64_t touched = INT64_MIN;  // the watermark when last used: ages a late stream's keys fairly
-  std::string display;               // the group's values as people read them, "a|b"
+  std::string display;               // the group's values as people read them, "a|b"; made when first needed
+  bool displayed = false;
   std::variant<hit_state, first_seen_state, absence_state> data;
 };
 

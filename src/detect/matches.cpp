@@ -4,22 +4,25 @@
 #include <array>
 #include <bit>
 #include <string_view>
-#include <unordered_map>
 
 namespace identrail {
 inline namespace v0 {
 namespace detail {
 namespace {
 
-// The measure of the hits inside a sliding window, kept as hits enter and leave.
+// The measure of the hits inside a sliding window, kept as hits enter and
+// leave. Values are counted by hash in an open-addressing table sized for the
+// scan, so a scan allocates once, not once per value.
 class window_tally {
  public:
-  explicit window_tally(window_measure measure) : measure_(measure) {}
+  window_tally(window_measure measure, std::size_t hits) : measure_(measure) {
+    if (measure_ == window_measure::distinct_values) slots_.resize(std::bit_ceil(hits * 2 + 2));
+  }
 
   void enter(const hit &h) {
     ++events_;
     if (measure_ == window_measure::distinct_values) {
-      if (values_[h.value]++ == 0) ++distinct_;
+      if (slot(h.value_hash).second++ == 0) ++distinct_;
     } else if (measure_ == window_measure::steps_covered) {
       for (auto bits = h.steps; bits; bits &= bits - 1)
         if (steps_[static_cast<std::size_t>(std::countr_zero(bits))]++ == 0) ++distinct_;
@@ -28,10 +31,7 @@ class window_tally {
   void leave(const hit &h) {
     --events_;
     if (measure_ == window_measure::distinct_values) {
-      if (--values_[h.value] == 0) {
-        values_.erase(h.value);
-        --distinct_;
-      }
+      if (--slot(h.value_hash).second == 0) --distinct_;
     } else if (measure_ == window_measure::steps_covered) {
       for (auto bits = h.steps; bits; bits &= bits - 1)
         if (--steps_[static_cast<std::size_t>(std::countr_zero(bits))] == 0) --distinct_;
@@ -39,20 +39,36 @@ class window_tally {
   }
   void clear() {
     events_ = distinct_ = 0;
-    values_.clear();
+    std::fill(slots_.begin(), slots_.end(), std::pair<std::uint64_t, std::uint32_t>{});
     steps_.fill(0);
   }
   [[nodiscard]] std::uint64_t measure() const { return measure_ == window_measure::events ? events_ : distinct_; }
 
  private:
+  // A value keeps its slot while the scan lasts (counts fall to 0, slots are
+  // not freed), so the table never holds more values than the scan has hits.
+  std::pair<std::uint64_t, std::uint32_t> &slot(std::uint64_t hash) {
+    const std::uint64_t key = hash | 1;  // 0 marks an empty slot
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(key) & mask;; i = (i + 1) & mask) {
+      auto &s = slots_[i];
+      if (s.first == key) return s;
+      if (s.first == 0) {
+        s.first = key;
+        return s;
+      }
+    }
+  }
+
   window_measure measure_;
   std::uint64_t events_ = 0, distinct_ = 0;
-  std::unordered_map<std::string_view, std::uint32_t> values_;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> slots_;
   std::array<std::uint32_t, 64> steps_{};
 };
 
-// Evidence of a burst: the earliest hits, or the earliest hit per value or step.
-void describe(const std::vector<hit> &hits, const window_rule &rule, match &m) {
+}  // namespace
+
+void describe_burst(const std::vector<hit> &hits, const window_rule &rule, match &m) {
   m.last = hits[m.end - 1].time;
   if (rule.measure == window_measure::events) {
     m.count = m.end - m.anchor;
@@ -60,13 +76,15 @@ void describe(const std::vector<hit> &hits, const window_rule &rule, match &m) {
     return;
   }
   std::uint64_t covered = 0;
+  std::vector<std::uint64_t> seen;
   for (std::size_t i = m.anchor; i < m.end; ++i) {
     const hit &h = hits[i];
     bool adds = false;
     if (rule.measure == window_measure::steps_covered) {
       adds = (h.steps & ~covered) != 0;
       covered |= h.steps;
-    } else if (std::find(m.values.begin(), m.values.end(), h.value) == m.values.end()) {
+    } else if (std::find(seen.begin(), seen.end(), h.value_hash) == seen.end()) {
+      seen.push_back(h.value_hash);
       m.values.push_back(h.value);
       adds = true;
     }
@@ -76,14 +94,13 @@ void describe(const std::vector<hit> &hits, const window_rule &rule, match &m) {
                                                           : m.values.size();
 }
 
-}  // namespace
 
-std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &rule) {
+std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &rule, std::size_t from) {
   std::vector<match> found;
   const std::size_t n = hits.size();
-  std::size_t anchor = 0;
+  std::size_t anchor = from;
   while (anchor < n && hits[anchor].sealed) ++anchor;
-  window_tally tally(rule.measure);
+  window_tally tally(rule.measure, n - std::min(anchor, n));
   std::size_t end = anchor;
   while (anchor < n) {
     const std::int64_t close = hits[anchor].time + rule.window_ns;
@@ -100,7 +117,7 @@ std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &
       match m;
       m.anchor = anchor;
       m.end = end;
-      describe(hits, rule, m);
+      describe_burst(hits, rule, m);
       found.push_back(std::move(m));
       tally.clear();
       anchor = end;

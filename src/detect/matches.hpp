@@ -21,6 +21,7 @@ struct hit {
   std::string id;           // eventID; "" when the record has none
   symbol identity;
   std::string value;        // distinct: the value counted
+  std::uint64_t value_hash = 0;  // distinct: of the value, so a window counts values without comparing text
   std::uint64_t steps = 0;  // sequence, all_of: bit i set when it matches step i
   bool until = false;       // sequence: cancels what it falls inside
   bool sealed = false;      // used by a detection that can no longer change
@@ -50,8 +51,15 @@ struct window_rule {
 
 // Bursts: from each anchor in time order, the hits within the window after it;
 // a burst that reaches the threshold takes every hit of its window, and the
-// next anchor is the first hit after them. Sealed hits (a prefix) are skipped.
-[[nodiscard]] std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &rule);
+// next anchor is the first hit after them. Sealed hits (a prefix) are
+// skipped, and so are the hits before `from`: a caller that knows the scan's
+// decisions before it (they cannot change) scans only the rest.
+[[nodiscard]] std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &rule,
+                                             std::size_t from = 0);
+
+// Fills in a burst's count, values, evidence (the earliest hits, or the
+// earliest per value or step) and last time from its anchor and end.
+void describe_burst(const std::vector<hit> &hits, const window_rule &rule, match &m);
 
 struct sequence_rule {
   std::size_t steps = 0;
