@@ -2,6 +2,8 @@
 find_package(simdjson REQUIRED CONFIG)
 find_package(tl-expected REQUIRED CONFIG)
 find_package(ZLIB REQUIRED)
+# HMAC-SHA256 for authenticated checkpoints: crypto is not written by hand.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 # Boost.Graph is header-only for what we use (adjacency_list, BFS, the DOT and GraphML writers).
 find_package(Boost 1.74 REQUIRED CONFIG)
 find_package(PkgConfig REQUIRED)

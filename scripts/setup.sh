@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config binutils
   libsimdjson-dev libexpected-dev libboost-graph-dev libyaml-cpp-dev libre2-dev
-  libdeflate-dev zlib1g-dev libmaxminddb-dev libgtest-dev libbenchmark-dev
+  libdeflate-dev zlib1g-dev libssl-dev libmaxminddb-dev libgtest-dev libbenchmark-dev
   libmaxmind-db-writer-perl  # the tests write their own small GeoIP database
   clang libclang-rt-14-dev   # the decoder fuzzer (libFuzzer), scripts/fuzz.sh
 )

@@ -1,4 +1,4 @@
-#include "identrail/engine.hpp"
+#include "engine_impl.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -11,75 +11,6 @@ symbol identity_key_of(const event &e) noexcept {
   if (!e.who.principal_id.empty()) return e.who.principal_id;
   return e.who.invoked_by;
 }
-
-struct engine::impl {
-  explicit impl(engine_options opts)
-      : options(std::move(opts)), normalize(symbols, options.normalize), unknown(symbols.intern("unknown")),
-        detect(options.detect ? (options.rules ? *options.rules : rule_set::builtin().value_or(rule_set{}))
-                              : rule_set{},
-               symbols, detector_options_for(options)) {}
-
-  // One duplicate filter, not two: the detector filters repeats only when the
-  // normalizer does not, and then over the same horizon.
-  static detector_options detector_options_for(const engine_options &o) {
-    detector_options d = o.detection;
-    d.filter_repeats = !o.normalize.deduplicate;
-    d.repeat_horizon = o.normalize.dedup_horizon;
-    return d;
-  }
-
-  engine_options options;
-  symbol_table symbols;
-  normalizer normalize;
-  symbol unknown;
-  detector detect;
-  identity_graph graph{symbols, options.geolocation};
-  std::vector<status_flag> flags;
-  // Assessments are derived data: rebuilt on the first request after a change.
-  mutable std::vector<assessment> assessed;
-  mutable std::unordered_map<symbol, std::size_t, symbol_hash> assessed_index;
-  mutable bool assessed_fresh = false;
-  std::function<void(const detection &)> detection_callback;
-  std::vector<event> events;
-  std::vector<identity_summary> identities;
-  std::unordered_map<symbol, std::size_t, symbol_hash> identity_index;
-  std::unordered_map<symbol, std::uint64_t, symbol_hash> action_counts;
-  std::optional<std::pair<timestamp, timestamp>> span;
-  std::function<void(const event &)> callback;
-  event_sink sink = [this](const event &e) {
-    take(e);
-    return true;
-  };
-
-  void take(const event &e) {
-    const symbol found = identity_key_of(e);
-    const symbol key = found.empty() ? unknown : found;
-    auto [it, inserted] = identity_index.try_emplace(key, identities.size());
-    if (inserted) {
-      identity_summary summary;
-      summary.key = key;
-      summary.type = e.who.type;
-      summary.first_seen = summary.last_seen = e.time;
-      identities.push_back(summary);
-    }
-    auto &id = identities[it->second];
-    id.first_seen = std::min(id.first_seen, e.time);
-    id.last_seen = std::max(id.last_seen, e.time);
-    ++id.events;
-    if (!e.result.success) ++id.failed;
-    if (e.source.is_ip() && id.source_ips.size() < options.max_source_ips_per_identity &&
-        std::find(id.source_ips.begin(), id.source_ips.end(), e.source.text) == id.source_ips.end())
-      id.source_ips.push_back(e.source.text);
-    ++action_counts[e.action];
-    if (!span) span.emplace(e.time, e.time);
-    else span = std::pair{std::min(span->first, e.time), std::max(span->second, e.time)};
-    if (options.correlate) graph.observe(e, key);
-    assessed_fresh = false;
-    if (options.retain_events) events.push_back(e);
-    if (callback) callback(e);
-    if (options.detect) detect.process(e);
-  }
-};
 
 engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {
   auto *state = impl_.get();

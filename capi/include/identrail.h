@@ -53,6 +53,8 @@ typedef int32_t idt_status;
 #define IDT_E_NOT_FOUND (-8)
 #define IDT_E_OUT_OF_MEMORY (-9)
 #define IDT_E_INTERNAL (-10)
+#define IDT_E_BAD_STATE (-11)          /* a checkpoint truncated, corrupt or not authentic */
+#define IDT_E_INCOMPATIBLE_STATE (-12) /* a checkpoint of a newer format or another rule set */
 
 typedef struct idt_error idt_error;
 typedef struct idt_options idt_options;

@@ -38,6 +38,18 @@ struct engine_options {
   std::size_t max_source_ips_per_identity = 64;
   // Locations (city, country, ASN) for source addresses in the graph; none when null.
   std::shared_ptr<const geolocator> geolocation;
+  // A secret that authenticates checkpoints (HMAC-SHA256): written into each
+  // one, and required, and checked, to restore it. Empty: a checksum only,
+  // which finds corruption, not tampering.
+  std::string state_key;
+};
+
+// What restoring a checkpoint did with its rules: a rule keeps its state when
+// the rule set still has it with the same definition.
+struct restore_report {
+  std::vector<std::string> kept_rules;
+  std::vector<std::string> started_rules;  // new or changed: they start empty
+  std::vector<std::string> dropped_rules;  // in the checkpoint, not in this rule set
 };
 
 // One row of an identity's timeline: an event (index into events()) or a
@@ -110,6 +122,22 @@ class engine {
   [[nodiscard]] const assessment *assessment_of(std::string_view identity) const;
   // An identity's events (when retained) and detections since a time, in time order.
   [[nodiscard]] std::vector<timeline_entry> timeline(std::string_view identity, timestamp since = {}) const;
+
+  // Everything that changes later answers (docs/state-model.md): rule state,
+  // the duplicate filter, events held back, the graph, statuses and flags,
+  // counts and errors; not the retained events. Versioned, checksummed, and
+  // authenticated when options.state_key is set.
+  [[nodiscard]] result<std::string> checkpoint() const;
+  // The same, written atomically (temporary file, fsync, rename, directory
+  // fsync) with mode 0600: the state names identities, keys and addresses.
+  [[nodiscard]] result<void> checkpoint_to(const std::string &path) const;
+  // An engine that goes on where the checkpoint's left off. A truncated,
+  // corrupt or unauthentic checkpoint is errc::bad_state; one of a newer
+  // format, or of a rule set with none of its rules, errc::incompatible_state.
+  [[nodiscard]] static result<engine> restore(std::string_view bytes, engine_options options = {});
+  [[nodiscard]] static result<engine> restore_from(const std::string &path, engine_options options = {});
+  // After restore: which rules kept their state. Empty for an engine made fresh.
+  [[nodiscard]] const restore_report &restored() const noexcept;
 
   [[nodiscard]] const std::vector<detection> &detections() const noexcept;
   [[nodiscard]] const detector_stats &detection_stats() const noexcept;

@@ -3,7 +3,9 @@
 
 #include <string_view>
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // arn:aws:iam::123456789012:user/x -> 123456789012; "" when it has no account field.
 inline std::string_view arn_account(std::string_view arn) {
@@ -16,4 +18,6 @@ inline std::string_view arn_account(std::string_view arn) {
   return arn.substr(at, arn.find(':', at) - at);
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -13,7 +13,9 @@
 #include "identrail/core/error.hpp"
 #include "identrail/normalize/event.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 struct cidr_block {
   bool v6 = false;
@@ -52,4 +54,6 @@ inline bool in_network(const source_address &address, const cidr_block &block) {
   return true;
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -8,8 +8,11 @@
 
 #include "identrail/core/symbol.hpp"
 #include "identrail/normalize/event.hpp"
+#include "state_io.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // Duplicate key: two independent 64-bit hashes of the identifying fields, so a
 // false "duplicate" needs a simultaneous collision in both.
@@ -28,6 +31,28 @@ class dedup_set {
 
   bool insert(dedup_key key) {
     if (key.a == 0 && key.b == 0) key.b = 1;
+    return place(key);
+  }
+
+  void save(state_writer &out) const {
+    out.u64(size_);
+    for (const auto &k : slots_)
+      if (k.a != 0 || k.b != 0) {
+        out.u64(k.a);
+        out.u64(k.b);
+      }
+  }
+  void load(state_reader &in) {
+    const auto n = in.count(16);
+    for (std::size_t i = 0; i < n && in.ok(); ++i) {
+      dedup_key k{in.u64(), in.u64()};
+      if (k.a == 0 && k.b == 0) k.b = 1;
+      place(k);
+    }
+  }
+
+ private:
+  bool place(dedup_key key) {
     for (std::size_t i = key.a & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       if (slots_[i] == key) return false;
       if (slots_[i].a == 0 && slots_[i].b == 0) {
@@ -39,7 +64,6 @@ class dedup_set {
     }
   }
 
- private:
   void grow() {
     std::vector<dedup_key> old(slots_.size() * 2, dedup_key{0, 0});
     old.swap(slots_);
@@ -54,16 +78,6 @@ class dedup_set {
   std::size_t size_ = 0;
 };
 
-inline dedup_key make_dedup_key(const event &e) {
-  // Symbols are unique within the table the set belongs to, so their ids stand in for the strings.
-  const std::uint64_t extra = (static_cast<std::uint64_t>(e.event_source.id) << 32 | e.event_name.id) ^
-                              static_cast<std::uint64_t>(to_unix_nanos(e.time)) * 0x9E3779B97F4A7C15ull;
-  // Seeded per process, like the symbol table: event ids are chosen by whoever writes the logs.
-  const std::uint64_t seed = identrail::hashing::process_hash_seed();
-  return {identrail::hashing::hash_bytes(e.id, seed ^ 0x243F6A8885A308D3ull ^ extra),
-          identrail::hashing::hash_bytes(e.id, (seed + 0x13198A2E03707344ull) ^ (extra * 0xff51afd7ed558ccdull))};
-}
-
 // Exact duplicates over a horizon of event time: a record is a repeat when
 // its key was seen, and the key of every record within `horizon` of the newest
 // event time seen is held. Keys sit in buckets of event time (a copy has its
@@ -77,7 +91,19 @@ class duplicate_filter {
   enum class verdict : std::uint8_t { first, repeat, beyond_horizon };
 
   explicit duplicate_filter(std::int64_t horizon_ns, std::int64_t bucket_ns = std::int64_t{3600} * 1'000'000'000)
-      : horizon_ns_(horizon_ns > 0 ? horizon_ns : 1), bucket_ns_(bucket_ns > 0 ? bucket_ns : 1) {}
+      : horizon_ns_(horizon_ns > 0 ? horizon_ns : 1), bucket_ns_(bucket_ns > 0 ? bucket_ns : 1),
+        seed_(hashing::process_hash_seed()) {}
+
+  // The record's identity: eventID, eventTime, eventSource and eventName. The
+  // seed is random per filter (whoever writes the logs chooses the ids) and
+  // travels with its checkpoint, so restored keys still match.
+  [[nodiscard]] dedup_key key_of(const event &e, const symbol_table &symbols) const {
+    const std::uint64_t names = hashing::hash_bytes(symbols.str(e.event_source), seed_) * 31 +
+                                hashing::hash_bytes(symbols.str(e.event_name), ~seed_);
+    const std::uint64_t extra = names ^ static_cast<std::uint64_t>(to_unix_nanos(e.time)) * 0x9E3779B97F4A7C15ull;
+    return {hashing::hash_bytes(e.id, seed_ ^ 0x243F6A8885A308D3ull ^ extra),
+            hashing::hash_bytes(e.id, (seed_ + 0x13198A2E03707344ull) ^ (extra * 0xff51afd7ed558ccdull))};
+  }
 
   verdict insert(dedup_key key, std::int64_t time_ns) {
     if (!seen_any_ || time_ns > newest_) advance_to(time_ns);
@@ -89,6 +115,30 @@ class duplicate_filter {
     std::size_t n = 0;
     for (const auto &[index, keys] : buckets_) n += keys.size();
     return n;
+  }
+
+  // The horizon and bucket width come from the options, not the checkpoint.
+  void save(state_writer &out) const {
+    out.u64(seed_);
+    out.i64(newest_);
+    out.boolean(seen_any_);
+    out.u64(buckets_.size());
+    for (const auto &[index, keys] : buckets_) {
+      out.i64(index);
+      keys.save(out);
+    }
+  }
+  void load(state_reader &in) {
+    seed_ = in.u64();
+    const std::int64_t newest = in.i64();
+    const bool seen = in.boolean();
+    buckets_.clear();
+    const auto n = in.count(16);
+    for (std::size_t i = 0; i < n && in.ok(); ++i) {
+      const auto index = in.i64();
+      buckets_[index].load(in);
+    }
+    if (seen) advance_to(newest);
   }
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     std::size_t n = 0;
@@ -109,9 +159,12 @@ class duplicate_filter {
 
   std::int64_t horizon_ns_;
   std::int64_t bucket_ns_;
+  std::uint64_t seed_;
   std::int64_t newest_ = 0;
   bool seen_any_ = false;
   std::map<std::int64_t, dedup_set> buckets_;  // by bucket index; a horizon holds a few dozen
 };
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

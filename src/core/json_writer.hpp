@@ -10,7 +10,9 @@
 
 #include "utf8.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // Writes a JSON string. Bytes that are not UTF-8 (file names can be any bytes)
 // become U+FFFD, so the output is always valid JSON.
@@ -120,4 +122,6 @@ class json_array {
   bool first_ = true;
 };
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

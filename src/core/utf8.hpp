@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <string_view>
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // Length of the valid sequence starting at text[i], or 0.
 [[nodiscard]] inline std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
@@ -21,4 +23,6 @@ namespace identrail::detail {
   return 0;
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

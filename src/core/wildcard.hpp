@@ -8,7 +8,9 @@
 #include <string_view>
 #include <vector>
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // The matcher behind both forms: token i of the pattern is `at(i)`, either a
 // character or kAny ('*') / kOne ('?'). Iterative with one backtrack point:
@@ -82,4 +84,6 @@ inline std::string escape_for_policy(std::string_view arn) {
   return out;
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

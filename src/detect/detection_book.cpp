@@ -1,6 +1,9 @@
 #include "detection_book.hpp"
 
+#include "detection_state.hpp"
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace identrail {
@@ -68,6 +71,36 @@ void detection_book::withdraw(std::uint64_t id) {
     if (position > at) --position;
   ++withdrawals_;
   announce(last);
+}
+
+void detection_book::save(state_writer &out) const {
+  out.list(live_, [&](const detection &d) { save_detection(d, out); });
+  out.u64(withdrawn_.size());
+  for (const auto &[id, revision] : withdrawn_) {
+    out.u64(id);
+    out.u32(revision);
+  }
+  out.u64(revisions_);
+  out.u64(withdrawals_);
+}
+
+void detection_book::load(state_reader &in) {
+  live_.clear();
+  index_.clear();
+  const auto n = in.count(64);
+  for (std::size_t i = 0; i < n && in.ok(); ++i) {
+    live_.push_back(load_detection(in));
+    const auto id = std::strtoull(live_.back().id.c_str(), nullptr, 16);
+    index_.emplace(id, live_.size() - 1);
+  }
+  withdrawn_.clear();
+  const auto m = in.count(12);
+  for (std::size_t i = 0; i < m && in.ok(); ++i) {
+    const auto id = in.u64();
+    withdrawn_[id] = in.u32();
+  }
+  revisions_ = in.u64();
+  withdrawals_ = in.u64();
 }
 
 }  // namespace detail

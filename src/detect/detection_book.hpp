@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../core/state_io.hpp"
 #include "identrail/detect/detection.hpp"
 
 namespace identrail {
@@ -42,6 +43,9 @@ class detection_book {
   void revise(std::uint64_t id, detection d);
   // A detection the evidence no longer supports: a last revision, withdrawn.
   void withdraw(std::uint64_t id);
+
+  void save(state_writer &out) const;
+  void load(state_reader &in);
 
   [[nodiscard]] std::uint64_t revisions() const noexcept { return revisions_; }
   [[nodiscard]] std::uint64_t withdrawals() const noexcept { return withdrawals_; }

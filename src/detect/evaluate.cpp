@@ -8,7 +8,9 @@
 
 #include "identrail/normalize/raw_field.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 std::string_view bool_text(bool value) { return value ? "true" : "false"; }
@@ -219,6 +221,16 @@ std::optional<symbol> field_reader::get_symbol(const field_ref &field) const {
   }
 }
 
+bool is_interned_field(field_id id) noexcept {
+  switch (id) {
+    case field_id::action: case field_id::event_name: case field_id::event_source: case field_id::region:
+    case field_id::account: case field_id::identity: case field_id::actor_arn: case field_id::principal_id:
+    case field_id::access_key_id: case field_id::issuer_arn: case field_id::session_name: case field_id::instance_id:
+    case field_id::source_ip: case field_id::user_agent: return true;
+    default: return false;
+  }
+}
+
 bool evaluate(const condition &c, field_reader &fields) {
   switch (c.type) {
     case condition::kind::always: return true;
@@ -254,4 +266,6 @@ bool evaluate(const condition &c, field_reader &fields) {
   return false;
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -12,7 +12,9 @@
 #include "identrail/normalize/event.hpp"
 #include "rule_model.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // Field values of one event. Raw paths are parsed once per event and path.
 class field_reader {
@@ -39,7 +41,12 @@ class field_reader {
 
 [[nodiscard]] bool evaluate(const condition &c, field_reader &fields);
 
+// Fields whose value field_reader::get_symbol() gives: a group key holds them as symbol numbers.
+[[nodiscard]] bool is_interned_field(field_id id) noexcept;
+
 // Lower-cases ASCII letters, as rules compare case-insensitively on request.
 [[nodiscard]] std::string ascii_lower(std::string_view text);
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -46,20 +46,36 @@ class loader {
       if (doc.IsMap() && doc["correlation"]) {
         correlations.push_back(doc);  // after the rules it refers to
       } else if (doc.IsMap() && doc["detection"] && doc["logsource"]) {
-        rules.push_back(sigma_rule(doc));
+        rules.push_back(defined_by(sigma_rule(doc), doc));
       } else if (doc.IsSequence()) {
-        for (const auto &r : doc) rules.push_back(rule(r));
+        for (const auto &r : doc) rules.push_back(defined_by(rule(r), r));
       } else if (doc.IsMap() && doc["rules"]) {
-        for (const auto &r : doc["rules"]) rules.push_back(rule(r));
+        for (const auto &r : doc["rules"]) rules.push_back(defined_by(rule(r), r));
       } else {
-        rules.push_back(rule(doc));
+        rules.push_back(defined_by(rule(doc), doc));
       }
     }
-    for (const auto &doc : correlations) rules.push_back(sigma_correlation(doc, rules));
+    for (const auto &doc : correlations) rules.push_back(defined_by(sigma_correlation(doc, rules), doc));
     return rules;
   }
 
  private:
+  // Emitted YAML is canonical enough: the same text gives the same hash in
+  // every run. The examples (`tests`) do not change what a rule detects.
+  static compiled_rule defined_by(compiled_rule r, const YAML::Node &node) {
+    YAML::Node copy = YAML::Clone(node);
+    if (copy.IsMap()) copy.remove("tests");
+    YAML::Emitter text;
+    text << copy;
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char c : std::string_view(text.c_str(), text.size())) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 0x100000001b3ULL;
+    }
+    r.definition = h;
+    return r;
+  }
+
   std::string source_;
   std::string rule_id_;
 

@@ -10,14 +10,15 @@
 
 #include "identrail/detect/rule_set.hpp"
 #include "identrail/normalize/event.hpp"
-// After the public headers: their identrail::v0::detail is the namespace this reopens.
 #include "../core/cidr.hpp"
 
 namespace re2 {
 class RE2;
 }
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // A value of the normalized event, or of the raw record by path.
 enum class field_id : std::uint8_t {
@@ -81,10 +82,15 @@ struct compiled_rule {
   std::size_t history = 64;      // first_seen: values remembered per key
   std::string summary;           // template: {identity} {group} {count} {values} {first_seen} {last_seen} {rule}
   bool emit = true;              // false for Sigma rules only referenced by a correlation (generate: false)
+  // A hash of the rule's YAML (its tests left out): a checkpoint keeps a
+  // rule's state only for the same id with the same definition.
+  std::uint64_t definition = 0;
 };
 
 struct compiled_rules {
   std::vector<compiled_rule> rules;
 };
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -7,7 +7,9 @@
 #include "identrail/core/symbol.hpp"
 #include "identrail/normalize/event.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // The instance behind an instance-profile session, in the event's region and account.
 inline symbol instance_arn(symbol_table &symbols, const event &e) {
@@ -46,4 +48,6 @@ inline bool names_identity(std::string_view arn) {
   return rest.starts_with("user/") || rest.starts_with("role/") || rest == "root";
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

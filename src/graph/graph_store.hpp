@@ -16,7 +16,9 @@
 
 #include "identrail/graph/identity_graph.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // Keys are unique within a space: a role's ARN names one identity, an address one IP.
 enum class node_space : std::uint8_t { identity, account, key, instance, ip, user_agent, resource, detection };
@@ -59,6 +61,22 @@ class graph_store {
     node_index_.erase(node_key(space, nodes[id].key));
     node_index_[node_key(space, key)] = id;
     nodes[id].key = key;
+  }
+
+  // Nodes and edges as a checkpoint held them: indexes and topology are built again from them.
+  void assign(std::vector<graph_node> all_nodes, std::vector<graph_edge> all_edges) {
+    nodes = std::move(all_nodes);
+    edges = std::move(all_edges);
+    graph_ = topology(nodes.size());
+    node_index_.clear();
+    edge_index_.clear();
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      node_index_[node_key(space_of(nodes[i].kind), nodes[i].key)] = static_cast<node_id>(i);
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+      const auto &e = edges[i];
+      edge_index_[edge_key{e.from, e.to, e.kind}] = static_cast<std::uint32_t>(i);
+      boost::add_edge(e.from, e.to, static_cast<std::uint32_t>(i), graph_);
+    }
   }
 
   [[nodiscard]] std::optional<node_id> find(node_space space, symbol key) const {
@@ -171,4 +189,6 @@ class graph_store {
   std::unordered_map<edge_key, std::uint32_t, edge_key_hash> edge_index_;
 };
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

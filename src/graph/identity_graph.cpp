@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "../core/state_access.hpp"
+#include "../detect/detection_state.hpp"
 #include "arn.hpp"
 #include "identrail/normalize/action_map.hpp"
 #include "identrail/normalize/raw_field.hpp"
@@ -496,5 +498,146 @@ usage_places identity_graph::where_used(node_id identity) const {
   return places;
 }
 
+}  // namespace v0
+}  // namespace identrail
+
+namespace identrail {
+inline namespace v0 {
+namespace detail {
+
+namespace {
+
+void save_use(const action_use &u, state_writer &out) {
+  out.sym(u.action);
+  out.u64(u.count);
+  out.u64(u.failed);
+  for (const auto t : {u.first, u.last, u.first_success, u.last_success}) out.time(t);
+}
+action_use load_use(state_reader &in) {
+  action_use u;
+  u.action = in.sym();
+  u.count = in.u64();
+  u.failed = in.u64();
+  for (auto *t : {&u.first, &u.last, &u.first_success, &u.last_success}) *t = in.time();
+  return u;
+}
+std::vector<action_use> load_uses(state_reader &in) {
+  std::vector<action_use> uses(in.count(52));
+  for (auto &u : uses) u = load_use(in);
+  return uses;
+}
+
+}  // namespace
+
+// Locations are not saved: they are looked up again in the restoring
+// engine's databases, so a newer database applies to old addresses.
+void state_access::save(const identity_graph &g, state_writer &out) {
+  const auto &s = *g.impl_;
+  out.list(s.store.nodes, [&](const graph_node &n) {
+    out.u8(static_cast<std::uint8_t>(n.kind));
+    out.sym(n.key);
+    out.time(n.first);
+    out.time(n.last);
+    out.u64(n.count);
+  });
+  out.list(s.store.edges, [&](const graph_edge &e) {
+    out.u32(e.from);
+    out.u32(e.to);
+    out.u8(static_cast<std::uint8_t>(e.kind));
+    out.time(e.first);
+    out.time(e.last);
+    out.u64(e.count);
+    out.list(e.actions, [&](const action_use &u) { save_use(u, out); });
+  });
+  out.u64(s.usage.size());
+  for (const auto &[node, uses] : s.usage) {
+    out.u32(node);
+    out.list(uses, [&](const action_use &u) { save_use(u, out); });
+  }
+  out.u64(s.instances.size());
+  for (const auto &[id, entry] : s.instances) {
+    out.sym(id);
+    out.u32(entry.node);
+    out.sym(entry.home.arn);
+    out.time(entry.home.time);
+  }
+  out.u64(s.detections.size());
+  for (const auto &[node, d] : s.detections) {
+    out.u32(node);
+    save_detection(d, out);
+  }
+  save(s.resolver, out);
+}
+
+void state_access::load(identity_graph &g, state_reader &in) {
+  auto &s = *g.impl_;
+  std::vector<graph_node> nodes(in.count(29));
+  for (auto &n : nodes) {
+    const auto kind = in.u8();
+    if (kind > static_cast<std::uint8_t>(node_kind::detection)) in.fail("a node kind out of range");
+    n.kind = static_cast<node_kind>(kind);
+    n.key = in.sym();
+    n.first = in.time();
+    n.last = in.time();
+    n.count = in.u64();
+  }
+  const auto valid = [&](node_id id) {
+    if (id >= nodes.size()) in.fail("an edge to node " + std::to_string(id) + " of " + std::to_string(nodes.size()));
+    return in.ok();
+  };
+  std::vector<graph_edge> edges(in.count(41));
+  for (auto &e : edges) {
+    e.from = in.u32();
+    e.to = in.u32();
+    const auto kind = in.u8();
+    if (kind > static_cast<std::uint8_t>(edge_kind::belongs_to)) in.fail("an edge kind out of range");
+    e.kind = static_cast<edge_kind>(kind);
+    e.first = in.time();
+    e.last = in.time();
+    e.count = in.u64();
+    e.actions = load_uses(in);
+    if (!valid(e.from) || !valid(e.to)) break;
+  }
+  if (!in.ok()) return;
+  s.usage.clear();
+  const auto users = in.count(12);
+  for (std::size_t i = 0; i < users && in.ok(); ++i) {
+    const node_id node = in.u32();
+    auto uses = load_uses(in);
+    if (valid(node)) s.usage[node] = std::move(uses);
+  }
+  s.instances.clear();
+  const auto hosts = in.count(20);
+  for (std::size_t i = 0; i < hosts && in.ok(); ++i) {
+    const auto id = in.sym();
+    auto &entry = s.instances[id];
+    entry.node = in.u32();
+    entry.home.arn = in.sym();
+    entry.home.time = in.time();
+    if (entry.node != no_node) valid(entry.node);
+  }
+  s.detections.clear();
+  const auto found = in.count(8);
+  for (std::size_t i = 0; i < found && in.ok(); ++i) {
+    const node_id node = in.u32();
+    auto d = load_detection(in);
+    if (valid(node)) s.detections.insert_or_assign(node, std::move(d));
+  }
+  load(s.resolver, in);
+  if (!in.ok()) return;
+  s.store.assign(std::move(nodes), std::move(edges));
+  s.recent.clear();
+  s.last_identity = no_node;
+  s.last_identity_key = {};
+  s.last_recent = nullptr;
+  s.locations.clear();
+  if (s.geo)
+    for (node_id id = 0; id < s.store.nodes.size(); ++id)
+      if (s.store.nodes[id].kind == node_kind::ip)
+        if (auto where = s.geo->lookup(s.symbols.str(s.store.nodes[id].key)); where && *where)
+          s.locations.emplace(id, std::move(**where));
+}
+
+}  // namespace detail
 }  // namespace v0
 }  // namespace identrail

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "../core/state_access.hpp"
 #include "arn.hpp"
 #include "identrail/normalize/raw_field.hpp"
 
@@ -103,5 +104,74 @@ identity_resolver &identity_resolver::operator=(identity_resolver &&) noexcept =
 issued_credentials identity_resolver::observe(const event &e, symbol identity) { return impl_->observe(e, identity); }
 resolution identity_resolver::resolve(symbol identity) const { return impl_->resolve(identity); }
 
+}  // namespace v0
+}  // namespace identrail
+
+namespace identrail {
+inline namespace v0 {
+namespace detail {
+
+namespace {
+void save_links(const std::unordered_map<symbol, symbol, symbol_hash> &links, state_writer &out) {
+  out.u64(links.size());
+  for (const auto &[k, v] : links) {
+    out.sym(k);
+    out.sym(v);
+  }
+}
+void load_links(std::unordered_map<symbol, symbol, symbol_hash> &links, state_reader &in) {
+  links.clear();
+  const auto n = in.count(8);
+  for (std::size_t i = 0; i < n && in.ok(); ++i) {
+    const auto k = in.sym();
+    links[k] = in.sym();
+  }
+}
+}  // namespace
+
+void state_access::save(const identity_resolver &r, state_writer &out) {
+  const auto &s = *r.impl_;
+  save_links(s.creator_by_key, out);
+  save_links(s.creator_by_session, out);
+  out.u64(s.identities.size());
+  for (const auto &[who, f] : s.identities) {
+    out.sym(who);
+    out.sym(f.access_key);
+    out.sym(f.issuer);
+    out.sym(f.instance.arn);
+    out.time(f.instance.time);
+    out.boolean(f.session);
+  }
+  out.u64(s.services.size());
+  for (const auto &[who, is] : s.services) {
+    out.sym(who);
+    out.boolean(is);
+  }
+}
+
+void state_access::load(identity_resolver &r, state_reader &in) {
+  auto &s = *r.impl_;
+  load_links(s.creator_by_key, in);
+  load_links(s.creator_by_session, in);
+  s.identities.clear();
+  const auto n = in.count(25);
+  for (std::size_t i = 0; i < n && in.ok(); ++i) {
+    const auto who = in.sym();
+    auto &f = s.identities[who];
+    f.access_key = in.sym();
+    f.issuer = in.sym();
+    f.instance.arn = in.sym();
+    f.instance.time = in.time();
+    f.session = in.boolean();
+  }
+  s.services.clear();
+  const auto m = in.count(5);
+  for (std::size_t i = 0; i < m && in.ok(); ++i) {
+    const auto who = in.sym();
+    s.services[who] = in.boolean();
+  }
+}
+
+}  // namespace detail
 }  // namespace v0
 }  // namespace identrail

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <memory>
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 // zlib streams member after member and stops at the first damage, leaving the
@@ -107,4 +109,6 @@ std::string gunzipper::decompress(std::string_view in, gzip_backend backend, std
   return {};
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -9,7 +9,9 @@
 
 struct libdeflate_decompressor;
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 [[nodiscard]] inline bool looks_gzipped(std::string_view bytes) noexcept {
   return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
@@ -35,4 +37,6 @@ class gunzipper {
   libdeflate_decompressor *decompressor_;
 };
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

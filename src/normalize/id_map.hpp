@@ -7,7 +7,9 @@
 #include <utility>
 #include <vector>
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 template <class Value>
 class id_map {
@@ -50,4 +52,6 @@ class id_map {
   std::size_t size_ = 0;
 };
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

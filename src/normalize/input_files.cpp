@@ -89,7 +89,9 @@ result<std::vector<std::string>> list_input_files(const std::vector<std::string>
 }  // namespace v0
 }  // namespace identrail
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 result<std::string> read_whole_file(const std::string &path, std::size_t max_bytes, std::size_t spare) {
   std::ifstream in(path, std::ios::binary);
@@ -116,4 +118,6 @@ result<std::string> read_whole_file(const std::string &path, std::size_t max_byt
   }
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -5,7 +5,9 @@
 
 #include "json_token.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -112,4 +114,6 @@ simdjson::error_code check_json(od::value value, unsigned depth_left) {
   return simdjson::INCORRECT_TYPE;
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

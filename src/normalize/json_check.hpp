@@ -3,7 +3,9 @@
 
 #include <simdjson.h>
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // simdjson's on-demand parser checks only what is read. Its first pass checks
 // strings, UTF-8 and brackets, but a value skipped unread can still hide a
@@ -23,4 +25,6 @@ namespace identrail::detail {
 // the limit leaves ample room and bounds the recursion's stack use.
 inline constexpr unsigned kMaxRecordDepth = 256;
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -4,7 +4,9 @@
 
 #include <string_view>
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 [[nodiscard]] inline std::string_view trim_json_token(std::string_view token) noexcept {
   while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
@@ -13,4 +15,6 @@ namespace identrail::detail {
   return token;
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

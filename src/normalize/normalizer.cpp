@@ -8,6 +8,7 @@
 
 
 #include "../core/duplicate_filter.hpp"
+#include "../core/state_access.hpp"
 #include "gzip.hpp"
 #include "input_files.hpp"
 #include "json_check.hpp"
@@ -156,7 +157,7 @@ struct normalizer::impl {
       return;
     }
     if (options.deduplicate && !e.id.empty()) {
-      switch (seen.insert(detail::make_dedup_key(e), to_unix_nanos(e.time))) {
+      switch (seen.insert(seen.key_of(e, symbols), to_unix_nanos(e.time))) {
         case detail::duplicate_filter::verdict::repeat:
           ++stats.duplicates;
           ++stats.total;
@@ -738,5 +739,43 @@ result<std::size_t> normalizer::feed_paths(const std::vector<std::string> &paths
   return accepted;
 }
 
+}  // namespace v0
+}  // namespace identrail
+
+namespace identrail {
+inline namespace v0 {
+namespace detail {
+
+// Counts, the errors kept and the duplicate filter: a restored run's report
+// covers what was read before the checkpoint.
+void state_access::save(const normalizer &n, state_writer &out) {
+  const auto &s = n.impl_->stats;
+  for (const auto v : {s.total, s.accepted, s.rejected, s.duplicates, s.errors_dropped, s.possibly_repeated}) out.u64(v);
+  out.list(n.impl_->errors, [&](const decode_error &e) {
+    out.str(e.source);
+    out.str(e.location);
+    out.str(e.reason);
+    out.u32(static_cast<std::uint32_t>(e.code));
+  });
+  n.impl_->seen.save(out);
+}
+
+void state_access::load(normalizer &n, state_reader &in) {
+  auto &s = n.impl_->stats;
+  for (auto *v : {&s.total, &s.accepted, &s.rejected, &s.duplicates, &s.errors_dropped, &s.possibly_repeated}) *v = in.u64();
+  n.impl_->errors.clear();
+  const auto count = in.count(28);
+  for (std::size_t i = 0; i < count && in.ok(); ++i) {
+    decode_error e;
+    e.source = in.str();
+    e.location = in.str();
+    e.reason = in.str();
+    e.code = static_cast<errc>(static_cast<std::int32_t>(in.u32()));
+    n.impl_->errors.push_back(std::move(e));
+  }
+  n.impl_->seen.load(in);
+}
+
+}  // namespace detail
 }  // namespace v0
 }  // namespace identrail

@@ -10,7 +10,9 @@
 #include "json_check.hpp"
 #include "json_token.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 std::string_view json_type_name(od::json_type type) {
@@ -561,4 +563,6 @@ field_status record_decoder::decode(od::object object, event &out) {
   return finish(out);
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

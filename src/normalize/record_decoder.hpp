@@ -14,7 +14,9 @@
 #include "id_map.hpp"
 #include "resource_inference.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 namespace od = simdjson::ondemand;
 
@@ -116,4 +118,6 @@ class record_decoder {
   timestamp last_time_{};
 };
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -1,6 +1,8 @@
 #include "resource_inference.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 struct resource_pattern {
@@ -78,4 +80,6 @@ void infer_resources(const call_context &call, const request_values &request, st
   }
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

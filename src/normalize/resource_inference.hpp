@@ -10,7 +10,9 @@
 #include <string_view>
 #include <vector>
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // The request parameters that name a resource. Values are views into the
 // parser's buffer, valid while the record is decoded.
@@ -60,4 +62,6 @@ struct call_context {
 // The ARNs of the resources the parameters name, appended to `out`.
 void infer_resources(const call_context &call, const request_values &request, std::vector<std::string> &out);
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -2,7 +2,9 @@
 
 #include "../core/utf8.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 std::vector<std::size_t> replace_invalid_utf8(std::string &text) {
   std::vector<std::size_t> replaced;
@@ -19,4 +21,6 @@ std::vector<std::size_t> replace_invalid_utf8(std::string &text) {
   return replaced;
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -10,7 +10,9 @@
 #include "../core/wildcard.hpp"
 #include "identrail/core/time.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -219,4 +221,6 @@ bool condition_holds(const condition_clause &clause, const context_keys &context
   return matched != op.negated;
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -8,7 +8,9 @@
 
 #include "identrail/policy/policy.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 using context_keys = std::vector<std::pair<std::string, std::vector<std::string>>>;
 
@@ -19,4 +21,6 @@ using context_keys = std::vector<std::pair<std::string, std::vector<std::string>
 // missing keys, IfExists, negated operators and the ForAllValues/ForAnyValue forms.
 [[nodiscard]] bool condition_holds(const condition_clause &clause, const context_keys &context);
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

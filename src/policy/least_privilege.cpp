@@ -9,7 +9,6 @@
 #include "identrail/engine.hpp"
 #include "identrail/normalize/action_map.hpp"
 #include "identrail/policy/evaluator.hpp"
-// After the public headers: their identrail::v0::detail is the namespace these reopen.
 #include "../core/json_writer.hpp"
 #include "../core/wildcard.hpp"
 

@@ -2,7 +2,6 @@
 #pragma once
 
 #include "identrail/report.hpp"
-// After the public headers: their identrail::v0::detail is the namespace this reopens.
 #include "../core/json_writer.hpp"
 
 namespace identrail {

@@ -11,7 +11,9 @@
 #include "../core/json_writer.hpp"
 #include "identrail/respond/remediation.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 // "DeleteSSHPublicKey" -> "delete-ssh-public-key": a run of capitals is one word.
 inline std::string kebab_case(std::string_view name) {
@@ -117,4 +119,6 @@ class aws_call {
   std::vector<param> params_;
 };
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -4,10 +4,11 @@
 #include <numeric>
 
 #include "identrail/normalize/raw_field.hpp"
-// After the public headers: their identrail::v0::detail is the namespace this reopens.
 #include "../core/arn_fields.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 void add(std::vector<std::string> &list, std::string value) {
@@ -95,4 +96,6 @@ user_inventory inventory_of_user(const engine &e, std::string_view user_arn, std
   return held;
 }
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

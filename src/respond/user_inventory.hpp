@@ -9,7 +9,9 @@
 
 #include "identrail/engine.hpp"
 
-namespace identrail::detail {
+namespace identrail {
+inline namespace v0 {
+namespace detail {
 
 struct user_inventory {
   std::vector<std::string> access_keys;  // long-term keys (AKIA...) seen in use or created
@@ -25,4 +27,6 @@ struct user_inventory {
 
 [[nodiscard]] user_inventory inventory_of_user(const engine &e, std::string_view user_arn, std::string_view user_name);
 
-}  // namespace identrail::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace identrail

@@ -25,6 +25,8 @@ enum class errc : std::int32_t {
   not_found = 8,
   out_of_memory = 9,
   internal = 10,
+  bad_state = 11,           // a checkpoint that is truncated, corrupt or not authentic
+  incompatible_state = 12,  // a checkpoint of a newer format, or of another rule set
 };
 
 [[nodiscard]] constexpr std::string_view errc_name(errc code) noexcept {
@@ -40,6 +42,8 @@ enum class errc : std::int32_t {
     case errc::not_found: return "not_found";
     case errc::out_of_memory: return "out_of_memory";
     case errc::internal: return "internal";
+    case errc::bad_state: return "bad_state";
+    case errc::incompatible_state: return "incompatible_state";
   }
   return "unknown";
 }

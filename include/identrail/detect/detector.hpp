@@ -51,6 +51,10 @@ struct detector_stats {
 };
 
 // Stateful: one thread at a time. Reads strings through the engine's symbol table.
+namespace detail {
+struct state_access;  // checkpoints (src/core/state_access.hpp)
+}
+
 class detector {
  public:
   detector(rule_set rules, symbol_table &symbols, detector_options options = {});
@@ -72,6 +76,7 @@ class detector {
   [[nodiscard]] const rule_set &rules() const noexcept;
 
  private:
+  friend struct detail::state_access;
   struct impl;
   std::unique_ptr<impl> impl_;
 };

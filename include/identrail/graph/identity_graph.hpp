@@ -118,6 +118,10 @@ struct usage_places {
 };
 
 // One thread at a time. Interns into the symbol table it was given.
+namespace detail {
+struct state_access;  // checkpoints (src/core/state_access.hpp)
+}
+
 class identity_graph {
  public:
   explicit identity_graph(symbol_table &symbols, std::shared_ptr<const geolocator> geo = nullptr);
@@ -164,6 +168,7 @@ class identity_graph {
   [[nodiscard]] const symbol_table &symbols() const noexcept;
 
  private:
+  friend struct detail::state_access;
   struct impl;
   std::unique_ptr<impl> impl_;
 };

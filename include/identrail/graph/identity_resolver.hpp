@@ -27,6 +27,10 @@ struct issued_credentials {
 
 // Learns from events in any order; resolutions use everything seen so far.
 // One thread at a time; interns into the engine's table.
+namespace detail {
+struct state_access;  // checkpoints (src/core/state_access.hpp)
+}
+
 class identity_resolver {
  public:
   explicit identity_resolver(symbol_table &symbols);
@@ -39,6 +43,7 @@ class identity_resolver {
   [[nodiscard]] resolution resolve(symbol identity) const;
 
  private:
+  friend struct detail::state_access;
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -64,6 +64,10 @@ using event_sink = std::function<bool(const event &)>;
 // lines and EventBridge envelopes. Bad records are reported, counted and
 // skipped; the good records around them still come through. One thread at a
 // time (it owns a simdjson parser); interns into the table it was given.
+namespace detail {
+struct state_access;  // checkpoints (src/core/state_access.hpp)
+}
+
 class normalizer {
  public:
   normalizer(symbol_table &symbols, normalizer_options options = {});
@@ -99,6 +103,7 @@ class normalizer {
   [[nodiscard]] const normalizer_options &options() const noexcept;
 
  private:
+  friend struct detail::state_access;
   struct impl;
   std::unique_ptr<impl> impl_;
 };

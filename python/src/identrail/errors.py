@@ -54,8 +54,19 @@ class InternalError(Error):
     code = 10
 
 
+class BadState(Error, ValueError):
+    """A checkpoint that is truncated, corrupt or not authentic."""
+    code = 11
+
+
+class IncompatibleState(Error, ValueError):
+    """A checkpoint of a newer format, or made with another rule set."""
+    code = 12
+
+
 _BY_CODE = {cls.code: cls for cls in (InvalidArgument, InputError, ParseError, DecompressError, UnsupportedFormat,
-                                      InvalidRecord, LimitExceeded, NotFoundError, OutOfMemory, InternalError)}
+                                      InvalidRecord, LimitExceeded, NotFoundError, OutOfMemory, InternalError,
+                                      BadState, IncompatibleState)}
 
 
 def from_code(code: int, message: str) -> Error:

@@ -1,0 +1,695 @@
+// Private: the detector's state and the work on it, shared by detector.cpp
+// (the public class) and detector_state.cpp (checkpoints).
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <deque>
+
+#include "identrail/detect/detector.hpp"
+#include "identrail/engine.hpp"
+#include "../core/duplicate_filter.hpp"
+#include "detection_book.hpp"
+#include "evaluate.hpp"
+#include "group_state.hpp"
+#include "rule_model.hpp"
+#include "summary.hpp"
+
+namespace identrail {
+inline namespace v0 {
+namespace detail {
+
+// Release order for absence rules: event time, then event id, then arrival.
+// Ids make the order of same-second events independent of how they were delivered.
+struct held_event {
+  std::int64_t time;
+  std::string_view id;  // into the pooled event, whose slot never moves
+  std::uint64_t arrival;
+  std::size_t slot;
+  // For a min-heap through std::push_heap, which keeps the largest on top.
+  bool operator<(const held_event &o) const { return std::tie(time, id, arrival) > std::tie(o.time, o.id, o.arrival); }
+};
+
+
+inline std::int64_t nanos(std::chrono::seconds s) { return std::chrono::duration_cast<std::chrono::nanoseconds>(s).count(); }
+
+// A hit or event is named by its eventID, or by its time when it has none.
+inline std::string anchor_name(const std::string &id, std::int64_t time) { return id.empty() ? std::to_string(time) : id; }
+
+}  // namespace detail
+
+using namespace detail;
+
+struct detector::impl {
+  impl(rule_set r, symbol_table &table, detector_options o)
+      : rules(std::move(r)), symbols(table), options(o), runtime(rules.size()), seen_ids(nanos(o.repeat_horizon)),
+        unknown(table.intern("unknown")) {
+    build_index();
+    book.on_change([this](const detection &d) {
+      if (callback) callback(d);
+    });
+  }
+
+  // Which rules an evaluation runs: every rule but absence as an event
+  // arrives; absence rules, which must know that something did not happen,
+  // once it is released in event-time order.
+  enum class phase : std::uint8_t { on_arrival = 0, in_time_order = 1 };
+
+  // Rules whose match requires particular actions or event names are only
+  // tried on events with one of them (as AWS Event Ruler does), so adding
+  // rules for other APIs costs those events nothing. One index per phase.
+  struct rule_index {
+    std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_action, by_name;
+    std::vector<std::size_t> always;  // rules no index can narrow
+  };
+  rule_index indexes[2];
+  std::vector<std::size_t> candidates;
+
+  static const field_test *index_test(const condition &c) {
+    auto usable = [](const condition &k) {
+      return k.type == condition::kind::test && !k.test.ignore_case &&
+             (k.test.op == test_op::equals || k.test.op == test_op::in) &&
+             (k.test.field.id == field_id::action || k.test.field.id == field_id::event_name);
+    };
+    if (usable(c)) return &c.test;
+    if (c.type == condition::kind::all)
+      for (const auto &child : c.children)
+        if (usable(child)) return &child.test;
+    return nullptr;
+  }
+
+  std::vector<std::size_t> absence_rules;  // checked for due deadlines as the watermark moves
+  std::vector<std::int64_t> next_due;      // per rule: the earliest pending deadline (INT64_MAX: none)
+
+  void build_index() {
+    const auto &compiled = rules.compiled()->rules;
+    next_due.assign(compiled.size(), INT64_MAX);
+    for (std::size_t i = 0; i < compiled.size(); ++i) {
+      if (compiled[i].kind == rule_kind::absence) absence_rules.push_back(i);
+      if (!compiled[i].emit) continue;  // only referenced by a correlation rule
+      auto &phase_index = indexes[compiled[i].kind == rule_kind::absence ? 1 : 0];
+      // A sequence with `until` must see the events that cancel it, which its prefilter may not name.
+      const auto *test = compiled[i].until ? nullptr : index_test(compiled[i].match);
+      if (!test) {
+        phase_index.always.push_back(i);
+        continue;
+      }
+      auto &index = test->field.id == field_id::action ? phase_index.by_action : phase_index.by_name;
+      for (const auto &value : test->values) index[symbols.intern(value).id].push_back(i);
+    }
+  }
+
+  const std::vector<std::size_t> &rules_for(const event &e, phase when) {
+    const auto &index = indexes[static_cast<int>(when)];
+    candidates = index.always;
+    if (const auto it = index.by_action.find(e.action.id); it != index.by_action.end())
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    if (const auto it = index.by_name.find(e.event_name.id); it != index.by_name.end())
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    // Rule order decides which detection comes first when one event completes several.
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    return candidates;
+  }
+
+  rule_set rules;
+  symbol_table &symbols;
+  detector_options options;
+  std::vector<rule_runtime> runtime;
+  detection_book book;
+  // Events held back for absence rules live in reused slots (a deque: slots
+  // never move), so holding an event copies into warm strings.
+  std::deque<event> pool;
+  std::vector<std::size_t> free_slots;
+  std::vector<held_event> held;
+  duplicate_filter seen_ids;
+  symbol unknown;
+  std::int64_t max_time = INT64_MIN;
+  std::int64_t watermark = INT64_MIN;  // the newest event time less the lateness
+  std::uint64_t arrivals = 0;
+  std::int64_t next_sweep = INT64_MIN;
+  bool releasing = false;  // evaluating an event released in time order, not one that came late
+  std::function<void(const detection &)> callback;
+  detector_stats stats;
+
+  std::int64_t lateness_ns() const { return nanos(options.allowed_lateness); }
+
+  void take(const event &e) {
+    ++stats.events;
+    // A copy fed twice (no normalizer in front, or one that keeps duplicates) is not evaluated twice.
+    if (options.filter_repeats && !e.id.empty() &&
+        seen_ids.insert(seen_ids.key_of(e, symbols), to_unix_nanos(e.time)) == duplicate_filter::verdict::repeat) {
+      ++stats.repeated;
+      return;
+    }
+    const std::int64_t t = to_unix_nanos(e.time);
+    const bool late = t <= watermark;
+    if (late) ++stats.late;
+    max_time = std::max(max_time, t);
+    if (max_time != INT64_MIN) watermark = std::max(watermark, max_time - lateness_ns());
+    evaluate_event(e, phase::on_arrival);
+    if (!absence_rules.empty()) {
+      if (!late) hold(e, t);
+      release_until(watermark);
+      if (late) evaluate_event(e, phase::in_time_order);
+    }
+    ++arrivals;
+    // Idle keys can only be found once event time has moved on: sweeping by
+    // event time, not by event count, keeps a busy hour from scanning every key.
+    if (watermark != INT64_MIN && watermark >= next_sweep) {
+      sweep_idle();
+      next_sweep = watermark + nanos(options.key_ttl) / 8;
+    }
+    refresh_stats();
+  }
+
+  void refresh_stats() {
+    stats.pending = held.size();
+    stats.detections = book.live().size();
+    stats.revisions = book.revisions();
+    stats.withdrawn = book.withdrawals();
+  }
+
+  void hold(const event &e, std::int64_t t) {
+    std::size_t slot;
+    if (free_slots.empty()) {
+      slot = pool.size();
+      pool.push_back(e);
+    } else {
+      slot = free_slots.back();
+      free_slots.pop_back();
+      pool[slot] = e;
+    }
+    held.push_back(held_event{t, pool[slot].id, arrivals, slot});
+    std::push_heap(held.begin(), held.end());
+  }
+
+  void release_until(std::int64_t limit) {
+    while (!held.empty() && held.front().time <= limit) {
+      std::pop_heap(held.begin(), held.end());
+      const held_event next = held.back();
+      held.pop_back();
+      releasing = true;
+      evaluate_event(pool[next.slot], phase::in_time_order);
+      releasing = false;
+      free_slots.push_back(next.slot);
+    }
+    fire_due_absences(std::min(limit, watermark));
+  }
+
+  void finish() {
+    release_until(INT64_MAX);
+    // An absence is due only once the data reach past its deadline.
+    fire_due_absences(max_time, true);
+    // Everything open is final now: what coarse updates left out is announced.
+    const auto &compiled = rules.compiled()->rules;
+    for (std::size_t i = 0; i < runtime.size(); ++i)
+      for (auto &[key, slot] : runtime[i].keys)
+        if (auto *st = std::get_if<hit_state>(&slot.data)) rescan(compiled[i], slot, *st, true);
+    refresh_stats();
+  }
+
+  void evaluate_event(const event &e, phase when) {
+    const symbol id_sym = identity_key_of(e);
+    const symbol identity = id_sym.empty() ? unknown : id_sym;
+    field_reader fields(e, symbols, identity);
+    const auto &compiled = rules.compiled()->rules;
+    for (const std::size_t i : rules_for(e, when)) {
+      const auto &rule = compiled[i];
+      const bool matches = evaluate(rule.match, fields);
+      // `until` cancels sequences whatever the prefilter says.
+      const bool cancels = rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields);
+      if (cancels) add_hit(rule, runtime[i], fields, hit_of(e, identity, true));
+      else if (matches) run(rule, runtime[i], fields, identity);
+    }
+  }
+
+  // The key state is kept under: symbol ids where the field is interned (an
+  // identity key is 4 bytes, inside std::string's own buffer), text otherwise.
+  static std::string group_key(const compiled_rule &rule, field_reader &fields) {
+    std::string key;
+    for (const auto &field : rule.group_by) {
+      if (const auto sym = fields.get_symbol(field)) {
+        key.append(reinterpret_cast<const char *>(&sym->id), sizeof sym->id);
+      } else {
+        const auto value = fields.get(field);
+        if (value) key.append(*value);
+        key.push_back('\0');
+      }
+    }
+    return key;
+  }
+
+  // Most keys never make a detection: their readable form is made on the first that does.
+  static const std::string &display_of(const compiled_rule &rule, key_state &slot, field_reader *fields) {
+    if (!slot.displayed && fields) {
+      slot.display = display_key(rule, *fields);
+      slot.displayed = true;
+    }
+    return slot.display;
+  }
+
+  // The same key as people read it, for the detection and its id.
+  static std::string display_key(const compiled_rule &rule, field_reader &fields) {
+    std::string key;
+    for (std::size_t i = 0; i < rule.group_by.size(); ++i) {
+      if (i) key.push_back('|');
+      const auto value = fields.get(rule.group_by[i]);
+      if (value) key.append(*value);
+    }
+    return key;
+  }
+
+  template <class State>
+  std::pair<key_state &, State &> state_for(const compiled_rule &rule, rule_runtime &rt, field_reader &fields,
+                                            std::int64_t t) {
+    if (rt.keys.size() >= options.max_keys_per_rule) drop_least_recent(rule, rt);
+    const auto it = rt.keys.try_emplace(group_key(rule, fields)).first;
+    auto &slot = it->second;
+    slot.last_ns = std::max(slot.last_ns, t);
+    slot.touched = watermark;
+    if (!std::holds_alternative<State>(slot.data)) slot.data = State{};
+    return {slot, std::get<State>(slot.data)};
+  }
+
+  static hit hit_of(const event &e, symbol identity, bool until) {
+    hit h;
+    h.time = to_unix_nanos(e.time);
+    h.id = e.id;
+    h.identity = identity;
+    h.until = until;
+    return h;
+  }
+
+  void run(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
+    switch (rule.kind) {
+      case rule_kind::event: return fire_event(rule, fields, identity);
+      case rule_kind::count: return add_hit(rule, rt, fields, hit_of(fields.current(), identity, false));
+      case rule_kind::distinct: {
+        const auto found = fields.get(rule.distinct);
+        if (!found || found->empty()) return;
+        hit h = hit_of(fields.current(), identity, false);
+        h.value = std::string(*found);
+        h.value_hash = detection_id().add(h.value).value();
+        return add_hit(rule, rt, fields, std::move(h));
+      }
+      case rule_kind::sequence:
+      case rule_kind::all_of: {
+        hit h = hit_of(fields.current(), identity, false);
+        for (std::size_t j = 0; j < rule.steps.size() && j < 64; ++j)
+          if (evaluate(rule.steps[j].match, fields)) h.steps |= std::uint64_t{1} << j;
+        if (h.steps) add_hit(rule, rt, fields, std::move(h));
+        return;
+      }
+      case rule_kind::absence: return absence(rule, rt, fields, identity);
+      case rule_kind::first_seen: return first_seen(rule, rt, fields, identity);
+    }
+  }
+
+  void fire_event(const compiled_rule &rule, field_reader &fields, symbol identity) {
+    const event &e = fields.current();
+    const std::int64_t t = to_unix_nanos(e.time);
+    const std::string display = display_key(rule, fields);
+    const auto id = detection_id().add(rule.info.id).add(display).add(anchor_name(e.id, t)).value();
+    if (book.contains(id)) {
+      ++stats.repeated;
+      return;
+    }
+    book.add(id, make(rule, display, identity, t, t, {e.id}, 1, {std::string(symbols.str(e.action))}));
+  }
+
+  detection make(const compiled_rule &rule, const std::string &display, symbol identity, std::int64_t first,
+                 std::int64_t last, std::vector<std::string> ids, std::uint64_t count,
+                 const std::vector<std::string> &values) const {
+    detection d;
+    d.rule_id = rule.info.id;
+    d.rule_name = rule.info.name;
+    d.level = rule.info.level;
+    d.tactics = rule.info.tactics;
+    d.techniques = rule.info.techniques;
+    d.identity = identity;
+    d.group_key = display;
+    d.first_seen = from_unix_nanos(first);
+    d.last_seen = from_unix_nanos(last);
+    d.count = count;
+    d.event_ids = std::move(ids);
+    d.summary = summarize(rule, d, symbols.str(identity), values);
+    return d;
+  }
+
+  // count, distinct, all_of, sequence: the hit joins its group, and the group
+  // is scanned again; what the scan finds is compared with what was announced.
+  void add_hit(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, hit h) {
+    auto [slot, st] = state_for<hit_state>(rule, rt, fields, h.time);
+    // Its group's windows have closed: using it now would change final answers.
+    if (st.newest != INT64_MIN && h.time <= st.newest - lateness_ns()) {
+      ++stats.too_late;
+      return;
+    }
+    const auto at = std::lower_bound(st.hits.begin(), st.hits.end(), h);
+    // A copy of an event already counted does not count again.
+    if (!h.id.empty() && at != st.hits.end() && at->time == h.time && at->id == h.id) return;
+    if (st.hits.size() >= options.max_hits_per_key) {
+      ++stats.evictions;
+      return;
+    }
+    st.newest = std::max(st.newest, h.time);
+    const std::int64_t t = h.time;
+    st.hits.insert(at, std::move(h));
+    if (cannot_complete(rule, st, t)) return prune(rule, st);
+    rescan(rule, slot, st, false, &fields, t - rule.window_ns);
+  }
+
+  // Most hits are of identities doing ordinary things: with nothing open and
+  // fewer hits around this one than a burst needs, no scan can find anything.
+  static bool cannot_complete(const compiled_rule &rule, const hit_state &st, std::int64_t t) {
+    if (!st.open.empty() || rule.kind == rule_kind::sequence) return false;
+    const std::uint64_t needed = rule.kind == rule_kind::all_of ? rule.steps.size() : rule.threshold;
+    const auto from = std::lower_bound(st.hits.begin(), st.hits.end(), t - rule.window_ns,
+                                       [](const hit &h, std::int64_t v) { return h.time < v; });
+    const auto to = std::upper_bound(st.hits.begin(), st.hits.end(), t + rule.window_ns,
+                                     [](std::int64_t v, const hit &h) { return v < h.time; });
+    return static_cast<std::uint64_t>(to - from) < needed;
+  }
+
+  // Hits older than every window still open are no longer needed.
+  void prune(const compiled_rule &rule, hit_state &st) const {
+    const std::int64_t cut = st.newest - lateness_ns() - rule.window_ns;
+    if (!st.hits.empty() && st.hits.front().time < cut)
+      std::erase_if(st.hits, [&](const hit &h) { return h.time < cut; });
+  }
+
+  std::vector<match> scan(const compiled_rule &rule, const hit_state &st, std::size_t from) const {
+    if (rule.kind == rule_kind::sequence) return find_sequences(st.hits, {rule.steps.size(), rule.window_ns});
+    return find_bursts(st.hits, window_of(rule), from);
+  }
+
+  window_rule window_of(const compiled_rule &rule) const {
+    window_rule w;
+    w.window_ns = rule.window_ns;
+    w.max_evidence = options.max_event_ids;
+    w.threshold = rule.threshold;
+    if (rule.kind == rule_kind::distinct) w.measure = window_measure::distinct_values;
+    if (rule.kind == rule_kind::all_of) {
+      w.measure = window_measure::steps_covered;
+      w.threshold = std::min<std::size_t>(rule.steps.size(), 64);
+    }
+    return w;
+  }
+
+  // What a revision shows of a growing burst: every change while it names
+  // all its events, then each doubling of its count; the exact figures come
+  // when it closes. A million downloads are a few dozen updates, not a million.
+  struct fingerprint {
+    std::uint64_t shown, exact;
+  };
+  fingerprint fingerprint_of(const match &m, const hit_state &st) const {
+    detection_id common;
+    common.add(st.hits[m.anchor].time);
+    for (const auto i : m.evidence) common.add(st.hits[i].id);
+    detection_id exact = common, shown = common;
+    exact.add(static_cast<std::int64_t>(m.count)).add(m.last);
+    if (m.count <= options.max_event_ids) shown = exact;
+    else shown.add(static_cast<std::int64_t>(std::bit_width(m.count)));
+    return {shown.value(), exact.value()};
+  }
+
+  void announce(const compiled_rule &rule, const key_state &slot, const hit_state &st, const match &m,
+                std::uint64_t id, bool revision) {
+    std::vector<std::string> ids;
+    for (const auto i : m.evidence) ids.push_back(st.hits[i].id);
+    const hit &first = st.hits[m.anchor];
+    auto d = make(rule, slot.display, first.identity, first.time, m.last, std::move(ids), m.count, m.values);
+    if (revision) book.revise(id, std::move(d));
+    else book.add(id, std::move(d));
+  }
+
+  // Finds the group's detections again and announces the difference. Matches
+  // anchored before `cut` can no longer change (no event within the lateness
+  // can reach their window): their hits are sealed and the older ones dropped.
+  // A hit can only change bursts anchored from `reach` (its time less the
+  // window) on: the scan starts there, and open bursts before it stand.
+  void rescan(const compiled_rule &rule, key_state &slot, hit_state &st, bool closing, field_reader *fields = nullptr,
+              std::int64_t reach = INT64_MIN) {
+    if (closing || rule.kind == rule_kind::sequence) reach = INT64_MIN;
+    std::vector<tracked_detection> standing, open;
+    for (auto &o : st.open) (o.anchor_time < reach ? standing : open).push_back(std::move(o));
+    std::size_t from = first_at(st, reach);
+    for (const auto &o : standing) from = std::max(from, first_at(st, o.anchor_time + rule.window_ns + 1));
+    const auto found = scan(rule, st, from);
+    if (!found.empty()) display_of(rule, slot, fields);
+    const std::int64_t cut = closing ? INT64_MAX : st.newest - lateness_ns() - rule.window_ns;
+    std::vector<tracked_detection> still_open;
+    for (auto &o : standing) settle_standing(rule, slot, st, std::move(o), cut, still_open);
+    std::vector<std::uint64_t> ids;
+    for (const auto &m : found) {
+      const hit &anchor = st.hits[m.anchor];
+      const auto id = detection_id().add(rule.info.id).add(slot.display).add(anchor_name(anchor.id, anchor.time)).value();
+      ids.push_back(id);
+      const auto print = fingerprint_of(m, st);
+      const bool final = anchor.time < cut;
+      const auto was = std::find_if(open.begin(), open.end(), [&](const auto &o) { return o.id == id; });
+      tracked_detection told{id, anchor.time, anchor.id, print.shown, print.exact};
+      if (was == open.end()) {
+        // Made once already, and closed: these are its events delivered again.
+        if (book.contains(id)) {
+          ++stats.repeated;
+          continue;
+        }
+        announce(rule, slot, st, m, id, false);
+      } else if (was->shown != print.shown || (final && was->exact != print.exact)) {
+        announce(rule, slot, st, m, id, true);
+      } else {
+        told = *was;  // unchanged as far as announcements go
+      }
+      if (final) seal(rule, st, m);
+      else still_open.push_back(std::move(told));
+    }
+    for (const auto &o : open)
+      if (std::find(ids.begin(), ids.end(), o.id) == ids.end()) book.withdraw(o.id);
+    st.open = std::move(still_open);
+    if (!closing) prune(rule, st);
+  }
+
+  static std::size_t first_at(const hit_state &st, std::int64_t time) {
+    return static_cast<std::size_t>(
+        std::lower_bound(st.hits.begin(), st.hits.end(), time, [](const hit &h, std::int64_t v) { return h.time < v; }) -
+        st.hits.begin());
+  }
+
+  // An open burst the new hit cannot reach: unchanged, unless it is now final,
+  // when it is sealed and its exact figures announced if the last revision
+  // showed them only coarsely.
+  void settle_standing(const compiled_rule &rule, key_state &slot, hit_state &st, tracked_detection o, std::int64_t cut,
+                       std::vector<tracked_detection> &still_open) {
+    if (o.anchor_time >= cut) {
+      still_open.push_back(std::move(o));
+      return;
+    }
+    hit where;
+    where.time = o.anchor_time;
+    where.id = o.anchor_id;
+    match m;
+    m.anchor = static_cast<std::size_t>(std::lower_bound(st.hits.begin(), st.hits.end(), where) - st.hits.begin());
+    if (m.anchor >= st.hits.size()) return;
+    m.end = first_at(st, o.anchor_time + rule.window_ns + 1);
+    describe_burst(st.hits, window_of(rule), m);
+    if (fingerprint_of(m, st).exact != o.exact) announce(rule, slot, st, m, o.id, true);
+    seal(rule, st, m);
+  }
+
+  static void seal(const compiled_rule &rule, hit_state &st, const match &m) {
+    if (rule.kind == rule_kind::sequence) {
+      for (const auto i : m.evidence) st.hits[i].sealed = true;
+      return;
+    }
+    for (std::size_t i = m.anchor; i < m.end; ++i) st.hits[i].sealed = true;
+  }
+
+  // A value new to its group after the learning period. The history is in
+  // event time: a late event that shows the value earlier supersedes the
+  // detection, or withdraws it when that falls within the learning period.
+  void first_seen(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
+    const auto found = fields.get(rule.seen_field);
+    if (!found || found->empty()) return;
+    const event &e = fields.current();
+    const std::int64_t t = to_unix_nanos(e.time);
+    const std::string value(*found);
+    auto [slot, st] = state_for<first_seen_state>(rule, rt, fields, t);
+    const bool learning_moved = t < st.first;
+    st.first = std::min(st.first, t);
+    auto entry = std::find_if(st.values.begin(), st.values.end(), [&](const seen_value &v) { return v.value == value; });
+    bool changed = false;
+    if (entry == st.values.end()) {
+      st.values.push_back({value, t, t, e.id, identity, false});
+      entry = st.values.end() - 1;
+      changed = true;
+    } else {
+      entry->last = std::max(entry->last, t);
+      if (std::tie(t, e.id) < std::tie(entry->first, entry->id)) {
+        entry->first = t;
+        entry->id = e.id;
+        entry->identity = identity;
+        changed = true;
+      }
+    }
+    if (learning_moved) {
+      for (auto &v : st.values) judge(rule, slot, st, v, changed && &v == &*entry, fields);
+    } else if (changed) {
+      judge(rule, slot, st, *entry, true, fields);
+    }
+    forget_least_recent(rule, st);
+  }
+
+  void judge(const compiled_rule &rule, key_state &slot, const first_seen_state &st, seen_value &v, bool changed,
+             field_reader &fields) {
+    const bool is_new = v.first - st.first >= rule.learning_ns;
+    if (is_new ? v.reported && !changed : !v.reported) return;
+    const auto id = detection_id().add(rule.info.id).add(display_of(rule, slot, &fields)).add(v.value).value();
+    if (!is_new) {
+      book.withdraw(id);
+      v.reported = false;
+      return;
+    }
+    if (!v.reported && book.contains(id)) {
+      ++stats.repeated;  // reported before this key's history was forgotten
+      return;
+    }
+    auto d = make(rule, slot.display, v.identity, v.first, v.first, {v.id}, 1, {v.value});
+    if (v.reported) book.revise(id, std::move(d));
+    else book.add(id, std::move(d));
+    v.reported = true;
+  }
+
+  void forget_least_recent(const compiled_rule &rule, first_seen_state &st) {
+    if (st.values.size() <= rule.history) return;
+    const auto oldest = std::min_element(st.values.begin(), st.values.end(), [](const seen_value &a, const seen_value &b) {
+      return std::tie(a.last, a.value) < std::tie(b.last, b.value);
+    });
+    st.values.erase(oldest);
+    ++stats.evictions;
+  }
+
+  void absence(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
+    const bool follows = evaluate(rule.steps[1].match, fields);
+    const bool starts = evaluate(rule.steps[0].match, fields);
+    if (!follows && !starts) return;
+    const event &e = fields.current();
+    const std::int64_t t = to_unix_nanos(e.time);
+    auto [slot, st] = state_for<absence_state>(rule, rt, fields, t);
+    st.newest = std::max(st.newest, t);
+    for (auto it = st.pending.begin(); it != st.pending.end();) {
+      if (it->late && st.newest > it->time + rule.window_ns && !follows) {
+        const auto p = *it;
+        it = st.pending.erase(it);
+        fire_absence(rule, slot, p);
+      } else {
+        ++it;
+      }
+    }
+    if (follows) {
+      st.last_follow_up = std::max(st.last_follow_up, t);
+      std::erase_if(st.pending, [&](const pending_absence &p) { return p.time <= t && t - p.time <= rule.window_ns; });
+    }
+    // A follow-up in the same second may have been released first.
+    if (starts && st.last_follow_up != t) {
+      if (st.pending.size() >= options.max_partial_matches) {
+        st.pending.erase(st.pending.begin());
+        ++stats.evictions;
+      }
+      display_of(rule, slot, &fields);  // fired later, when no event of the key is at hand
+      st.pending.push_back(pending_absence{t, identity, e.id, !releasing});
+      auto &due = next_due[static_cast<std::size_t>(&rule - rules.compiled()->rules.data())];
+      due = std::min(due, t + rule.window_ns);
+    }
+  }
+
+  void fire_absence(const compiled_rule &rule, const key_state &slot, const pending_absence &p) {
+    const auto id = detection_id().add(rule.info.id).add(slot.display).add(anchor_name(p.id, p.time)).value();
+    if (book.contains(id)) {
+      ++stats.repeated;
+      return;
+    }
+    book.add(id, make(rule, slot.display, p.identity, p.time, p.time, {p.id}, 1, {}));
+  }
+
+  // Fires absences whose deadline `now` has passed. Keys are only scanned when
+  // the earliest deadline of the rule is due, not on every event.
+  void fire_due_absences(std::int64_t now, bool at_end = false) {
+    if (now == INT64_MIN) return;
+    const auto &compiled = rules.compiled()->rules;
+    for (const std::size_t i : absence_rules) {
+      if (!at_end && now <= next_due[i]) continue;
+      std::int64_t earliest = INT64_MAX;
+      for (auto &[key, slot] : runtime[i].keys) {
+        auto *st = std::get_if<absence_state>(&slot.data);
+        if (!st) continue;
+        for (auto it = st->pending.begin(); it != st->pending.end();) {
+          const auto deadline = it->time + compiled[i].window_ns;
+          // A late start is judged by its own key's later events, not by a watermark it arrived behind.
+          const bool due = it->late ? (st->newest > deadline || (at_end && now > deadline)) : deadline < now;
+          if (due) {
+            const auto p = *it;
+            it = st->pending.erase(it);
+            fire_absence(compiled[i], slot, p);
+          } else {
+            if (!it->late) earliest = std::min(earliest, deadline);
+            ++it;
+          }
+        }
+      }
+      next_due[i] = earliest;
+    }
+  }
+
+  bool idle(const key_state &k, std::int64_t ttl) const {
+    // Idle in event time and not used since the watermark passed: a late stream's keys stay while in use.
+    return watermark != INT64_MIN && k.last_ns < watermark - ttl && k.touched < watermark - ttl;
+  }
+
+  // What a dropped key had open is closed first, so its figures are final.
+  void drop(const compiled_rule &rule, key_state &k) {
+    if (auto *st = std::get_if<hit_state>(&k.data)) rescan(rule, k, *st, true);
+    ++stats.evictions;
+  }
+
+  // Drops group keys idle for longer than the TTL: state stays bounded
+  // however many identities come and go.
+  void sweep_idle() {
+    const std::int64_t ttl = nanos(options.key_ttl);
+    const auto &compiled = rules.compiled()->rules;
+    for (std::size_t i = 0; i < runtime.size(); ++i) {
+      auto &keys = runtime[i].keys;
+      for (auto it = keys.begin(); it != keys.end();) {
+        const auto *pending = std::get_if<absence_state>(&it->second.data);
+        if (idle(it->second, ttl) && !(pending && !pending->pending.empty())) {
+          drop(compiled[i], it->second);
+          it = keys.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+
+  // At the cap, exactly the least recently used keys go (by time, then key),
+  // down to 90% of it, so the cost is paid once per tenth of the cap.
+  void drop_least_recent(const compiled_rule &rule, rule_runtime &rt) {
+    auto &keys = rt.keys;
+    std::vector<std::pair<std::int64_t, const std::string *>> order;
+    order.reserve(keys.size());
+    for (const auto &[k, st] : keys) order.emplace_back(std::max(st.last_ns, st.touched), &k);
+    const auto count = keys.size() - options.max_keys_per_rule * 9 / 10;
+    std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+                     [](const auto &a, const auto &b) { return a.first != b.first ? a.first < b.first : *a.second < *b.second; });
+    std::vector<std::string> victims;
+    for (std::size_t j = 0; j < count; ++j) victims.push_back(*order[j].second);
+    for (const auto &v : victims) {
+      drop(rule, keys.at(v));
+      keys.erase(v);
+    }
+  }
+};
+
+}  // namespace v0
+}  // namespace identrail
