@@ -41,7 +41,10 @@ struct idt_detection {
   const it::detection &get() const { return value; }
 };
 struct idt_engine {
-  explicit idt_engine(it::engine_options options) : engine(std::move(options)) {}
+  explicit idt_engine(it::engine restored) : engine(std::move(restored)) {
+    for (const auto &d : engine.detections()) view_of(d);
+    refresh();
+  }
   it::engine engine;
   std::deque<idt_event> views;  // one per retained event; a deque keeps handed-out addresses valid as it grows
   std::deque<idt_detection> detection_views;
@@ -191,6 +194,7 @@ idt_status idt_options_set_string(idt_options *opts, idt_string_option key, cons
     switch (key) {
       case IDT_OPT_RULES_PATH: opts->rule_paths.emplace_back(value); return IDT_OK;
       case IDT_OPT_GEO_DATABASE: opts->geo_databases.emplace_back(value); return IDT_OK;
+      case IDT_OPT_STATE_KEY: opts->value.state_key = value; return IDT_OK;
       case IDT_STRING_OPT_FORCE_INT32_: break;
     }
     return fail(err, it::errc::invalid_argument, "idt_options_set_string: unknown option " + std::to_string(key));
@@ -199,37 +203,110 @@ idt_status idt_options_set_string(idt_options *opts, idt_string_option key, cons
 
 void idt_options_free(idt_options *opts) { delete opts; }
 
+namespace {
+
+// The engine options the C options describe: rule files read, databases opened.
+it::result<it::engine_options> engine_options_of(const idt_options *opts) {
+  it::engine_options options = opts ? opts->value : it::engine_options{};
+  if (opts && !opts->rule_paths.empty()) {
+    auto rules = it::rule_set::from_paths(opts->rule_paths);
+    if (!rules) return tl::unexpected(rules.error());
+    if (opts->keep_builtin) {
+      auto builtin = it::rule_set::builtin();
+      if (!builtin) return tl::unexpected(builtin.error());
+      rules = builtin->merged_with(*rules);
+      if (!rules) return tl::unexpected(rules.error());
+    }
+    options.rules = std::move(*rules);
+  }
+  if (opts && !opts->geo_databases.empty()) {
+    auto geo = it::geolocator::open(opts->geo_databases);
+    if (!geo) return tl::unexpected(geo.error());
+    options.geolocation = std::make_shared<const it::geolocator>(std::move(*geo));
+  }
+  return options;
+}
+
+idt_engine *wrapped(it::engine engine) {
+  auto wrapper = std::make_unique<idt_engine>(std::move(engine));
+  idt_engine *raw = wrapper.get();
+  // Every revision updates the detection's view before the callback sees it.
+  raw->engine.on_detection([raw](const it::detection &d) {
+    const idt_detection &view = raw->view_of(d);
+    if (raw->callback && raw->callback(&view, raw->callback_data) != 0) raw->callback = nullptr;
+  });
+  return wrapper.release();
+}
+
+}  // namespace
+
 idt_status idt_engine_new(idt_engine **out, const idt_options *opts, idt_error **err) {
   return guarded(err, [&] {
     if (!out) return fail(err, it::errc::invalid_argument, "idt_engine_new: out is NULL");
     *out = nullptr;
-    it::engine_options options = opts ? opts->value : it::engine_options{};
-    if (opts && !opts->rule_paths.empty()) {
-      auto rules = it::rule_set::from_paths(opts->rule_paths);
-      if (!rules) return fail(err, rules.error());
-      if (opts->keep_builtin) {
-        auto builtin = it::rule_set::builtin();
-        if (!builtin) return fail(err, builtin.error());
-        rules = builtin->merged_with(*rules);
-        if (!rules) return fail(err, rules.error());
-      }
-      options.rules = std::move(*rules);
-    }
-    if (opts && !opts->geo_databases.empty()) {
-      auto geo = it::geolocator::open(opts->geo_databases);
-      if (!geo) return fail(err, geo.error());
-      options.geolocation = std::make_shared<const it::geolocator>(std::move(*geo));
-    }
-    auto engine = std::make_unique<idt_engine>(std::move(options));
-    idt_engine *raw = engine.get();
-    // Every revision updates the detection's view before the callback sees it.
-    raw->engine.on_detection([raw](const it::detection &d) {
-      const idt_detection &view = raw->view_of(d);
-      if (raw->callback && raw->callback(&view, raw->callback_data) != 0) raw->callback = nullptr;
-    });
-    *out = engine.release();
+    auto options = engine_options_of(opts);
+    if (!options) return fail(err, options.error());
+    *out = wrapped(it::engine(std::move(*options)));
     return IDT_OK;
   });
+}
+
+idt_status idt_engine_checkpoint(const idt_engine *engine, idt_buffer **out, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || !out) return fail(err, it::errc::invalid_argument, "idt_engine_checkpoint: NULL argument");
+    auto bytes = engine->engine.checkpoint();
+    if (!bytes) return fail(err, bytes.error());
+    return give_buffer(out, std::move(*bytes));
+  });
+}
+
+idt_status idt_engine_checkpoint_to(const idt_engine *engine, const char *path, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || !path) return fail(err, it::errc::invalid_argument, "idt_engine_checkpoint_to: NULL argument");
+    auto written = engine->engine.checkpoint_to(path);
+    return written ? IDT_OK : fail(err, written.error());
+  });
+}
+
+idt_status idt_engine_restore(idt_engine **out, const char *data, size_t len, const idt_options *opts, idt_error **err) {
+  return guarded(err, [&] {
+    if (!out || (!data && len > 0)) return fail(err, it::errc::invalid_argument, "idt_engine_restore: NULL argument");
+    *out = nullptr;
+    auto options = engine_options_of(opts);
+    if (!options) return fail(err, options.error());
+    auto restored = it::engine::restore(std::string_view(data ? data : "", len), std::move(*options));
+    if (!restored) return fail(err, restored.error());
+    *out = wrapped(std::move(*restored));
+    return IDT_OK;
+  });
+}
+
+idt_status idt_engine_restore_from(idt_engine **out, const char *path, const idt_options *opts, idt_error **err) {
+  return guarded(err, [&] {
+    if (!out || !path) return fail(err, it::errc::invalid_argument, "idt_engine_restore_from: NULL argument");
+    *out = nullptr;
+    auto options = engine_options_of(opts);
+    if (!options) return fail(err, options.error());
+    auto restored = it::engine::restore_from(path, std::move(*options));
+    if (!restored) return fail(err, restored.error());
+    *out = wrapped(std::move(*restored));
+    return IDT_OK;
+  });
+}
+
+size_t idt_engine_restored_rule_count(const idt_engine *engine, idt_rule_restore what) {
+  if (!engine) return 0;
+  const auto &r = engine->engine.restored();
+  return what == IDT_RULE_KEPT ? r.kept_rules.size() : what == IDT_RULE_STARTED ? r.started_rules.size()
+                                                   : what == IDT_RULE_DROPPED ? r.dropped_rules.size() : 0;
+}
+
+const char *idt_engine_restored_rule_at(const idt_engine *engine, idt_rule_restore what, size_t index) {
+  if (!engine) return "";
+  const auto &r = engine->engine.restored();
+  const auto *list = what == IDT_RULE_KEPT ? &r.kept_rules : what == IDT_RULE_STARTED ? &r.started_rules
+                                           : what == IDT_RULE_DROPPED ? &r.dropped_rules : nullptr;
+  return list && index < list->size() ? (*list)[index].c_str() : "";
 }
 
 void idt_engine_free(idt_engine *engine) { delete engine; }

@@ -103,6 +103,7 @@ IDT_API idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_
 typedef enum idt_string_option {
   IDT_OPT_RULES_PATH = 1,
   IDT_OPT_GEO_DATABASE = 2, /* a MaxMind-format .mmdb (City, Country or ASN); may be given more than once */
+  IDT_OPT_STATE_KEY = 3,    /* a secret: checkpoints are authenticated (HMAC-SHA256) with it, and must be to restore */
   IDT_STRING_OPT_FORCE_INT32_ = 0x7fffffff
 } idt_string_option;
 IDT_API idt_status idt_options_set_string(idt_options *opts, idt_string_option key, const char *value, idt_error **err);
@@ -110,6 +111,30 @@ IDT_API void idt_options_free(idt_options *opts);
 
 /* opts may be NULL for defaults; the engine copies what it needs. */
 IDT_API idt_status idt_engine_new(idt_engine **out, const idt_options *opts, idt_error **err);
+
+/* Checkpoints: everything that changes later answers (rule state, the
+ * duplicate filter, held-back events, the graph, statuses and flags, counts
+ * and errors; not the retained events), versioned and checksummed. Restoring
+ * with the same options and rules and feeding the rest gives the answers of one
+ * uninterrupted run. A truncated, corrupt or unauthentic checkpoint is
+ * IDT_E_BAD_STATE; one of a newer format or of another rule set
+ * IDT_E_INCOMPATIBLE_STATE; nothing is half restored. */
+IDT_API idt_status idt_engine_checkpoint(const idt_engine *engine, idt_buffer **out, idt_error **err);
+/* Written atomically (temporary file, fsync, rename, directory fsync), mode 0600. */
+IDT_API idt_status idt_engine_checkpoint_to(const idt_engine *engine, const char *path, idt_error **err);
+IDT_API idt_status idt_engine_restore(idt_engine **out, const char *data, size_t len, const idt_options *opts,
+                                      idt_error **err);
+IDT_API idt_status idt_engine_restore_from(idt_engine **out, const char *path, const idt_options *opts, idt_error **err);
+/* After a restore: the rules that kept their state (same id and definition),
+ * those that start empty (new or changed) and those the rule set no longer has. */
+typedef enum idt_rule_restore {
+  IDT_RULE_KEPT = 1,
+  IDT_RULE_STARTED = 2,
+  IDT_RULE_DROPPED = 3,
+  IDT_RULE_RESTORE_FORCE_INT32_ = 0x7fffffff
+} idt_rule_restore;
+IDT_API size_t idt_engine_restored_rule_count(const idt_engine *engine, idt_rule_restore what);
+IDT_API const char *idt_engine_restored_rule_at(const idt_engine *engine, idt_rule_restore what, size_t index);
 IDT_API void idt_engine_free(idt_engine *engine);
 
 /* Decodes bytes in any supported format. Bad records are not call failures:

@@ -24,13 +24,19 @@ T unwrap(result<T> r) {
   if (!r) throw binding_error(r.error().code, r.error().message);
   return std::move(*r);
 }
+inline void unwrap(result<void> r) {
+  if (!r) throw binding_error(r.error().code, r.error().message);
+}
 
 // The engine as Python holds it. Feeding releases the GIL, so another Python
 // thread could reach the engine mid-feed; `busy` turns that into an error
 // instead of a read of a vector being reallocated.
 struct py_engine {
-  explicit py_engine(engine_options options) : core(std::move(options)) {}
+  py_engine(engine_options options, pybind11::dict made_with) : core(std::move(options)), settings(std::move(made_with)) {}
+  py_engine(engine restored, pybind11::dict made_with) : core(std::move(restored)), settings(std::move(made_with)) {}
   engine core;
+  // The keyword arguments it was made with: a restore (and unpickling) makes the same engine.
+  pybind11::dict settings;
   std::atomic<bool> busy{false};
 
   const engine &read() const {

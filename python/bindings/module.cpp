@@ -59,6 +59,45 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
   return o;
 }
 
+// Engine()'s keyword arguments with their defaults filled in: what an engine
+// is made with, kept for restore and pickling. Unknown names are refused.
+py::dict engine_settings(const py::dict &given) {
+  static const char *const known[] = {"deduplicate", "keep_raw", "gzip", "max_errors", "retain_events",
+                                      "max_input_bytes", "dedup_horizon_seconds", "detect", "rules", "builtin_rules",
+                                      "allowed_lateness_seconds", "geo_databases", "state_key"};
+  for (const auto &[key, value] : given) {
+    const auto name = key.cast<std::string>();
+    if (std::find(std::begin(known), std::end(known), name) == std::end(known))
+      throw binding_error(errc::invalid_argument, "unknown Engine option '" + name + "'");
+  }
+  py::dict out(py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
+               py::arg("max_errors") = 1000, py::arg("retain_events") = true,
+               py::arg("max_input_bytes") = normalizer_options{}.max_decompressed_bytes,
+               py::arg("dedup_horizon_seconds") = 86400, py::arg("detect") = true, py::arg("rules") = py::none(),
+               py::arg("builtin_rules") = false, py::arg("allowed_lateness_seconds") = 900,
+               py::arg("geo_databases") = py::none(), py::arg("state_key") = py::none());
+  for (const auto &[key, value] : given) out[key] = value;
+  return out;
+}
+
+engine_options options_from(const py::dict &s) {
+  auto options = make_options(s["deduplicate"].cast<bool>(), s["keep_raw"].cast<bool>(), s["gzip"].cast<std::string>(),
+                              s["max_errors"].cast<std::size_t>(), s["retain_events"].cast<bool>(),
+                              s["max_input_bytes"].cast<std::size_t>(), s["dedup_horizon_seconds"].cast<std::int64_t>(),
+                              s["detect"].cast<bool>(), s["rules"], s["builtin_rules"].cast<bool>(),
+                              s["allowed_lateness_seconds"].cast<std::int64_t>());
+  const py::object geo = s["geo_databases"];
+  if (!geo.is_none()) {
+    std::vector<std::string> paths;
+    for (const auto &item : geo) paths.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
+    if (!paths.empty()) options.geolocation = std::make_shared<const geolocator>(unwrap(geolocator::open(paths)));
+  }
+  const py::object key = s["state_key"];
+  if (py::isinstance<py::bytes>(key)) options.state_key = key.cast<std::string>();
+  else if (!key.is_none()) options.state_key = key.cast<std::string>();
+  return options;
+}
+
 // The report's shape, so the Python API, the CLI and --json agree.
 py::dict detection_dict(const detection &d, const symbol_table &symbols) {
   return py::dict(py::arg("id") = d.id, py::arg("revision") = d.revision, py::arg("withdrawn") = d.withdrawn,
@@ -172,22 +211,106 @@ PYBIND11_MODULE(_core, m) {
   engine_class
       .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain,
                        std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds, bool detect,
-                       const py::object &rules, bool builtin_rules, std::int64_t lateness, const py::object &geo) {
-             auto options = make_options(deduplicate, keep_raw, gzip, max_errors, retain, max_input_bytes,
-                                         dedup_horizon_seconds, detect, rules, builtin_rules, lateness);
-             if (!geo.is_none()) {
-               std::vector<std::string> paths;
-               for (const auto &item : geo) paths.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
-               if (!paths.empty())
-                 options.geolocation = std::make_shared<const geolocator>(unwrap(geolocator::open(paths)));
-             }
-             return std::make_unique<py_engine>(std::move(options));
+                       const py::object &rules, bool builtin_rules, std::int64_t lateness, const py::object &geo,
+                       const py::object &state_key) {
+             py::dict settings(py::arg("deduplicate") = deduplicate, py::arg("keep_raw") = keep_raw,
+                               py::arg("gzip") = gzip, py::arg("max_errors") = max_errors,
+                               py::arg("retain_events") = retain, py::arg("max_input_bytes") = max_input_bytes,
+                               py::arg("dedup_horizon_seconds") = dedup_horizon_seconds, py::arg("detect") = detect,
+                               py::arg("rules") = rules, py::arg("builtin_rules") = builtin_rules,
+                               py::arg("allowed_lateness_seconds") = lateness, py::arg("geo_databases") = geo,
+                               py::arg("state_key") = state_key);
+             return std::make_unique<py_engine>(options_from(settings), settings);
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
            py::arg("max_errors") = 1000, py::arg("retain_events") = true,
            py::arg("max_input_bytes") = kDefaultMaxInput, py::arg("dedup_horizon_seconds") = 86400,
            py::arg("detect") = true, py::arg("rules") = py::none(), py::arg("builtin_rules") = false,
-           py::arg("allowed_lateness_seconds") = 900, py::arg("geo_databases") = py::none())
+           py::arg("allowed_lateness_seconds") = 900, py::arg("geo_databases") = py::none(),
+           py::arg("state_key") = py::none())
+      .def(
+          "checkpoint",
+          [](const py_engine &e) {
+            const auto &core = e.read();
+            std::string bytes;
+            {
+              py::gil_scoped_release release;
+              bytes = unwrap(core.checkpoint());
+            }
+            return py::bytes(bytes);
+          },
+          "Everything that changes later answers, as bytes (rule state, duplicate filter, graph, flags, counts); "
+          "Engine.restore() goes on from it.")
+      .def(
+          "checkpoint_to",
+          [](const py_engine &e, const py::object &path) {
+            const auto &core = e.read();
+            const auto where = fs_path(path);
+            py::gil_scoped_release release;
+            unwrap(core.checkpoint_to(where));
+          },
+          py::arg("path"), "Writes checkpoint() atomically to a file (mode 0600).")
+      .def_static(
+          "restore",
+          [](py::bytes data, py::kwargs settings) {
+            const std::string bytes = data;
+            auto made_with = engine_settings(settings);
+            auto options = options_from(made_with);
+            std::optional<engine> restored;
+            {
+              py::gil_scoped_release release;
+              restored.emplace(unwrap(engine::restore(bytes, std::move(options))));
+            }
+            return std::make_unique<py_engine>(std::move(*restored), made_with);
+          },
+          py::arg("data"),
+          "An Engine that goes on where a checkpoint left off. Takes the keyword arguments of Engine(); raises "
+          "BadState (truncated, corrupt, not authentic) or IncompatibleState (newer format, another rule set).")
+      .def_static(
+          "restore_from",
+          [](const py::object &path, py::kwargs settings) {
+            const auto where = fs_path(path);
+            auto made_with = engine_settings(settings);
+            auto options = options_from(made_with);
+            std::optional<engine> restored;
+            {
+              py::gil_scoped_release release;
+              restored.emplace(unwrap(engine::restore_from(where, std::move(options))));
+            }
+            return std::make_unique<py_engine>(std::move(*restored), made_with);
+          },
+          py::arg("path"), "Engine.restore() from a file that checkpoint_to() wrote.")
+      .def_property_readonly(
+          "restored",
+          [](const py_engine &e) {
+            const auto &r = e.read().restored();
+            return py::dict(py::arg("kept_rules") = r.kept_rules, py::arg("started_rules") = r.started_rules,
+                            py::arg("dropped_rules") = r.dropped_rules);
+          },
+          "After a restore: the rules that kept their state, those that start empty (new or changed) and those "
+          "no longer in the rule set.")
+      .def(py::pickle(
+          [](const py_engine &e) {
+            if (!e.settings["state_key"].is_none())
+              throw binding_error(errc::invalid_argument,
+                                  "an Engine with a state_key is not pickled: the key would travel with the state; "
+                                  "use checkpoint() and Engine.restore(data, state_key=...)");
+            const auto &core = e.read();
+            std::string bytes;
+            {
+              py::gil_scoped_release release;
+              bytes = unwrap(core.checkpoint());
+            }
+            return py::make_tuple(e.settings, py::bytes(bytes));
+          },
+          [](const py::tuple &state) {
+            if (state.size() != 2) throw binding_error(errc::bad_state, "Engine pickle: not (settings, checkpoint)");
+            auto made_with = engine_settings(state[0].cast<py::dict>());
+            auto options = options_from(made_with);
+            const std::string bytes = state[1].cast<py::bytes>();
+            auto restored = unwrap(engine::restore(bytes, std::move(options)));
+            return std::make_unique<py_engine>(std::move(restored), made_with);
+          }))
       .def(
           "finish",
           [](py_engine &e) {

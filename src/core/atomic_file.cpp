@@ -33,7 +33,7 @@ result<void> write_file_atomically(const std::string &path, std::string_view byt
   const std::string temp = (dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()))).string();
   {
     descriptor file{::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode))};
-    if (file.fd < 0) return tl::unexpected(os_error(temp, "open"));
+    if (file.fd < 0) return tl::unexpected(os_error(path, "cannot create a temporary file beside it"));
     // The mode given at creation is masked by the umask; the state file must be private whatever it is.
     if (::fchmod(file.fd, static_cast<mode_t>(mode)) != 0) return tl::unexpected(os_error(temp, "fchmod"));
     for (std::size_t done = 0; done < bytes.size();) {

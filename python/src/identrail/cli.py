@@ -1,6 +1,6 @@
 """The ``identrail`` command: a thin shell over the library.
 
-    identrail analyze   [PATH ...] [--json] [--top N] [--flag ARN[=TIME]] [--geoip MMDB]
+    identrail analyze   [PATH ...] [--json] [--top N] [--flag ARN[=TIME]] [--geoip MMDB] [--state FILE]
     identrail remediate --identity ARN [--allow-cidr CIDR ...] [--json] [PATH ...]
     identrail graph     [PATH ...] [--format json|cytoscape|dot|graphml | --blast-radius ARN [--since TIME] |
                         --paths FROM TO | --chain ARN | --where-used ARN | --timeline ARN | --status ARN]
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime
 from typing import Sequence
@@ -24,6 +25,7 @@ from .errors import Error, LimitExceeded
 
 
 STDIN = "-"
+STATE_KEY_VARIABLE = "IDENTRAIL_STATE_KEY"  # a secret that authenticates --state files (HMAC-SHA256)
 MAX_STDIN_BYTES = 1 << 30  # the engine's limit for one input
 
 
@@ -51,8 +53,18 @@ def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
 
 def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
     rules = args.rules or args.add_rules or None
-    return Engine(gzip=args.gzip, detect=detect, rules=rules, builtin_rules=bool(args.add_rules and not args.rules),
-                  geo_databases=getattr(args, "geoip", None))
+    settings = dict(gzip=args.gzip, detect=detect, rules=rules, builtin_rules=bool(args.add_rules and not args.rules),
+                    geo_databases=getattr(args, "geoip", None), state_key=os.environ.get(STATE_KEY_VARIABLE) or None)
+    state = getattr(args, "state", None)
+    if not state or not os.path.exists(state):
+        return Engine(**settings)
+    engine = Engine.restore_from(state, **settings)
+    restored = engine.restored
+    for what, names in (("start empty (new or changed)", restored["started_rules"]),
+                        ("are no longer in the rule set", restored["dropped_rules"])):
+        if names and restored["kept_rules"]:
+            print(f"identrail: {state}: rules that {what}: {', '.join(names)}", file=sys.stderr)
+    return engine
 
 
 def _is_time(text: str) -> bool:
@@ -74,11 +86,14 @@ def _identity_and_time(value: str) -> tuple[str, str | None]:
 def _read_and_flag(args: argparse.Namespace) -> Engine:
     engine = _engine(args)
     _load(args.paths, not args.no_progress, engine)
-    engine.finish()
     for status, values in (("compromised", args.flag or []), ("remediated", args.remediated or [])):
         for value in values:
             identity, when = _identity_and_time(value)
             engine.flag(identity, status, when)
+    if getattr(args, "state", None):
+        # Before the end-of-input flush: the next run goes on as if this one had not stopped.
+        engine.checkpoint_to(args.state)
+    engine.finish()
     return engine
 
 
@@ -223,6 +238,10 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print the machine report as JSON")
     analyze.add_argument("--no-graph", action="store_true", help="leave the identity graph out of --json")
     analyze.add_argument("--top", type=int, default=10, metavar="N", help="rows in the top tables (default 10)")
+    analyze.add_argument("--state", metavar="FILE",
+                         help="go on from this checkpoint if it exists, and write it (atomically, mode 0600) before "
+                              f"the end-of-input flush, so the next run continues this one; ${STATE_KEY_VARIABLE} "
+                              "authenticates it")
     correlation(analyze)
     analyze.set_defaults(run=_analyze)
 
