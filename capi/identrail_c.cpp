@@ -294,6 +294,32 @@ idt_status idt_engine_restore_from(idt_engine **out, const char *path, const idt
   });
 }
 
+idt_status idt_engine_advance_to(idt_engine *engine, int64_t now_ns, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine) return fail(err, it::errc::invalid_argument, "idt_engine_advance_to: engine is NULL");
+    engine->engine.advance_to(it::from_unix_nanos(now_ns));
+    engine->refresh();
+    return IDT_OK;
+  });
+}
+
+idt_status idt_engine_set_cursor(idt_engine *engine, const char *data, size_t len, idt_error **err) {
+  return guarded(err, [&] {
+    if (!engine || (!data && len > 0)) return fail(err, it::errc::invalid_argument, "idt_engine_set_cursor: NULL argument");
+    engine->engine.set_cursor(std::string(data ? data : "", len));
+    return IDT_OK;
+  });
+}
+
+const char *idt_engine_cursor(const idt_engine *engine, size_t *len) {
+  if (!engine) {
+    if (len) *len = 0;
+    return "";
+  }
+  if (len) *len = engine->engine.cursor().size();
+  return engine->engine.cursor().c_str();
+}
+
 size_t idt_engine_restored_rule_count(const idt_engine *engine, idt_rule_restore what) {
   if (!engine) return 0;
   const auto &r = engine->engine.restored();

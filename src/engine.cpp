@@ -42,6 +42,11 @@ void engine::on_detection(std::function<void(const detection &)> callback) {
   impl_->detection_callback = std::move(callback);
 }
 void engine::finish() { impl_->detect.finish(); }
+void engine::advance_to(timestamp now) {
+  if (impl_->options.detect) impl_->detect.advance_to(now);
+}
+void engine::set_cursor(std::string cursor) { impl_->cursor = std::move(cursor); }
+const std::string &engine::cursor() const noexcept { return impl_->cursor; }
 resolution engine::resolve(symbol identity) const { return impl_->graph.resolve(identity); }
 const identity_graph &engine::graph() const noexcept { return impl_->graph; }
 const std::vector<status_flag> &engine::flags() const noexcept { return impl_->flags; }

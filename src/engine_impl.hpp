@@ -46,6 +46,7 @@ struct engine::impl {
   std::optional<std::pair<timestamp, timestamp>> span;
   std::function<void(const event &)> callback;
   restore_report restored;
+  std::string cursor;
 
   // Identities, action counts, the time span and the flags (engine_state.cpp).
   void save(detail::state_writer &out) const;

@@ -6,7 +6,7 @@
 //   [32-byte HMAC-SHA256 of the same, when flags has kAuthenticated]
 //
 // Sections: SYMB (the symbol table; every later symbol is a number into it),
-// NORM, GRPH, DETC, ENGN. Unknown sections are skipped, so a newer writer can
+// NORM, GRPH, DETC, ENGN, CURS (the application's cursor). Unknown sections are skipped, so a newer writer can
 // add one without a new format number; a reader refuses a format above its own.
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -191,6 +191,7 @@ result<std::string> engine::checkpoint() const {
   section("GRPH", [&] { state_access::save(s.graph, out); });
   section("DETC", [&] { state_access::save(s.detect, out); });
   section("ENGN", [&] { s.save(out); });
+  section("CURS", [&] { out.str(s.cursor); });
   std::string bytes = std::move(out.bytes());
   const std::uint64_t length = bytes.size() - kHeader;
   std::memcpy(bytes.data() + 16, &length, sizeof length);
@@ -230,6 +231,7 @@ result<engine> engine::restore(std::string_view bytes, engine_options options) {
     if (name == tag("NORM")) state_access::load(s.normalize, in);
     else if (name == tag("GRPH")) state_access::load(s.graph, in);
     else if (name == tag("ENGN")) s.load(in);
+    else if (name == tag("CURS")) s.cursor = in.str();
     else if (name == tag("DETC")) {
       const auto rules = state_access::load(s.detect, in);
       s.restored = {rules.kept, rules.started, rules.dropped};

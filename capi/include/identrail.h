@@ -133,6 +133,14 @@ typedef enum idt_rule_restore {
   IDT_RULE_DROPPED = 3,
   IDT_RULE_RESTORE_FORCE_INT32_ = 0x7fffffff
 } idt_rule_restore;
+/* Event time has moved on without events (a quiet live source): absences due
+ * by now_ns (Unix nanoseconds) fire. */
+IDT_API idt_status idt_engine_advance_to(idt_engine *engine, int64_t now_ns, idt_error **err);
+/* Where the application's sources got to: bytes the engine keeps in its
+ * checkpoints and gives back after a restore. Never NULL; valid until the next
+ * idt_engine_set_cursor. */
+IDT_API idt_status idt_engine_set_cursor(idt_engine *engine, const char *data, size_t len, idt_error **err);
+IDT_API const char *idt_engine_cursor(const idt_engine *engine, size_t *len);
 IDT_API size_t idt_engine_restored_rule_count(const idt_engine *engine, idt_rule_restore what);
 IDT_API const char *idt_engine_restored_rule_at(const idt_engine *engine, idt_rule_restore what, size_t index);
 IDT_API void idt_engine_free(idt_engine *engine);

@@ -94,6 +94,10 @@ class engine {
   // End of input: releases held-back events and fires what is due. Feeding
   // afterwards still works; earlier-timed events then count as late.
   void finish();
+  // Event time has moved on without events: absences due by `now` fire. A live
+  // reader calls it when its source has been quiet (processing time standing
+  // in for event time), so an absence does not wait for the next event.
+  void advance_to(timestamp now);
 
   [[nodiscard]] const symbol_table &symbols() const noexcept;
   [[nodiscard]] const std::vector<event> &events() const noexcept;
@@ -138,6 +142,10 @@ class engine {
   [[nodiscard]] static result<engine> restore_from(const std::string &path, engine_options options = {});
   // After restore: which rules kept their state. Empty for an engine made fresh.
   [[nodiscard]] const restore_report &restored() const noexcept;
+  // Where the application's sources got to (files read, an S3 position): opaque
+  // to the engine, kept in its checkpoints so a restart reads nothing twice.
+  void set_cursor(std::string cursor);
+  [[nodiscard]] const std::string &cursor() const noexcept;
 
   [[nodiscard]] const std::vector<detection> &detections() const noexcept;
   [[nodiscard]] const detector_stats &detection_stats() const noexcept;

@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include <atomic>
+#include <deque>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -32,9 +33,28 @@ inline void unwrap(result<void> r) {
 // thread could reach the engine mid-feed; `busy` turns that into an error
 // instead of a read of a vector being reallocated.
 struct py_engine {
-  py_engine(engine_options options, pybind11::dict made_with) : core(std::move(options)), settings(std::move(made_with)) {}
-  py_engine(engine restored, pybind11::dict made_with) : core(std::move(restored)), settings(std::move(made_with)) {}
+  py_engine(engine_options options, pybind11::dict made_with) : core(std::move(options)), settings(std::move(made_with)) {
+    collect();
+  }
+  py_engine(engine restored, pybind11::dict made_with) : core(std::move(restored)), settings(std::move(made_with)) {
+    collect();
+  }
   engine core;
+  // Revisions as announced, for take_announced(): kept in C++ because the
+  // callback runs inside a feed, without the GIL. Bounded: a caller that
+  // never takes them loses the oldest, counted.
+  std::deque<detection> announced;
+  std::uint64_t announced_dropped = 0;
+  static constexpr std::size_t kMaxAnnounced = 100'000;
+  void collect() {
+    core.on_detection([this](const detection &d) {
+      if (announced.size() >= kMaxAnnounced) {
+        announced.pop_front();
+        ++announced_dropped;
+      }
+      announced.push_back(d);
+    });
+  }
   // The keyword arguments it was made with: a restore (and unpickling) makes the same engine.
   pybind11::dict settings;
   std::atomic<bool> busy{false};

@@ -280,6 +280,34 @@ PYBIND11_MODULE(_core, m) {
             return std::make_unique<py_engine>(std::move(*restored), made_with);
           },
           py::arg("path"), "Engine.restore() from a file that checkpoint_to() wrote.")
+      .def(
+          "take_announced",
+          [](py_engine &e) {
+            (void)e.read();
+            py::list out;
+            for (const auto &d : e.announced) out.append(detection_dict(d, e.core.symbols()));
+            e.announced.clear();
+            return out;
+          },
+          "The detections and revisions announced since the last call, in order, as dicts (the same shape as "
+          "detections, with revision and withdrawn): what a live consumer sends on.")
+      .def(
+          "advance_to",
+          [](py_engine &e, const py::object &now) {
+            const auto when = identrail::python::py_time(now, "now");
+            if (!when) throw binding_error(errc::invalid_argument, "advance_to: a time is needed");
+            feeding guard(e);
+            e.core.advance_to(*when);
+          },
+          py::arg("now"),
+          "Event time has moved on without events (a quiet live source): absences due by `now` fire.")
+      .def_property(
+          "cursor", [](const py_engine &e) { return e.read().cursor(); },
+          [](py_engine &e, const std::string &value) {
+            feeding guard(e);
+            e.core.set_cursor(value);
+          },
+          "Where the application's sources got to: opaque text kept in checkpoints.")
       .def_property_readonly(
           "restored",
           [](const py_engine &e) {

@@ -11,6 +11,7 @@ detector &detector::operator=(detector &&) noexcept = default;
 
 void detector::process(const event &e) { impl_->take(e); }
 void detector::finish() { impl_->finish(); }
+void detector::advance_to(timestamp now) { impl_->advance_to(to_unix_nanos(now)); }
 void detector::on_detection(std::function<void(const detection &)> callback) { impl_->callback = std::move(callback); }
 const std::vector<detection> &detector::detections() const noexcept { return impl_->book.live(); }
 const detector_stats &detector::stats() const noexcept { return impl_->stats; }

@@ -170,6 +170,14 @@ struct detector::impl {
     stats.withdrawn = book.withdrawals();
   }
 
+  void advance_to(std::int64_t now) {
+    if (now <= max_time) return;
+    max_time = now;
+    watermark = std::max(watermark, max_time - lateness_ns());
+    release_until(watermark);
+    refresh_stats();
+  }
+
   void hold(const event &e, std::int64_t t) {
     std::size_t slot;
     if (free_slots.empty()) {

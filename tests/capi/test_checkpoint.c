@@ -29,6 +29,7 @@ static void test_restore_then_finish_is_the_whole_run(void) {
 
   CHECK(idt_engine_new(&first, NULL, NULL) == IDT_OK);
   CHECK(idt_engine_feed_path(first, IDENTRAIL_SAMPLE_DIR, NULL) == IDT_OK);
+  CHECK(idt_engine_set_cursor(first, "files: 1-228", 12, NULL) == IDT_OK);
   CHECK(idt_engine_checkpoint(first, &state, &err) == IDT_OK);
   CHECK(idt_engine_restore(&second, idt_buffer_data(state), idt_buffer_size(state), NULL, &err) == IDT_OK);
   CHECK(idt_engine_detection_count(second) == idt_engine_detection_count(first));
@@ -37,6 +38,10 @@ static void test_restore_then_finish_is_the_whole_run(void) {
   CHECK(strcmp(idt_engine_restored_rule_at(second, IDT_RULE_KEPT, 999), "") == 0);
   CHECK(idt_engine_finish(second, NULL) == IDT_OK);
   got = report_of(second);
+  {
+    size_t len = 0;
+    CHECK(strcmp(idt_engine_cursor(second, &len), "files: 1-228") == 0 && len == 12);
+  }
   CHECK(same(got, expected));
 
   idt_buffer_free(got);

@@ -60,3 +60,24 @@ TEST(EagerDetection, ARepeatedEventFiresOnce) {
   EXPECT_EQ(fired, 1u);
   EXPECT_EQ(e.detection_stats().repeated, 1u);
 }
+
+TEST(EagerDetection, AQuietStreamStillFiresAbsencesWhenTimeMovesOn) {
+  const std::string yaml = R"(- id: A
+  name: key made and never used
+  severity: low
+  kind: absence
+  steps: [{match: {event_name: CreateAccessKey}}, {match: {event_name: DeleteAccessKey}}]
+  window: 30m
+)";
+  engine_options options;
+  options.rules = *rule_set::from_yaml(yaml, "a.yaml");
+  engine e(options);
+  ASSERT_TRUE(e.feed(test::record("k", "2026-03-01T10:00:00Z", "CreateAccessKey"), "live"));
+  e.advance_to(*parse_rfc3339("2026-03-01T10:40:00Z"));  // deadline passed, but not the lateness after it
+  EXPECT_TRUE(e.detections().empty());
+  e.advance_to(*parse_rfc3339("2026-03-01T10:46:00Z"));
+  ASSERT_EQ(e.detections().size(), 1u);
+  EXPECT_EQ(e.detections()[0].event_ids, (std::vector<std::string>{"k"}));
+  e.advance_to(*parse_rfc3339("2026-03-01T09:00:00Z"));  // going back does nothing
+  EXPECT_EQ(e.detections().size(), 1u);
+}

@@ -63,6 +63,9 @@ class detector {
   detector &operator=(detector &&) noexcept;
 
   void process(const event &e);
+  // Event time has moved on without events (a quiet live stream): as if an
+  // event at `now` had arrived, the watermark moves and due absences fire.
+  void advance_to(timestamp now);
   // Releases everything held back and fires what is due (absence rules); the
   // detector stays usable, and later events count as late.
   void finish();
