@@ -282,15 +282,36 @@ PYBIND11_MODULE(_core, m) {
           py::arg("path"), "Engine.restore() from a file that checkpoint_to() wrote.")
       .def(
           "take_announced",
-          [](py_engine &e) {
+          [](py_engine &e, const py::object &line) {
             (void)e.read();
+            std::optional<detection_json_form> form;
+            if (!line.is_none()) {
+              const auto name = line.cast<std::string>();
+              if (name == "json") form = detection_json_form::flat;
+              else if (name == "ocsf") form = detection_json_form::ocsf;
+              else throw binding_error(errc::invalid_argument, "line must be 'json' or 'ocsf', not '" + name + "'");
+            }
             py::list out;
-            for (const auto &d : e.announced) out.append(detection_dict(d, e.core.symbols()));
+            for (const auto &d : e.announced) {
+              auto item = detection_dict(d, e.core.symbols());
+              if (form) item["line"] = detection_json(e.core, d, *form);
+              out.append(std::move(item));
+            }
             e.announced.clear();
             return out;
           },
-          "The detections and revisions announced since the last call, in order, as dicts (the same shape as "
-          "detections, with revision and withdrawn): what a live consumer sends on.")
+          py::arg("line") = py::none(),
+          "The detections and revisions announced since the last call, in order, as dicts (the shape of "
+          "detections, with revision and withdrawn); with line='json' or 'ocsf' each also carries its output line "
+          "(flat, or an OCSF Detection Finding, class 2004).")
+      .def_property_readonly(
+          "time_span",
+          [](const py_engine &e) -> py::object {
+            const auto span = e.read().time_span();
+            if (!span) return py::none();
+            return py::make_tuple(format_rfc3339(span->first), format_rfc3339(span->second));
+          },
+          "(first, last) event time read so far, RFC 3339, or None.")
       .def(
           "advance_to",
           [](py_engine &e, const py::object &now) {

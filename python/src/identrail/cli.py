@@ -6,6 +6,7 @@
                         --paths FROM TO | --chain ARN | --where-used ARN | --timeline ARN | --status ARN]
     identrail policy    --identity ARN [--flag-time TIME] [--current-policy FILE ...] [--compact] [--json] [PATH ...]
     identrail events    [PATH ...] [--format flat|ocsf]
+    identrail watch     DIR | - | s3://BUCKET/PREFIX ... [--format json|ocsf] [--state FILE] [--webhook URL]
 
 With no PATH, the bundled sample trace is read.
 """
@@ -21,11 +22,12 @@ from typing import Sequence
 from tqdm import tqdm
 
 from . import Engine, __version__, events, list_input_files, sample_path, test_rules
-from .errors import Error, LimitExceeded
+from .errors import Error, InvalidArgument, LimitExceeded, NotFoundError
 
 
 STDIN = "-"
 STATE_KEY_VARIABLE = "IDENTRAIL_STATE_KEY"  # a secret that authenticates --state files (HMAC-SHA256)
+WEBHOOK_SECRET_VARIABLE = "IDENTRAIL_WEBHOOK_SECRET"  # signs webhook bodies (X-Identrail-Signature)
 MAX_STDIN_BYTES = 1 << 30  # the engine's limit for one input
 
 
@@ -189,6 +191,90 @@ def _events(args: argparse.Namespace) -> int:
     return 0
 
 
+def _watch_sources(args: argparse.Namespace) -> list:
+    from .watch import DirectorySource, S3Source, StreamSource
+
+    sources = []
+    for path in args.paths:
+        if path == STDIN:
+            try:
+                sources.append(StreamSource(sys.stdin.fileno()))
+            except (OSError, ValueError) as exc:
+                raise InvalidArgument(f"-: standard input cannot be followed ({exc})") from exc
+        elif path.startswith("s3://"):
+            sources.append(S3Source(path))
+        elif os.path.isdir(path):
+            sources.append(DirectorySource(path, settle=args.settle))
+        elif os.path.exists(path):
+            raise InvalidArgument(f"{path}: watch follows directories, - (standard input) or s3://BUCKET/PREFIX; "
+                                  "read files with identrail analyze")
+        else:
+            raise NotFoundError(f"{path}: no such directory")
+    return sources
+
+
+def _watch(args: argparse.Namespace) -> int:
+    import signal
+    import time
+
+    from .sinks import LineSink, WebhookSink, secret_from
+    from .watch import drain, load_cursor, store_cursor, watch
+
+    if not args.paths:
+        raise InvalidArgument("watch needs a directory, - (standard input) or s3://BUCKET/PREFIX to follow")
+    sources = _watch_sources(args)
+    engine = _engine(args)
+    cursor = load_cursor(engine, sources)
+    out = LineSink(open(args.output, "a", encoding="utf-8") if args.output else sys.stdout)
+    webhook = None
+    if args.webhook:
+        headers = []
+        for header in args.webhook_header or []:
+            name, sep, value = header.partition(":")
+            if not sep or not name.strip():
+                raise InvalidArgument(f"--webhook-header {header!r}: expected 'Name: value'")
+            headers.append((name.strip(), value.strip()))
+        webhook = WebhookSink(args.webhook, headers, secret_from(WEBHOOK_SECRET_VARIABLE, args.webhook_secret_file),
+                              queue_size=args.webhook_queue, pending=cursor.get("webhook_pending", []))
+    stopping = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.append(True))
+
+    def save() -> None:
+        if args.state:
+            store_cursor(engine, sources, {"webhook_pending": webhook.unsent()} if webhook else None)
+            engine.checkpoint_to(args.state)
+
+    form = "json" if args.format == "json" else "ocsf"
+    statuses: dict = {}
+    last_save = time.monotonic()
+    try:
+        for line in watch(engine, sources, poll=args.poll, idle_timeout=args.idle_timeout, form=form,
+                          stop=lambda: bool(stopping), ticks=True, statuses=statuses):
+            if line is not None:
+                out.send(line)
+                if webhook:
+                    webhook.send(line)
+            if args.state and time.monotonic() - last_save >= args.state_every:
+                save()
+                last_save = time.monotonic()
+        if not args.state and not stopping:
+            # Every source has ended and nothing goes on from here: the end-of-input flush.
+            engine.finish()
+            for line in drain(engine, form, statuses):
+                out.send(line)
+                if webhook:
+                    webhook.send(line)
+    finally:
+        if webhook:
+            webhook.close(grace=args.webhook_grace)
+        save()  # after the webhook's last attempts, so what it could not send is kept
+        out.close()
+    if webhook:
+        print(f"identrail: {webhook.summary()}", file=sys.stderr)
+    return 0
+
+
 def _rules(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.test:
@@ -283,6 +369,36 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--since", metavar="TIME", help="for --blast-radius and --timeline (RFC 3339)")
     correlation(graph)
     graph.set_defaults(run=_graph)
+
+    live = sub.add_parser("watch", help="follow live sources and print each detection as it happens (NDJSON)")
+    live.add_argument("paths", nargs="+", metavar="SOURCE",
+                      help="a directory to follow for new CloudTrail files, - for NDJSON records or EventBridge "
+                           "envelopes on standard input, or s3://BUCKET/PREFIX (needs identrail[aws])")
+    live.add_argument("--format", choices=["json", "ocsf"], default="json",
+                      help="identrail's detection lines, or OCSF Detection Finding (class 2004; no status lines)")
+    live.add_argument("--output", metavar="FILE", help="append the lines to FILE instead of standard output")
+    live.add_argument("--state", metavar="FILE",
+                      help="go on from this checkpoint if it exists (files and objects already read are not read "
+                           f"again) and keep it up to date; ${STATE_KEY_VARIABLE} authenticates it")
+    live.add_argument("--state-every", type=float, default=60.0, metavar="SECONDS",
+                      help="write the state this often (default 60), and always on exit")
+    live.add_argument("--poll", type=float, default=2.0, metavar="SECONDS",
+                      help="how often directories and S3 are listed (default 2)")
+    live.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
+                      help="a file is read once unchanged for this long (default 2): it may still be written")
+    live.add_argument("--idle-timeout", type=float, default=60.0, metavar="SECONDS",
+                      help="after this long without records, event time moves on with the clock, so absences fire")
+    live.add_argument("--webhook", metavar="URL", help="also POST each line to URL (retried with backoff)")
+    live.add_argument("--webhook-header", action="append", metavar="'NAME: VALUE'",
+                      help="a header for the webhook (repeatable)")
+    live.add_argument("--webhook-secret-file", metavar="FILE",
+                      help=f"sign each body with the secret in FILE (default: ${WEBHOOK_SECRET_VARIABLE})")
+    live.add_argument("--webhook-queue", type=int, default=10_000, metavar="N",
+                      help="lines kept while the webhook is down (default 10000); beyond it the oldest are dropped")
+    live.add_argument("--webhook-grace", type=float, default=5.0, metavar="SECONDS", help=argparse.SUPPRESS)
+    live.add_argument("--gzip", choices=["libdeflate", "zlib"], default="libdeflate", help=argparse.SUPPRESS)
+    rule_options(live)
+    live.set_defaults(run=_watch)
 
     ev = sub.add_parser("events", help="write the normalized events as JSON lines")
     inputs(ev)
