@@ -110,6 +110,16 @@ class StreamSource:
         self.pending = b""
         self.ended = False
         self.offset = 0  # bytes read, for the cursor (a pipe cannot be re-read, so only reported)
+        self._widen_pipe()
+
+    def _widen_pipe(self) -> None:
+        # A pipe's default 64 KiB makes a busy writer and this reader take turns
+        # every 64 KiB; 1 MiB lets both run. Linux only; elsewhere it stays as it is.
+        try:
+            import fcntl
+            fcntl.fcntl(self.fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), self.chunk)
+        except (OSError, ImportError):
+            pass
 
     def poll(self, engine: Engine, wait: float = 0.0) -> bool:
         if self.ended:
@@ -117,19 +127,26 @@ class StreamSource:
         ready, _, _ = select.select([self.fd], [], [], wait)
         if not ready:
             return False
-        data = os.read(self.fd, self.chunk)
-        if not data:
-            self.ended = True
-            if self.pending.strip():
-                engine.feed(self.pending, self.name)
-            self.pending = b""
-            return True
-        self.offset += len(data)
-        data = self.pending + data
-        cut = data.rfind(b"\n") + 1
+        parts = [self.pending, os.read(self.fd, self.chunk)]
+        ended = not parts[-1]
+        size = len(parts[-1])
+        # A pipe hands over at most its buffer (64 KiB) a read: under load, take what is
+        # already there too, so one feed gets a large chunk; a quiet pipe is fed at once.
+        while not ended and size < self.chunk and select.select([self.fd], [], [], 0)[0]:
+            parts.append(os.read(self.fd, self.chunk - size))
+            ended = not parts[-1]
+            size += len(parts[-1])
+        self.offset += size
+        data = b"".join(parts)
+        cut = len(data) if ended else data.rfind(b"\n") + 1
         self.pending = data[cut:]
-        if cut:
-            engine.feed(data[:cut], self.name)
+        self.ended = ended
+        if cut == len(data):
+            whole = data
+        else:
+            whole = data[:cut]
+        if cut and (not ended or whole.strip()):
+            engine.feed(whole, self.name)
         return cut > 0
 
     def done(self) -> bool:
