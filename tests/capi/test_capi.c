@@ -155,6 +155,23 @@ static void test_paths_in_delivery_order(void) {
   CHECK(idt_engine_finish(globbed, NULL) == IDT_OK && idt_engine_finish(whole, NULL) == IDT_OK);
   CHECK(idt_engine_stat(globbed, IDT_STAT_ACCEPTED) == idt_engine_stat(whole, IDT_STAT_ACCEPTED));
   CHECK(idt_engine_detection_count(globbed) == idt_engine_detection_count(whole));
+  {
+    /* The same detections: ids, revisions and evidence, whichever way the files were named. */
+    size_t i, j, n = idt_engine_detection_count(whole);
+    for (i = 0; i < n; ++i) {
+      const idt_detection *d = idt_engine_detection_at(whole, i);
+      int found = 0;
+      for (j = 0; j < n && !found; ++j) {
+        const idt_detection *g = idt_engine_detection_at(globbed, j);
+        found = strcmp(idt_detection_get(d, IDT_DET_ID), idt_detection_get(g, IDT_DET_ID)) == 0 &&
+                idt_detection_count(d) == idt_detection_count(g) &&
+                idt_detection_first_seen_ns(d) == idt_detection_first_seen_ns(g) &&
+                idt_detection_last_seen_ns(d) == idt_detection_last_seen_ns(g) &&
+                strcmp(idt_detection_event_id_at(d, 0), idt_detection_event_id_at(g, 0)) == 0;
+      }
+      CHECK(found);
+    }
+  }
   /* Every path is checked before any is read. */
   CHECK(idt_engine_feed_paths(globbed, missing, 2, &err) == IDT_E_NOT_FOUND);
   CHECK(err && strstr(idt_error_message(err), "/no/such/identrail/dir") != NULL);

@@ -280,3 +280,38 @@ def test_library_iterator_yields_detections_as_they_happen(tmp_path):
     os.close(read_end)
     assert {d["rule_id"] for d in got if "rule_id" in d} >= {"IDT-IA-001", "IDT-DE-001"}
     assert all(d["revision"] >= 0 for d in got if "rule_id" in d)
+
+
+def test_a_quiet_stream_still_fires_its_absences(tmp_path):
+    rules = tmp_path / "absence.yaml"
+    rules.write_text("- id: ABS-1\n  name: key created and not used\n  severity: low\n  kind: absence\n"
+                     "  steps: [{match: {event_name: CreateAccessKey}}, {match: {event_name: DeleteAccessKey}}]\n"
+                     "  window: 2s\n")
+    record = next(raw for _, name, raw in records_in_time_order() if name == "CreateAccessKey")
+    proc = start("-", "--rules", str(rules), "--lateness", "0", "--idle-timeout", "0.5", "--poll", "0.1",
+                 stdin=subprocess.PIPE)
+    proc.stdin.write((record + "\n").encode())
+    proc.stdin.flush()
+    # Nothing more arrives: after the idle timeout the clock moves event time on, past the deadline.
+    got = lines_until(proc, lambda lines: "ABS-1" in rules_of(lines), timeout=20)
+    assert next(d for d in got if d.get("rule_id") == "ABS-1")["count"] == 1
+    proc.stdin.close()
+    rest_of(proc)
+
+
+def test_several_directories_are_read_as_one_trail(tmp_path):
+    # Regions in two directories, files appearing in both: read in delivery order across them.
+    files = list_input_files([str(sample_path())])
+    east, west = tmp_path / "east", tmp_path / "west"
+    east.mkdir()
+    west.mkdir()
+    for f in files:
+        target = east if "us-east-1" in f else west
+        shutil.copy(f, target / Path(f).name)
+    proc = start(str(east), str(west), "--poll", "0.1", "--settle", "0", "--state", str(tmp_path / "s"))
+    lines_until(proc, lambda got: "IDT-PERS-001" in rules_of(got), timeout=30)
+    time.sleep(0.5)
+    code, _, err = stop(proc)
+    assert code == 0, err
+    report = json.loads(identrail.Engine.restore_from(tmp_path / "s").report_json())
+    assert report["detection"]["late_events"] == 0 and report["detection"]["too_late"] == 0

@@ -56,7 +56,8 @@ def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
 def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
     rules = args.rules or args.add_rules or None
     settings = dict(gzip=args.gzip, detect=detect, rules=rules, builtin_rules=bool(args.add_rules and not args.rules),
-                    geo_databases=getattr(args, "geoip", None), state_key=os.environ.get(STATE_KEY_VARIABLE) or None)
+                    geo_databases=getattr(args, "geoip", None), state_key=os.environ.get(STATE_KEY_VARIABLE) or None,
+                    allowed_lateness_seconds=getattr(args, "lateness", 900))
     state = getattr(args, "state", None)
     if not state or not os.path.exists(state):
         return Engine(**settings)
@@ -301,6 +302,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="rule file or directory to use instead of the built-in pack (repeatable)")
         p.add_argument("--add-rules", action="append", metavar="PATH",
                        help="rule file or directory to use next to the built-in pack (repeatable)")
+        p.add_argument("--lateness", type=int, default=900, metavar="SECONDS",
+                       help="how far behind the newest event time a record may arrive and still count in every "
+                            "rule (default 900; docs/state-model.md)")
 
     def inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("paths", nargs="*", metavar="PATH",

@@ -61,8 +61,9 @@ class DirectorySource:
         self.read: set[str] = set()
         self.seen: dict[str, tuple[int, int, float]] = {}  # file -> (size, mtime, since when unchanged)
 
-    def poll(self, engine: Engine) -> bool:
-        fed = False
+    def ready(self) -> list[tuple[str, str, str]]:
+        """Files whole and not yet read: (delivery stamp, name, path)."""
+        out = []
         for file in list_input_files([self.path]):
             name = os.path.relpath(file, self.path)
             if name in self.read:
@@ -80,11 +81,19 @@ class DirectorySource:
                     continue
             elif now - before[2] < self.settle:
                 continue
-            engine.feed_path(file)
-            self.read.add(name)
-            self.seen.pop(name, None)
-            fed = True
-        return fed
+            out.append((delivery_stamp(name), name, file))
+        return out
+
+    def take(self, engine: Engine, item: tuple[str, str, str]) -> None:
+        engine.feed_path(item[2])
+        self.read.add(item[1])
+        self.seen.pop(item[1], None)
+
+    def poll(self, engine: Engine) -> bool:
+        items = self.ready()
+        for item in items:
+            self.take(engine, item)
+        return bool(items)
 
     def done(self) -> bool:
         return False
@@ -188,18 +197,27 @@ class S3Source:
             keys.extend(item["Key"] for item in page.get("Contents", []))
         return sorted(keys, key=lambda k: (delivery_stamp(k), k))
 
-    def poll(self, engine: Engine) -> bool:
-        fed = False
+    def ready(self) -> list[tuple[str, str, str]]:
+        """Objects not yet read: (delivery stamp, key, key)."""
+        out = []
         for key in self._listing():
             stamp = delivery_stamp(key)
             if key in self.read or (stamp and stamp < self.horizon):
                 continue
-            body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
-            engine.feed(body, f"s3://{self.bucket}/{key}")
-            self.read.add(key)
-            fed = True
+            out.append((stamp, key, key))
+        return out
+
+    def take(self, engine: Engine, item: tuple[str, str, str]) -> None:
+        body = self.client.get_object(Bucket=self.bucket, Key=item[2])["Body"].read()
+        engine.feed(body, f"s3://{self.bucket}/{item[2]}")
+        self.read.add(item[2])
         self._forget_old()
-        return fed
+
+    def poll(self, engine: Engine) -> bool:
+        items = self.ready()
+        for item in items:
+            self.take(engine, item)
+        return bool(items)
 
     def _forget_old(self) -> None:
         # Files arrive within minutes of their delivery time: a day back, every key has been listed.
@@ -274,8 +292,7 @@ def watch(engine: Engine, sources: list, poll: float = 2.0, idle_timeout: float 
         fed = False
         now = clock()
         if others and now >= next_listing:
-            for source in others:
-                fed |= source.poll(engine)
+            fed |= _read_merged(engine, others)
             next_listing = now + poll
         for source in streams:
             # Wait on the stream only as long as the next listing allows.
@@ -292,6 +309,18 @@ def watch(engine: Engine, sources: list, poll: float = 2.0, idle_timeout: float 
         yield from drain(engine, form, known)
         if ticks:
             yield None
+
+
+def _read_merged(engine: Engine, sources: list) -> bool:
+    """What every listed source has ready, in CloudTrail delivery order across
+    them all (directories, regions, S3 prefixes), so a backlog in several
+    places reads as one trail does."""
+    items = [(stamp, name, n, source, item) for n, source in enumerate(sources)
+             for item in source.ready() for stamp, name in [(item[0], item[1])]]
+    items.sort(key=lambda entry: (entry[0], entry[2], entry[1]))
+    for _, _, _, source, item in items:
+        source.take(engine, item)
+    return bool(items)
 
 
 def drain(engine: Engine, form: str, known: dict[str, tuple[str, str]]) -> Iterator:
