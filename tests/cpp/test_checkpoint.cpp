@@ -6,7 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -224,4 +227,35 @@ TEST(Checkpoint, FilesAreWrittenAtomicallyAndPrivately) {
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("none"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+// The checksum turns away random damage; a file damaged and given a fresh
+// checksum (or written by someone else) must still never crash the reader or
+// restore half a state: each is refused with a reason or restored whole.
+TEST(Checkpoint, DamageBehindAValidChecksumIsRefusedNotACrash) {
+  engine e;
+  ASSERT_TRUE(e.feed_path(test::sample_dir()));
+  const auto bytes = *e.checkpoint();
+  const auto resealed = [](std::string b) {
+    const auto crc = static_cast<std::uint32_t>(crc32(0L, reinterpret_cast<const Bytef *>(b.data()),
+                                                      static_cast<uInt>(b.size() - 4)));
+    std::memcpy(b.data() + b.size() - 4, &crc, 4);
+    return b;
+  };
+  ASSERT_TRUE(engine::restore(resealed(bytes)));
+  std::mt19937 rng(17);
+  std::size_t refused = 0;
+  for (int i = 0; i < 300; ++i) {
+    auto damaged = bytes;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f) damaged[24 + rng() % (damaged.size() - 28)] = static_cast<char>(rng());
+    auto back = engine::restore(resealed(damaged));
+    if (!back) {
+      ++refused;
+      EXPECT_TRUE(back.error().code == errc::bad_state || back.error().code == errc::incompatible_state)
+          << back.error().message;
+      EXPECT_FALSE(back.error().message.empty());
+    }
+  }
+  EXPECT_GT(refused, 0u);
 }
