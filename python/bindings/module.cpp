@@ -98,6 +98,21 @@ engine_options options_from(const py::dict &s) {
   return options;
 }
 
+// An engine restored with Engine()'s keyword arguments; the work runs without the GIL.
+template <class Restore>
+std::unique_ptr<py_engine> restored_engine(const py::dict &given, Restore &&restore) {
+  auto made_with = engine_settings(given);
+  auto options = options_from(made_with);
+  std::optional<engine> restored;
+  {
+    py::gil_scoped_release release;
+    auto result = restore(std::move(options));
+    if (result) restored.emplace(std::move(*result));
+    else throw binding_error(result.error().code, result.error().message);
+  }
+  return std::make_unique<py_engine>(std::move(*restored), made_with);
+}
+
 // The report's shape, so the Python API, the CLI and --json agree.
 py::dict detection_dict(const detection &d, const symbol_table &symbols) {
   return py::dict(py::arg("id") = d.id, py::arg("revision") = d.revision, py::arg("withdrawn") = d.withdrawn,
@@ -254,14 +269,7 @@ PYBIND11_MODULE(_core, m) {
           "restore",
           [](py::bytes data, py::kwargs settings) {
             const std::string bytes = data;
-            auto made_with = engine_settings(settings);
-            auto options = options_from(made_with);
-            std::optional<engine> restored;
-            {
-              py::gil_scoped_release release;
-              restored.emplace(unwrap(engine::restore(bytes, std::move(options))));
-            }
-            return std::make_unique<py_engine>(std::move(*restored), made_with);
+            return restored_engine(settings, [&](engine_options o) { return engine::restore(bytes, std::move(o)); });
           },
           py::arg("data"),
           "An Engine that goes on where a checkpoint left off. Takes the keyword arguments of Engine(); raises "
@@ -270,14 +278,7 @@ PYBIND11_MODULE(_core, m) {
           "restore_from",
           [](const py::object &path, py::kwargs settings) {
             const auto where = fs_path(path);
-            auto made_with = engine_settings(settings);
-            auto options = options_from(made_with);
-            std::optional<engine> restored;
-            {
-              py::gil_scoped_release release;
-              restored.emplace(unwrap(engine::restore_from(where, std::move(options))));
-            }
-            return std::make_unique<py_engine>(std::move(*restored), made_with);
+            return restored_engine(settings, [&](engine_options o) { return engine::restore_from(where, std::move(o)); });
           },
           py::arg("path"), "Engine.restore() from a file that checkpoint_to() wrote.")
       .def(

@@ -44,7 +44,21 @@ class Source(Protocol):
         """Takes back what save() gave."""
 
 
-class DirectorySource:
+class ListedSource:
+    """A source that lists what it has ready (directories, S3): ready() and take() are
+    its own; watch() merges the lists of several in delivery order."""
+
+    def poll(self, engine: Engine) -> bool:
+        items = self.ready()
+        for item in items:
+            self.take(engine, item)
+        return bool(items)
+
+    def done(self) -> bool:
+        return False
+
+
+class DirectorySource(ListedSource):
     """New CloudTrail files under a directory, each read once, in delivery order.
 
     A file is read once its size and modification time have stayed the same
@@ -88,15 +102,6 @@ class DirectorySource:
         engine.feed_path(item[2])
         self.read.add(item[1])
         self.seen.pop(item[1], None)
-
-    def poll(self, engine: Engine) -> bool:
-        items = self.ready()
-        for item in items:
-            self.take(engine, item)
-        return bool(items)
-
-    def done(self) -> bool:
-        return False
 
     def save(self) -> object:
         return sorted(self.read)
@@ -168,7 +173,7 @@ class StreamSource:
         pass  # a stream goes on from where it is now
 
 
-class S3Source:
+class S3Source(ListedSource):
     """CloudTrail objects under s3://bucket/prefix, read once each, in delivery
     order across regions (S3 lists keys lexically, region by region, so the
     listing is sorted by the delivery time in the names)."""
@@ -213,12 +218,6 @@ class S3Source:
         self.read.add(item[2])
         self._forget_old()
 
-    def poll(self, engine: Engine) -> bool:
-        items = self.ready()
-        for item in items:
-            self.take(engine, item)
-        return bool(items)
-
     def _forget_old(self) -> None:
         # Files arrive within minutes of their delivery time: a day back, every key has been listed.
         stamps = [delivery_stamp(k) for k in self.read if delivery_stamp(k)]
@@ -227,9 +226,6 @@ class S3Source:
         newest = datetime.strptime(max(stamps), "%Y%m%dT%H%MZ").replace(tzinfo=timezone.utc)
         self.horizon = (newest - timedelta(days=1)).strftime("%Y%m%dT%H%MZ")
         self.read = {k for k in self.read if not delivery_stamp(k) or delivery_stamp(k) >= self.horizon}
-
-    def done(self) -> bool:
-        return False
 
     def save(self) -> object:
         return {"read": sorted(self.read), "horizon": self.horizon}
@@ -286,7 +282,7 @@ def watch(engine: Engine, sources: list, poll: float = 2.0, idle_timeout: float 
     known: dict[str, tuple[str, str]] = {} if statuses is None else statuses
     last_arrival = clock()
     streams = [s for s in sources if isinstance(s, StreamSource)]
-    others = [s for s in sources if not isinstance(s, StreamSource)]
+    others = [s for s in sources if isinstance(s, ListedSource)]
     next_listing = 0.0
     while not stop() and not all(s.done() for s in sources):
         fed = False
