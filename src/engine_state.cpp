@@ -13,6 +13,8 @@
 #include <openssl/hmac.h>
 #include <zlib.h>
 
+#include <filesystem>
+
 #include "engine_impl.hpp"
 #include "core/atomic_file.hpp"
 #include "core/state_access.hpp"
@@ -249,6 +251,9 @@ result<engine> engine::restore(std::string_view bytes, engine_options options) {
 }
 
 result<engine> engine::restore_from(const std::string &path, engine_options options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return tl::unexpected(error{errc::invalid_argument, path + ": a directory, not a checkpoint file"});
   auto bytes = detail::read_whole_file(path, std::size_t{1} << 34, 0);
   if (!bytes) return tl::unexpected(bytes.error());
   auto restored = restore(*bytes, std::move(options));

@@ -315,3 +315,18 @@ def test_several_directories_are_read_as_one_trail(tmp_path):
     assert code == 0, err
     report = json.loads(identrail.Engine.restore_from(tmp_path / "s").report_json())
     assert report["detection"]["late_events"] == 0 and report["detection"]["too_late"] == 0
+
+
+def test_unreachable_s3_and_bad_state_paths_are_one_line_errors(monkeypatch, capsys, tmp_path):
+    from identrail.cli import main
+
+    for name, value in {"AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_ACCESS_KEY_ID": "x",
+                        "AWS_SECRET_ACCESS_KEY": "y", "AWS_DEFAULT_REGION": "us-east-1",
+                        "AWS_MAX_ATTEMPTS": "1"}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["watch", "s3://nobucket/AWSLogs/"]) == 2
+    assert "s3://nobucket/AWSLogs/: Could not connect" in capsys.readouterr().err
+    assert main(["analyze", "--no-progress", "--state", str(tmp_path)]) == 2
+    assert "a directory" in capsys.readouterr().err
+    assert main(["analyze", "--no-progress", "--lateness", "-1"]) == 2
+    assert "--lateness -1" in capsys.readouterr().err

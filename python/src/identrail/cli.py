@@ -58,7 +58,11 @@ def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
     settings = dict(gzip=args.gzip, detect=detect, rules=rules, builtin_rules=bool(args.add_rules and not args.rules),
                     geo_databases=getattr(args, "geoip", None), state_key=os.environ.get(STATE_KEY_VARIABLE) or None,
                     allowed_lateness_seconds=getattr(args, "lateness", 900))
+    if not 0 <= settings["allowed_lateness_seconds"] <= 7 * 86400:
+        raise InvalidArgument(f"--lateness {settings['allowed_lateness_seconds']}: must be 0 to 604800 seconds (7 days)")
     state = getattr(args, "state", None)
+    if state and os.path.isdir(state):
+        raise InvalidArgument(f"--state {state}: a directory; the state is a file (it is created when missing)")
     if not state or not os.path.exists(state):
         return Engine(**settings)
     engine = Engine.restore_from(state, **settings)

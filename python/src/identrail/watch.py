@@ -12,12 +12,13 @@ import json
 import os
 import re
 import select
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator, Protocol
 
 from ._core import Engine, list_input_files
-from .errors import InvalidArgument, NotFoundError
+from .errors import InputError, InvalidArgument, NotFoundError
 
 _STAMP = re.compile(r"_CloudTrail_[^_]+_(\d{8}T\d{4}Z)_")
 
@@ -194,6 +195,7 @@ class S3Source(ListedSource):
         self.client = client
         self.read: set[str] = set()
         self.horizon = ""  # keys delivered before it were all read
+        self.listed_once = False
 
     def _listing(self) -> list[str]:
         keys = []
@@ -202,10 +204,26 @@ class S3Source(ListedSource):
             keys.extend(item["Key"] for item in page.get("Contents", []))
         return sorted(keys, key=lambda k: (delivery_stamp(k), k))
 
+    def _failed(self, exc: Exception) -> None:
+        # The first listing failing is a bad address or credentials: say so and stop. Later
+        # failures are the network or S3 for a moment: said, and tried again at the next poll.
+        message = f"{self.key}: {exc}"
+        if not self.listed_once:
+            raise InputError(message) from exc
+        print(f"identrail: {message} (trying again)", file=sys.stderr)
+
     def ready(self) -> list[tuple[str, str, str]]:
         """Objects not yet read: (delivery stamp, key, key)."""
+        try:
+            listing = self._listing()
+        except Exception as exc:  # botocore's errors, which need no import of botocore here
+            if type(exc).__module__.split(".")[0] not in ("botocore", "boto3", "urllib3"):
+                raise
+            self._failed(exc)
+            return []
+        self.listed_once = True
         out = []
-        for key in self._listing():
+        for key in listing:
             stamp = delivery_stamp(key)
             if key in self.read or (stamp and stamp < self.horizon):
                 continue
@@ -213,7 +231,13 @@ class S3Source(ListedSource):
         return out
 
     def take(self, engine: Engine, item: tuple[str, str, str]) -> None:
-        body = self.client.get_object(Bucket=self.bucket, Key=item[2])["Body"].read()
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=item[2])["Body"].read()
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] not in ("botocore", "boto3", "urllib3"):
+                raise
+            print(f"identrail: s3://{self.bucket}/{item[2]}: {exc} (trying again)", file=sys.stderr)
+            return
         engine.feed(body, f"s3://{self.bucket}/{item[2]}")
         self.read.add(item[2])
         self._forget_old()
