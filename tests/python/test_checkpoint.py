@@ -82,18 +82,18 @@ def test_keyed_state_files(tmp_path):
         pickle.dumps(engine)
 
 
-def test_cli_split_run_with_state_equals_the_whole_run(tmp_path, capsys):
+@pytest.mark.parametrize("cuts", [[1], [len(list_input_files([str(sample_path())])) // 2], [40, 120, 200]])
+def test_cli_split_run_with_state_equals_the_whole_run(tmp_path, capsys, cuts):
     files = list_input_files([str(sample_path())])
     state = tmp_path / "state"
     assert main(["analyze", "--json", "--no-progress", *files]) == 0
     whole = json.loads(capsys.readouterr().out)
-    half = len(files) // 2
-    assert main(["analyze", "--json", "--no-progress", "--state", str(state), *files[:half]]) == 0
-    capsys.readouterr()
-    assert state.exists()
-    assert main(["analyze", "--json", "--no-progress", "--state", str(state), *files[half:]]) == 0
-    second = json.loads(capsys.readouterr().out)
-    assert second == whole
+    bounds = [0, *cuts, len(files)]
+    for start, end in zip(bounds, bounds[1:]):
+        assert main(["analyze", "--json", "--no-progress", "--state", str(state), *files[start:end]]) == 0
+        last = json.loads(capsys.readouterr().out)
+        assert state.exists()
+    assert last == whole
 
 
 def test_cli_refuses_a_bad_state_file_in_one_line(tmp_path, capsys):
