@@ -221,6 +221,39 @@ std::optional<symbol> field_reader::get_symbol(const field_ref &field) const {
   }
 }
 
+const std::vector<std::string> &field_reader::get_each(const field_ref &field) {
+  for (const auto &[path, values] : each_cache_)
+    if (path == &field.raw_path) return values;
+  std::vector<std::string> values;
+  if (auto found = raw_fields(event_, field.raw_path))
+    for (auto &value : *found)
+      if (value.kind != json_kind::null) values.push_back(std::move(value.text));
+  return each_cache_.emplace_back(&field.raw_path, std::move(values)).second;
+}
+
+namespace {
+
+// A test on a Sigma field: true when any of its values passes.
+bool evaluate_each(const field_test &t, field_reader &fields) {
+  const auto &values = fields.get_each(t.field);
+  if (t.op == test_op::exists) return values.empty() != t.expect_present;
+  if (t.op == test_op::same_as) {
+    std::vector<std::string> others;
+    if (t.other.each) others = fields.get_each(t.other);
+    else if (const auto v = fields.get(t.other)) others.emplace_back(*v);
+    const auto same = [&](const std::string &a, const std::string &b) {
+      return t.ignore_case ? ascii_lower(a) == ascii_lower(b) : a == b;
+    };
+    return std::any_of(values.begin(), values.end(), [&](const std::string &mine) {
+      return std::any_of(others.begin(), others.end(), [&](const std::string &theirs) { return same(mine, theirs); });
+    });
+  }
+  return std::any_of(values.begin(), values.end(),
+                     [&](const std::string &value) { return test_value(t, value, fields.current()); });
+}
+
+}  // namespace
+
 bool is_interned_field(field_id id) noexcept {
   switch (id) {
     case field_id::action: case field_id::event_name: case field_id::event_source: case field_id::region:
@@ -240,6 +273,7 @@ bool evaluate(const condition &c, field_reader &fields) {
       return std::any_of(c.children.begin(), c.children.end(), [&](const condition &k) { return evaluate(k, fields); });
     case condition::kind::negate: return !evaluate(c.children.front(), fields);
     case condition::kind::test: {
+      if (c.test.field.each) return evaluate_each(c.test, fields);
       const auto value = fields.get(c.test.field);
       const bool present = value && !value->empty();
       if (c.test.op == test_op::exists) return present == c.test.expect_present;

@@ -29,6 +29,9 @@ class field_reader {
   // The symbol of a field the normalized event holds interned; nullopt for the others.
   [[nodiscard]] std::optional<symbol> get_symbol(const field_ref &field) const;
   [[nodiscard]] const event &current() const noexcept { return event_; }
+  // Every value of a raw path, Sigma's way (field_ref::each): the texts of the
+  // values that are not JSON null. Valid while the reader lives.
+  const std::vector<std::string> &get_each(const field_ref &field);
 
  private:
   const event &event_;
@@ -37,6 +40,7 @@ class field_reader {
   std::string scratch_;
   // A deque: values handed out stay put as more paths are cached.
   std::deque<std::pair<const std::string *, std::optional<std::string>>> raw_cache_;
+  std::deque<std::pair<const std::string *, std::vector<std::string>>> each_cache_;
 };
 
 [[nodiscard]] bool evaluate(const condition &c, field_reader &fields);

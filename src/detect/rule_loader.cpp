@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "attack_tactics.hpp"
 #include "evaluate.hpp"
 #include "identrail/detect/rule_set.hpp"
 #include "rule_model.hpp"
@@ -367,29 +368,83 @@ class loader {
   std::map<std::string, condition> sigma_conditions_;
   std::vector<std::string> referenced_ids_;  // by the correlation being read
 
-  static std::string sigma_tactic(const std::string &name) {
-    static const std::map<std::string, std::string, std::less<>> tactics{
-        {"reconnaissance", "TA0043"}, {"resource_development", "TA0042"}, {"initial_access", "TA0001"},
-        {"execution", "TA0002"}, {"persistence", "TA0003"}, {"privilege_escalation", "TA0004"},
-        {"defense_evasion", "TA0005"}, {"credential_access", "TA0006"}, {"discovery", "TA0007"},
-        {"lateral_movement", "TA0008"}, {"collection", "TA0009"}, {"exfiltration", "TA0010"},
-        {"command_and_control", "TA0011"}, {"impact", "TA0040"}};
-    std::string key = name;
-    std::replace(key.begin(), key.end(), '-', '_');
-    const auto it = tactics.find(key);
-    return it == tactics.end() ? std::string() : it->second;
+  // Sigma names CloudTrail's own fields and reads them as the record has them
+  // (raw, every array element, null apart from ""): no normalized fallback may
+  // stand behind a raw name. eventName and eventSource are the record's text
+  // unchanged and let the rule index narrow what a rule is tried on;
+  // sourceIPAddress is kept as logged, which the cidr modifier needs.
+  field_ref sigma_field_ref(const YAML::Node &at, const std::string &name) const {
+    if (name == "eventName") return {field_id::event_name, {}, name, false};
+    if (name == "eventSource") return {field_id::event_source, {}, name, false};
+    if (name == "sourceIPAddress") return {field_id::source_ip, {}, name, false};
+    static constexpr std::string_view record_fields[] = {
+        "eventVersion", "userIdentity", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress",
+        "userAgent", "errorCode", "errorMessage", "requestParameters", "responseElements", "additionalEventData",
+        "requestID", "eventID", "readOnly", "resources", "eventType", "apiVersion", "managementEvent",
+        "recipientAccountId", "serviceEventDetails", "sharedEventID", "vpcEndpointId", "vpcEndpointAccountId",
+        "eventCategory", "addendum", "sessionCredentialFromConsole", "edgeDeviceDetails", "tlsDetails",
+        "insightDetails"};
+    const std::string_view top = std::string_view(name).substr(0, name.find('.'));
+    if (std::find(std::begin(record_fields), std::end(record_fields), top) == std::end(record_fields))
+      fail(at, "\"" + name + "\" is not a field of a CloudTrail record (its fields: eventVersion, userIdentity, "
+               "eventTime, eventSource, eventName, requestParameters, ...; see docs/rules.md)");
+    return {field_id::raw, name, name, true};
+  }
+
+  struct sigma_modifiers {
+    std::string kind;  // contains, startswith, endswith, re, cidr, exists, fieldref, gt, gte, lt, lte, or ""
+    bool all = false;
+    bool cased = false;
+    std::string re_flags;  // i, m, s
+  };
+
+  sigma_modifiers sigma_modifiers_of(const YAML::Node &at, const std::vector<std::string> &parts) const {
+    static constexpr std::string_view kinds[] = {"contains", "startswith", "endswith", "re", "cidr", "exists",
+                                                 "fieldref", "gt", "gte", "lt", "lte"};
+    sigma_modifiers m;
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+      const auto &part = parts[i];
+      if (part == "all") m.all = true;
+      else if (part == "cased") m.cased = true;
+      else if ((part == "i" || part == "m" || part == "s") && m.kind == "re") m.re_flags += part;
+      else if (std::find(std::begin(kinds), std::end(kinds), part) != std::end(kinds)) {
+        // fieldref combines with the string modifiers in Sigma 2; one of each kind here.
+        if (!m.kind.empty()) fail(at, "Sigma modifiers " + m.kind + " and " + part + " together are not supported");
+        m.kind = part;
+      } else {
+        fail(at, "unsupported Sigma modifier \"" + part + "\" in " + parts.front() + "|...");
+      }
+    }
+    return m;
   }
 
   // A Sigma value with wildcards, as the closest native test.
-  condition sigma_value_test(const YAML::Node &at, const field_ref &f, std::string value, const std::string &modifier) {
+  condition sigma_value_test(const YAML::Node &at, const field_ref &f, std::string value, const sigma_modifiers &m) {
     condition c;
     c.type = condition::kind::test;
     c.test.field = f;
-    c.test.ignore_case = true;
+    c.test.ignore_case = !m.cased;
+    const std::string &modifier = m.kind;
+    if (modifier == "fieldref") {
+      c.test.op = test_op::same_as;
+      c.test.other = sigma_field_ref(at, value);
+      return c;
+    }
+    if (modifier == "gt" || modifier == "gte" || modifier == "lt" || modifier == "lte") {
+      c.test.op = modifier == "gt" ? test_op::gt : modifier == "gte" ? test_op::gte : modifier == "lt" ? test_op::lt : test_op::lte;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.test.number);
+      if (ec != std::errc{} || end != value.data() + value.size()) fail(at, "Sigma " + modifier + " needs a number, not \"" + value + "\"");
+      return c;
+    }
     const bool wild = value.find_first_of("*?") != std::string::npos;
     if (modifier == "re") {
       c.test.op = test_op::regex;
-      c.test.ignore_case = false;
+      c.test.ignore_case = m.re_flags.find('i') != std::string::npos;
+      // Sigma's re flags as RE2's inline ones: i case, m multi-line, s dot matches newline.
+      std::string inline_flags;
+      for (const char flag : m.re_flags)
+        if (flag == 'm' || flag == 's') inline_flags += flag;
+      if (!inline_flags.empty()) value = "(?" + inline_flags + ")" + value;
     } else if (modifier == "cidr") {
       if (f.id != field_id::source_ip) fail(at, "Sigma cidr applies to sourceIPAddress only");
       c.test.op = test_op::cidr;
@@ -418,12 +473,11 @@ class loader {
       if (modifier == "contains") pattern = ".*" + pattern + ".*";
       else if (modifier == "startswith") pattern += ".*";
       else if (modifier == "endswith") pattern = ".*" + pattern;
-      else if (!modifier.empty()) fail(at, "unsupported Sigma modifier \"" + modifier + "\"");
       value = "^(?s:" + pattern + ")$";
       c.test.op = test_op::regex;
     } else {
       c.test.op = test_op::equals;
-      c.test.values.push_back(ascii_lower(value));
+      c.test.values.push_back(c.test.ignore_case ? ascii_lower(value) : value);
       return c;
     }
     RE2::Options options;
@@ -442,20 +496,9 @@ class loader {
     std::stringstream split(spec);
     for (std::string part; std::getline(split, part, '|');) parts.push_back(part);
     if (parts.empty() || parts.front().empty()) fail(key_node, "a Sigma selection key needs a field name");
-    const auto f = field(key_node, parts.front());
-    std::string modifier;
-    bool all = false;
-    for (std::size_t i = 1; i < parts.size(); ++i) {
-      if (parts[i] == "all") all = true;
-      else if (parts[i] == "contains" || parts[i] == "startswith" || parts[i] == "endswith" || parts[i] == "re" ||
-               parts[i] == "cidr" || parts[i] == "exists") {
-        if (!modifier.empty()) fail(key_node, "Sigma modifiers " + modifier + " and " + parts[i] + " together are not supported");
-        modifier = parts[i];
-      } else {
-        fail(key_node, "unsupported Sigma modifier \"" + parts[i] + "\" in " + spec);
-      }
-    }
-    if (modifier == "exists") {
+    const auto f = sigma_field_ref(key_node, parts.front());
+    const auto m = sigma_modifiers_of(key_node, parts);
+    if (m.kind == "exists") {
       condition c;
       c.type = condition::kind::test;
       c.test.field = f;
@@ -467,7 +510,7 @@ class loader {
     if (value.IsSequence()) for (const auto &v : value) values.push_back(v);
     else values.push_back(value);
     condition group;
-    group.type = all ? condition::kind::all : condition::kind::any;
+    group.type = m.all ? condition::kind::all : condition::kind::any;
     for (const auto &v : values) {
       if (!v.IsScalar() && !v.IsNull()) fail(v, "Sigma values must be scalars");
       if (v.IsNull() || (v.IsScalar() && v.as<std::string>() == "null" && v.Tag() == "?")) {
@@ -478,7 +521,7 @@ class loader {
         absent.test.expect_present = false;
         group.children.push_back(std::move(absent));
       } else {
-        group.children.push_back(sigma_value_test(v, f, v.as<std::string>(), modifier));
+        group.children.push_back(sigma_value_test(v, f, v.as<std::string>(), m));
       }
     }
     return group.children.size() == 1 ? std::move(group.children.front()) : group;
@@ -600,8 +643,13 @@ class loader {
         if (text.size() > 1 && (text[0] == 't' || text[0] == 'T') && std::isdigit(static_cast<unsigned char>(text[1]))) {
           for (auto &c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
           r.info.techniques.push_back(text);
-        } else if (auto id = sigma_tactic(text); !id.empty()) {
-          r.info.tactics.push_back(id);
+        } else if (auto id = attack_tactic_id(text); !id.empty()) {
+          r.info.tactics.emplace_back(id);
+        } else if (text.size() > 1 && (text[0] == 'g' || text[0] == 's') &&
+                   std::isdigit(static_cast<unsigned char>(text[1]))) {
+          // a group or a piece of software: not something a detection is tagged by
+        } else {
+          fail(tag, "unknown ATT&CK tactic tag \"" + tag.as<std::string>() + "\"");
         }
       }
     }

@@ -32,6 +32,9 @@ struct field_ref {
   field_id id = field_id::action;
   std::string raw_path;  // for field_id::raw
   std::string name;      // as written in the rule
+  // Read as Sigma reads fields: every value along the path (arrays fan out),
+  // any one matching; null and absent are one thing, an empty string another.
+  bool each = false;
 };
 
 enum class test_op : std::uint8_t {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "identrail/core/error.hpp"
 #include "identrail/normalize/event.hpp"
@@ -24,6 +25,12 @@ struct json_field {
 // ("resources.0.ARN"). A missing path is errc::not_found; a record stored
 // without its raw JSON is errc::invalid_argument.
 [[nodiscard]] result<json_field> raw_field(const event &e, std::string_view path);
+
+// Every value at a path, as Sigma reads fields: a segment that meets an array
+// without an index applies to each element ("resources.ARN" is the ARN of
+// every resource), and an array at the end gives its elements. Empty when the
+// path is absent; a JSON null is a value of kind null.
+[[nodiscard]] result<std::vector<json_field>> raw_fields(const event &e, std::string_view path);
 
 }  // namespace v0
 }  // namespace identrail
