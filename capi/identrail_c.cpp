@@ -25,6 +25,7 @@ struct idt_options {
   std::vector<std::string> rule_paths;
   std::vector<std::string> geo_databases;
   bool keep_builtin = false;
+  bool skip_invalid_rules = false;
 };
 // An event by index: the engine only appends, so an index never goes stale,
 // while a pointer into its vector would after the next feed.
@@ -182,6 +183,7 @@ idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value,
         o.detection.allowed_lateness = std::chrono::seconds{value};
         return IDT_OK;
       case IDT_OPT_BUILTIN_RULES: opts->keep_builtin = value != 0; return IDT_OK;
+      case IDT_OPT_SKIP_INVALID_RULES: opts->skip_invalid_rules = value != 0; return IDT_OK;
       case IDT_OPT_FORCE_INT32_: break;
     }
     return fail(err, it::errc::invalid_argument, "idt_options_set_int: unknown option " + std::to_string(key));
@@ -209,7 +211,9 @@ namespace {
 it::result<it::engine_options> engine_options_of(const idt_options *opts) {
   it::engine_options options = opts ? opts->value : it::engine_options{};
   if (opts && !opts->rule_paths.empty()) {
-    auto rules = it::rule_set::from_paths(opts->rule_paths);
+    it::rule_load_options load;
+    load.skip_invalid = opts->skip_invalid_rules;
+    auto rules = it::rule_set::from_paths(opts->rule_paths, load);
     if (!rules) return tl::unexpected(rules.error());
     if (opts->keep_builtin) {
       auto builtin = it::rule_set::builtin();
@@ -318,6 +322,14 @@ const char *idt_engine_cursor(const idt_engine *engine, size_t *len) {
   }
   if (len) *len = engine->engine.cursor().size();
   return engine->engine.cursor().c_str();
+}
+
+size_t idt_engine_rule_rejection_count(const idt_engine *engine) {
+  return engine ? engine->engine.rules().rejected().size() : 0;
+}
+const char *idt_engine_rule_rejection_at(const idt_engine *engine, size_t index) {
+  if (!engine || index >= engine->engine.rules().rejected().size()) return "";
+  return engine->engine.rules().rejected()[index].c_str();
 }
 
 size_t idt_engine_restored_rule_count(const idt_engine *engine, idt_rule_restore what) {

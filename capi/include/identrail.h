@@ -88,6 +88,8 @@ typedef enum idt_option {
   IDT_OPT_DETECT = 8,                 /* bool, default 1: run the rules */
   IDT_OPT_ALLOWED_LATENESS_SECONDS = 9, /* default 900, at most 7 days */
   IDT_OPT_BUILTIN_RULES = 10,         /* bool: keep the built-in pack next to IDT_OPT_RULES_PATH rules */
+  IDT_OPT_SKIP_INVALID_RULES = 11,    /* bool, default 0: load the valid rules of IDT_OPT_RULES_PATH and list the
+                                         others (idt_engine_rule_rejection_at); by default one fails the engine */
   IDT_OPT_FORCE_INT32_ = 0x7fffffff   /* keeps any int a valid value, as C callers may pass one */
 } idt_option;
 
@@ -141,6 +143,9 @@ IDT_API idt_status idt_engine_advance_to(idt_engine *engine, int64_t now_ns, idt
  * idt_engine_set_cursor. */
 IDT_API idt_status idt_engine_set_cursor(idt_engine *engine, const char *data, size_t len, idt_error **err);
 IDT_API const char *idt_engine_cursor(const idt_engine *engine, size_t *len);
+/* With IDT_OPT_SKIP_INVALID_RULES: the rules refused, "file:line: rule id: reason" each. */
+IDT_API size_t idt_engine_rule_rejection_count(const idt_engine *engine);
+IDT_API const char *idt_engine_rule_rejection_at(const idt_engine *engine, size_t index);
 IDT_API size_t idt_engine_restored_rule_count(const idt_engine *engine, idt_rule_restore what);
 IDT_API const char *idt_engine_restored_rule_at(const idt_engine *engine, idt_rule_restore what, size_t index);
 IDT_API void idt_engine_free(idt_engine *engine);

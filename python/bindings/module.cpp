@@ -34,14 +34,17 @@ std::vector<std::string> fs_paths(const py::object &paths) {
 
 engine_options make_options(bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors,
                             bool retain_events, std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds,
-                            bool detect, const py::object &rules, bool builtin_rules, std::int64_t lateness_seconds) {
+                            bool detect, const py::object &rules, bool builtin_rules, std::int64_t lateness_seconds,
+                            bool skip_invalid_rules) {
   engine_options o;
   o.detect = detect;
   if (lateness_seconds < 0 || lateness_seconds > 7 * 86400)
     throw binding_error(errc::invalid_argument, "allowed_lateness_seconds must be 0 to 604800 (7 days)");
   o.detection.allowed_lateness = std::chrono::seconds{lateness_seconds};
   if (!rules.is_none()) {
-    auto loaded = unwrap(rule_set::from_paths(fs_paths(rules)));
+    rule_load_options load;
+    load.skip_invalid = skip_invalid_rules;
+    auto loaded = unwrap(rule_set::from_paths(fs_paths(rules), load));
     o.rules = builtin_rules ? unwrap(unwrap(rule_set::builtin()).merged_with(loaded)) : std::move(loaded);
   }
   if (dedup_horizon_seconds <= 0 || dedup_horizon_seconds > 30 * 86400)
@@ -64,7 +67,8 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
 py::dict engine_settings(const py::dict &given) {
   static const char *const known[] = {"deduplicate", "keep_raw", "gzip", "max_errors", "retain_events",
                                       "max_input_bytes", "dedup_horizon_seconds", "detect", "rules", "builtin_rules",
-                                      "allowed_lateness_seconds", "geo_databases", "state_key"};
+                                      "allowed_lateness_seconds", "geo_databases", "state_key",
+                                      "skip_invalid_rules"};
   for (const auto &[key, value] : given) {
     const auto name = key.cast<std::string>();
     if (std::find(std::begin(known), std::end(known), name) == std::end(known))
@@ -75,7 +79,8 @@ py::dict engine_settings(const py::dict &given) {
                py::arg("max_input_bytes") = normalizer_options{}.max_decompressed_bytes,
                py::arg("dedup_horizon_seconds") = 86400, py::arg("detect") = true, py::arg("rules") = py::none(),
                py::arg("builtin_rules") = false, py::arg("allowed_lateness_seconds") = 900,
-               py::arg("geo_databases") = py::none(), py::arg("state_key") = py::none());
+               py::arg("geo_databases") = py::none(), py::arg("state_key") = py::none(),
+               py::arg("skip_invalid_rules") = false);
   for (const auto &[key, value] : given) out[key] = value;
   return out;
 }
@@ -85,7 +90,7 @@ engine_options options_from(const py::dict &s) {
                               s["max_errors"].cast<std::size_t>(), s["retain_events"].cast<bool>(),
                               s["max_input_bytes"].cast<std::size_t>(), s["dedup_horizon_seconds"].cast<std::int64_t>(),
                               s["detect"].cast<bool>(), s["rules"], s["builtin_rules"].cast<bool>(),
-                              s["allowed_lateness_seconds"].cast<std::int64_t>());
+                              s["allowed_lateness_seconds"].cast<std::int64_t>(), s["skip_invalid_rules"].cast<bool>());
   const py::object geo = s["geo_databases"];
   if (!geo.is_none()) {
     std::vector<std::string> paths;
@@ -227,14 +232,14 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain,
                        std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds, bool detect,
                        const py::object &rules, bool builtin_rules, std::int64_t lateness, const py::object &geo,
-                       const py::object &state_key) {
+                       const py::object &state_key, bool skip_invalid_rules) {
              py::dict settings(py::arg("deduplicate") = deduplicate, py::arg("keep_raw") = keep_raw,
                                py::arg("gzip") = gzip, py::arg("max_errors") = max_errors,
                                py::arg("retain_events") = retain, py::arg("max_input_bytes") = max_input_bytes,
                                py::arg("dedup_horizon_seconds") = dedup_horizon_seconds, py::arg("detect") = detect,
                                py::arg("rules") = rules, py::arg("builtin_rules") = builtin_rules,
                                py::arg("allowed_lateness_seconds") = lateness, py::arg("geo_databases") = geo,
-                               py::arg("state_key") = state_key);
+                               py::arg("state_key") = state_key, py::arg("skip_invalid_rules") = skip_invalid_rules);
              return std::make_unique<py_engine>(options_from(settings), settings);
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
@@ -242,7 +247,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("max_input_bytes") = kDefaultMaxInput, py::arg("dedup_horizon_seconds") = 86400,
            py::arg("detect") = true, py::arg("rules") = py::none(), py::arg("builtin_rules") = false,
            py::arg("allowed_lateness_seconds") = 900, py::arg("geo_databases") = py::none(),
-           py::arg("state_key") = py::none())
+           py::arg("state_key") = py::none(), py::arg("skip_invalid_rules") = false)
       .def(
           "checkpoint",
           [](const py_engine &e) {
@@ -305,6 +310,9 @@ PYBIND11_MODULE(_core, m) {
           "The detections and revisions announced since the last call, in order, as dicts (the shape of "
           "detections, with revision and withdrawn); with line='json' or 'ocsf' each also carries its output line "
           "(flat, or an OCSF Detection Finding, class 2004).")
+      .def_property_readonly(
+          "rule_rejections", [](const py_engine &e) { return e.read().rules().rejected(); },
+          "With skip_invalid_rules: the rules refused, one 'file:line: rule id: reason' each.")
       .def_property_readonly(
           "time_span",
           [](const py_engine &e) -> py::object {

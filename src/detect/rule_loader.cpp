@@ -42,25 +42,41 @@ class loader {
     }
     std::vector<compiled_rule> rules;
     std::vector<YAML::Node> correlations;
+    // One bad rule is that rule's error: the others of the file are still read.
+    const auto each = [&](const YAML::Node &node, auto &&compile) {
+      try {
+        rules.push_back(defined_by(compile(node), node));
+      } catch (const rule_error &e) {
+        errors_.push_back(e.message);
+      } catch (const YAML::Exception &e) {
+        errors_.push_back(source_ + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+      }
+    };
+    const auto native = [&](const YAML::Node &n) { return rule(n); };
     for (const auto &doc : documents) {
       if (!doc || doc.IsNull()) continue;
       if (doc.IsMap() && doc["correlation"]) {
         correlations.push_back(doc);  // after the rules it refers to
       } else if (doc.IsMap() && doc["detection"] && doc["logsource"]) {
-        rules.push_back(defined_by(sigma_rule(doc), doc));
+        each(doc, [&](const YAML::Node &n) { return sigma_rule(n); });
       } else if (doc.IsSequence()) {
-        for (const auto &r : doc) rules.push_back(defined_by(rule(r), r));
+        for (const auto &r : doc) each(r, native);
       } else if (doc.IsMap() && doc["rules"]) {
-        for (const auto &r : doc["rules"]) rules.push_back(defined_by(rule(r), r));
+        for (const auto &r : doc["rules"]) each(r, native);
       } else {
-        rules.push_back(defined_by(rule(doc), doc));
+        each(doc, native);
       }
     }
-    for (const auto &doc : correlations) rules.push_back(defined_by(sigma_correlation(doc, rules), doc));
+    for (const auto &doc : correlations) each(doc, [&](const YAML::Node &n) { return sigma_correlation(n, rules); });
     return rules;
   }
 
+  // What load() refused, one message a rule ("file:line: rule id: reason").
+  [[nodiscard]] const std::vector<std::string> &errors() const noexcept { return errors_; }
+
  private:
+  std::vector<std::string> errors_;
+
   // Emitted YAML is canonical enough: the same text gives the same hash in
   // every run. The examples (`tests`) do not change what a rule detects.
   static compiled_rule defined_by(compiled_rule r, const YAML::Node &node) {
@@ -901,8 +917,6 @@ class loader {
   }
 };
 
-result<rule_set> make_set(std::vector<compiled_rule> rules);
-
 }  // namespace
 
 std::string_view to_string(severity level) noexcept {
@@ -923,14 +937,18 @@ extern const std::size_t builtin_rule_file_count;
 }  // namespace detail
 
 struct rule_set_access {
-  static rule_set make(std::vector<compiled_rule> rules) {
+  static rule_set make(std::vector<compiled_rule> rules, std::vector<std::string> rejected = {}) {
     auto compiled = std::make_shared<detail::compiled_rules>();
     compiled->rules = std::move(rules);
-    return rule_set(std::move(compiled));
+    rule_set set(std::move(compiled));
+    set.rejected_ = std::make_shared<const std::vector<std::string>>(std::move(rejected));
+    return set;
   }
 };
 
-rule_set::rule_set() : rules_(std::make_shared<const detail::compiled_rules>()) {}
+rule_set::rule_set()
+    : rules_(std::make_shared<const detail::compiled_rules>()),
+      rejected_(std::make_shared<const std::vector<std::string>>()) {}
 
 std::size_t rule_set::size() const noexcept { return rules_->rules.size(); }
 rule_set rule_set::only(std::size_t index) const { return rule_set_access::make({rules_->rules.at(index)}); }
@@ -938,38 +956,60 @@ const rule_info &rule_set::info(std::size_t index) const { return rules_->rules.
 
 namespace {
 
-result<std::vector<compiled_rule>> parse(std::string_view text, const std::string &source) {
+// The rules a text holds and the errors of those it could not compile.
+struct parsed {
+  std::vector<compiled_rule> rules;
+  std::vector<std::string> errors;
+};
+
+parsed parse(std::string_view text, const std::string &source) {
+  loader reading(source);
+  parsed out;
   try {
-    return loader(source).load(text);
-  } catch (const rule_error &e) {
-    return make_error(errc::invalid_argument, e.message);
+    out.rules = reading.load(text);
+  } catch (const rule_error &e) {  // the file as a whole (its YAML)
+    out.errors.push_back(e.message);
   } catch (const YAML::Exception &e) {
-    return make_error(errc::invalid_argument, source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    out.errors.push_back(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   } catch (const std::exception &e) {
-    return make_error(errc::invalid_argument, source + ": " + e.what());
+    out.errors.push_back(source + ": " + e.what());
   }
+  out.errors.insert(out.errors.begin(), reading.errors().begin(), reading.errors().end());
+  return out;
 }
 
-result<rule_set> make_set(std::vector<compiled_rule> rules) {
-  std::map<std::string, std::string> seen;
-  for (const auto &r : rules) {
-    auto [it, inserted] = seen.emplace(r.info.id, r.info.source);
-    if (!inserted)
-      return make_error(errc::invalid_argument,
-                        r.info.source + ": rule " + r.info.id + ": duplicate id (first at " + it->second + ")");
-  }
-  return rule_set_access::make(std::move(rules));
+// Every error, not only the first: one line each.
+error refused(const std::vector<std::string> &errors) {
+  if (errors.size() == 1) return error{errc::invalid_argument, errors.front()};
+  std::string message = std::to_string(errors.size()) + " rules refused:";
+  for (const auto &e : errors) message += "\n" + e;
+  return error{errc::invalid_argument, message};
 }
+
+result<rule_set> make_set(parsed all, const rule_load_options &options) {
+  std::map<std::string, std::string> seen;
+  std::vector<compiled_rule> kept;
+  for (auto &r : all.rules) {
+    auto [it, inserted] = seen.emplace(r.info.id, r.info.source);
+    if (!inserted) {
+      all.errors.push_back(r.info.source + ": rule " + r.info.id + ": duplicate id (first at " + it->second + ")");
+      continue;
+    }
+    kept.push_back(std::move(r));
+  }
+  if (!all.errors.empty() && !options.skip_invalid) return tl::unexpected(refused(all.errors));
+  return rule_set_access::make(std::move(kept), std::move(all.errors));
+}
+
+result<rule_set> make_set(std::vector<compiled_rule> rules) { return make_set(parsed{std::move(rules), {}}, {}); }
 
 }  // namespace
 
-result<rule_set> rule_set::from_yaml(std::string_view text, std::string_view source_name) {
-  auto rules = parse(text, std::string(source_name));
-  if (!rules) return tl::unexpected(rules.error());
-  return make_set(std::move(*rules));
+result<rule_set> rule_set::from_yaml(std::string_view text, std::string_view source_name, const rule_load_options &options) {
+  return make_set(parse(text, std::string(source_name)), options);
 }
 
-result<rule_set> rule_set::from_paths(const std::vector<std::string> &paths) {
+result<rule_set> rule_set::from_paths(const std::vector<std::string> &paths, const rule_load_options &options) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   for (const auto &path : paths) {
@@ -986,31 +1026,34 @@ result<rule_set> rule_set::from_paths(const std::vector<std::string> &paths) {
     } else if (fs::is_regular_file(path, ec)) {
       files.push_back(path);
     } else {
+      // A path that is not there is the caller's mistake, not a rule to skip.
       return make_error(errc::not_found, path + ": no such rule file or directory");
     }
   }
-  std::vector<compiled_rule> all;
+  parsed all;
   for (const auto &file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return make_error(errc::io_error, file + ": cannot open");
     std::ostringstream text;
     text << in.rdbuf();
-    auto rules = parse(text.str(), file);
-    if (!rules) return tl::unexpected(rules.error());
-    std::move(rules->begin(), rules->end(), std::back_inserter(all));
+    auto one = parse(text.str(), file);
+    std::move(one.rules.begin(), one.rules.end(), std::back_inserter(all.rules));
+    all.errors.insert(all.errors.end(), one.errors.begin(), one.errors.end());
   }
-  return make_set(std::move(all));
+  return make_set(std::move(all), options);
 }
+
+const std::vector<std::string> &rule_set::rejected() const noexcept { return *rejected_; }
 
 result<rule_set> rule_set::builtin() {
   static const result<rule_set> pack = []() -> result<rule_set> {
-    std::vector<compiled_rule> all;
+    parsed all;
     for (std::size_t i = 0; i < detail::builtin_rule_file_count; ++i) {
-      auto rules = parse(detail::builtin_rule_files[i].second, detail::builtin_rule_files[i].first);
-      if (!rules) return tl::unexpected(rules.error());
-      std::move(rules->begin(), rules->end(), std::back_inserter(all));
+      auto one = parse(detail::builtin_rule_files[i].second, detail::builtin_rule_files[i].first);
+      std::move(one.rules.begin(), one.rules.end(), std::back_inserter(all.rules));
+      all.errors.insert(all.errors.end(), one.errors.begin(), one.errors.end());
     }
-    return make_set(std::move(all));
+    return make_set(std::move(all), {});
   }();
   return pack;
 }
@@ -1018,7 +1061,12 @@ result<rule_set> rule_set::builtin() {
 result<rule_set> rule_set::merged_with(const rule_set &other) const {
   auto rules = rules_->rules;
   rules.insert(rules.end(), other.rules_->rules.begin(), other.rules_->rules.end());
-  return make_set(std::move(rules));
+  auto merged = make_set(std::move(rules));
+  if (!merged) return merged;
+  auto rejected = *rejected_;
+  rejected.insert(rejected.end(), other.rejected_->begin(), other.rejected_->end());
+  merged->rejected_ = std::make_shared<const std::vector<std::string>>(std::move(rejected));
+  return merged;
 }
 
 }  // namespace v0

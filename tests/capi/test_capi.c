@@ -418,6 +418,24 @@ static void test_correlation_and_response(void) {
   idt_engine_free(engine);
 }
 
+static void test_skip_invalid_rules(void) {
+  idt_options *opts = NULL;
+  idt_engine *engine = NULL;
+  idt_error *err = NULL;
+  CHECK(idt_options_new(&opts, NULL) == IDT_OK);
+  CHECK(idt_options_set_string(opts, IDT_OPT_RULES_PATH, IDENTRAIL_DATASETS "/sigmahq-aws", NULL) == IDT_OK);
+  CHECK(idt_engine_new(&engine, opts, &err) == IDT_E_INVALID_ARGUMENT);
+  CHECK(err && strstr(idt_error_message(err), "aws_delete_saml_provider.yml") != NULL);
+  idt_error_free(err);
+  CHECK(idt_options_set_int(opts, IDT_OPT_SKIP_INVALID_RULES, 1, NULL) == IDT_OK);
+  CHECK(idt_engine_new(&engine, opts, NULL) == IDT_OK);
+  CHECK(idt_engine_rule_rejection_count(engine) == 1);
+  CHECK(strstr(idt_engine_rule_rejection_at(engine, 0), "not a field of a CloudTrail record") != NULL);
+  CHECK(strcmp(idt_engine_rule_rejection_at(engine, 1), "") == 0);
+  idt_engine_free(engine);
+  idt_options_free(opts);
+}
+
 int main(void) {
   CHECK(strcmp(idt_version(), "0.1.0") == 0);
   test_errors_and_options();
@@ -426,6 +444,7 @@ int main(void) {
   test_paths();
   test_paths_in_delivery_order();
   test_detections();
+  test_skip_invalid_rules();
   test_rule_errors();
   test_correlation_and_response();
   if (failures) {

@@ -160,3 +160,34 @@ TEST(SigmaCorpus, FieldrefCasedNumbersAndRegexFlags) {
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("Sigma gt needs a number"), std::string::npos);
 }
+
+TEST(SigmaCorpus, ADirectoryWithABadRuleListsEveryErrorOrSkipsThem) {
+  auto strict = rule_set::from_paths({corpus()});
+  ASSERT_FALSE(strict);
+  EXPECT_NE(strict.error().message.find("aws_delete_saml_provider.yml"), std::string::npos);
+  rule_load_options skip;
+  skip.skip_invalid = true;
+  auto loaded = rule_set::from_paths({corpus()}, skip);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->size(), 56u);
+  ASSERT_EQ(loaded->rejected().size(), 1u);
+  EXPECT_NE(loaded->rejected()[0].find("aws_delete_saml_provider.yml:"), std::string::npos);
+
+  // Two bad rules in one file among good ones: both named, the good ones kept when skipping.
+  const std::string yaml = R"(
+- {id: G-1, name: good, severity: low, match: {event_name: ListUsers}}
+- {id: B-1, name: bad, severity: low, match: {source_ip: {cidr: 10.0.0.0/33}}}
+- {id: G-2, name: good too, severity: low, match: {event_name: ListRoles}}
+- {id: B-2, name: worse, severity: nope, match: {event_name: x}}
+)";
+  auto all = rule_set::from_yaml(yaml, "pack.yaml");
+  ASSERT_FALSE(all);
+  EXPECT_NE(all.error().message.find("2 rules refused:"), std::string::npos);
+  EXPECT_NE(all.error().message.find("rule B-1"), std::string::npos);
+  EXPECT_NE(all.error().message.find("rule B-2"), std::string::npos);
+  auto some = rule_set::from_yaml(yaml, "pack.yaml", skip);
+  ASSERT_TRUE(some);
+  EXPECT_EQ(some->size(), 2u);
+  EXPECT_EQ(some->rejected().size(), 2u);
+  EXPECT_NE(some->rejected()[0].find("pack.yaml:3"), std::string::npos) << some->rejected()[0];
+}

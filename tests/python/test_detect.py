@@ -147,3 +147,21 @@ def test_every_detection_is_visible_right_after_its_completing_record():
     assert {d["id"]: (d["count"], d["event_ids"]) for d in live.detections} == \
         {i: (d["count"], d["event_ids"]) for i, d in final.items()}
     assert live.detection_stats["too_late"] == 0
+
+
+def test_skip_invalid_loads_the_valid_sigma_rules_and_names_the_rest(datasets, capsys):
+    from identrail.cli import main
+
+    sigma = datasets / "sigmahq-aws"
+    with pytest.raises(identrail.InvalidArgument, match="aws_delete_saml_provider.yml"):
+        identrail.Engine(rules=sigma)
+    engine = identrail.Engine(rules=sigma, skip_invalid_rules=True)
+    assert len(engine.rules) == 56
+    assert len(engine.rule_rejections) == 1 and "is not a field of a CloudTrail record" in engine.rule_rejections[0]
+    assert main(["rules", "--rules", str(sigma)]) == 2
+    assert "identrail: error:" in capsys.readouterr().err
+    assert main(["rules", "--rules", str(sigma), "--skip-invalid"]) == 0
+    captured = capsys.readouterr()
+    assert "identrail: rule refused: " in captured.err and "56 rules" in captured.err
+    tactics = {t for r in engine.rules for t in r["tactics"]}
+    assert {"TA0005", "TA0112"} <= tactics

@@ -38,6 +38,12 @@ struct rule_info {
   std::vector<rule_test> tests;
 };
 
+struct rule_load_options {
+  // Load the valid rules and list the others in rule_set::rejected(); by
+  // default one invalid rule fails the load, whose error lists every one.
+  bool skip_invalid = false;
+};
+
 class rule_set {
  public:
   rule_set();  // empty
@@ -45,9 +51,13 @@ class rule_set {
   // YAML text holding one rule, a list of rules, or {rules: [...]}, possibly in
   // several documents. Every problem (unknown field, bad regex or CIDR,
   // missing threshold, duplicate id) is an error naming the source, line and rule.
-  [[nodiscard]] static result<rule_set> from_yaml(std::string_view text, std::string_view source_name);
+  [[nodiscard]] static result<rule_set> from_yaml(std::string_view text, std::string_view source_name,
+                                                  const rule_load_options &options = {});
   // Files, or every .yaml/.yml file under directories, in name order.
-  [[nodiscard]] static result<rule_set> from_paths(const std::vector<std::string> &paths);
+  [[nodiscard]] static result<rule_set> from_paths(const std::vector<std::string> &paths,
+                                                   const rule_load_options &options = {});
+  // With skip_invalid: the rules refused, one "file:line: rule id: reason" each.
+  [[nodiscard]] const std::vector<std::string> &rejected() const noexcept;
   // The pack in rules/, built into the library.
   [[nodiscard]] static result<rule_set> builtin();
   // Both sets' rules; an id in both is an error.
@@ -66,6 +76,7 @@ class rule_set {
   friend struct rule_set_access;
   explicit rule_set(std::shared_ptr<const detail::compiled_rules> rules) : rules_(std::move(rules)) {}
   std::shared_ptr<const detail::compiled_rules> rules_;
+  std::shared_ptr<const std::vector<std::string>> rejected_;
 };
 
 }  // namespace v0

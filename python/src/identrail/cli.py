@@ -57,20 +57,28 @@ def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
     rules = args.rules or args.add_rules or None
     settings = dict(gzip=args.gzip, detect=detect, rules=rules, builtin_rules=bool(args.add_rules and not args.rules),
                     geo_databases=getattr(args, "geoip", None), state_key=os.environ.get(STATE_KEY_VARIABLE) or None,
-                    allowed_lateness_seconds=getattr(args, "lateness", 900))
+                    allowed_lateness_seconds=getattr(args, "lateness", 900),
+                    skip_invalid_rules=bool(getattr(args, "skip_invalid", False)))
     if not 0 <= settings["allowed_lateness_seconds"] <= 7 * 86400:
         raise InvalidArgument(f"--lateness {settings['allowed_lateness_seconds']}: must be 0 to 604800 seconds (7 days)")
     state = getattr(args, "state", None)
     if state and os.path.isdir(state):
         raise InvalidArgument(f"--state {state}: a directory; the state is a file (it is created when missing)")
     if not state or not os.path.exists(state):
-        return Engine(**settings)
-    engine = Engine.restore_from(state, **settings)
+        return _reported(Engine(**settings))
+    engine = _reported(Engine.restore_from(state, **settings))
     restored = engine.restored
     for what, names in (("start empty (new or changed)", restored["started_rules"]),
                         ("are no longer in the rule set", restored["dropped_rules"])):
         if names and restored["kept_rules"]:
             print(f"identrail: {state}: rules that {what}: {', '.join(names)}", file=sys.stderr)
+    return engine
+
+
+def _reported(engine: Engine) -> Engine:
+    """Says which rules --skip-invalid left out, one line each, before anything else runs."""
+    for rejection in engine.rule_rejections:
+        print(f"identrail: rule refused: {rejection}", file=sys.stderr)
     return engine
 
 
@@ -306,6 +314,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="rule file or directory to use instead of the built-in pack (repeatable)")
         p.add_argument("--add-rules", action="append", metavar="PATH",
                        help="rule file or directory to use next to the built-in pack (repeatable)")
+        p.add_argument("--skip-invalid", action="store_true",
+                       help="load the valid rules of --rules/--add-rules and report the others (default: one invalid "
+                            "rule stops the run, and every invalid one is listed)")
         p.add_argument("--lateness", type=int, default=900, metavar="SECONDS",
                        help="how far behind the newest event time a record may arrive and still count in every "
                             "rule (default 900; docs/state-model.md)")
