@@ -291,7 +291,9 @@ struct detector::impl {
 
   void run(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
     switch (rule.kind) {
-      case rule_kind::event: return fire_event(rule, fields, identity);
+      case rule_kind::event:
+        if (rule.window_ns > 0) return add_hit(rule, rt, fields, hit_of(fields.current(), identity, false));
+        return fire_event(rule, fields, identity);
       case rule_kind::count: return add_hit(rule, rt, fields, hit_of(fields.current(), identity, false));
       case rule_kind::distinct: {
         const auto found = fields.get(rule.distinct);
@@ -351,6 +353,8 @@ struct detector::impl {
     auto [slot, st] = state_for<hit_state>(rule, rt, fields, h.time);
     // Its group's windows have closed: using it now would change final answers.
     if (st.newest != INT64_MIN && h.time <= st.newest - lateness_ns()) {
+      // A single-event rule's evidence is complete all the same: it stands alone.
+      if (rule.kind == rule_kind::event) return fire_event(rule, fields, h.identity);
       ++stats.too_late;
       return;
     }
@@ -396,7 +400,7 @@ struct detector::impl {
     window_rule w;
     w.window_ns = rule.window_ns;
     w.max_evidence = options.max_event_ids;
-    w.threshold = rule.threshold;
+    w.threshold = rule.kind == rule_kind::event ? 1 : rule.threshold;
     if (rule.kind == rule_kind::distinct) w.measure = window_measure::distinct_values;
     if (rule.kind == rule_kind::all_of) {
       w.measure = window_measure::steps_covered;

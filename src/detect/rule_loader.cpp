@@ -24,6 +24,11 @@ namespace {
 
 using namespace detail;
 
+// One burst of an event rule's hits by one identity (ninety calls of a root
+// console session) is one detection with a count and revisions, not ninety:
+// hits within this long of the burst's first join it. `coalesce: 0` turns it off.
+constexpr std::int64_t kDefaultCoalesceNs = std::int64_t{3600} * 1'000'000'000;
+
 // Thrown inside the loader only, and turned into an error at its boundary.
 struct rule_error {
   std::string message;
@@ -714,6 +719,7 @@ class loader {
     if (parser.pos != parser.tokens.size()) fail(condition_node, "unexpected \"" + parser.peek() + "\" in the Sigma condition");
     r.kind = rule_kind::event;
     r.info.kind = "event";
+    r.window_ns = kDefaultCoalesceNs;
     r.group_by.push_back({field_id::identity, {}, "identity"});
     sigma_conditions_[r.info.id] = r.match;
     return r;
@@ -795,7 +801,7 @@ class loader {
     if (!node.IsMap()) fail(node, "a rule must be a mapping");
     static const std::set<std::string, std::less<>> known{
         "id", "name", "description", "severity", "mitre", "kind", "match", "group_by", "window", "threshold",
-        "distinct", "steps", "until", "maxspan", "field", "learning", "history", "summary", "tests"};
+        "distinct", "steps", "until", "maxspan", "field", "learning", "history", "summary", "tests", "coalesce"};
     if (!node["id"]) fail(node, "rule without an id");
     rule_id_ = scalar(node["id"], "id");
     for (const auto &entry : node) {
@@ -839,6 +845,7 @@ class loader {
     if (k == kinds.end()) fail(node["kind"], "unknown kind \"" + kind + "\"");
     r.kind = k->second;
     r.info.kind = kind;
+    if (r.kind == rule_kind::event) r.window_ns = kDefaultCoalesceNs;
     if (node["match"]) r.match = parse_condition(node["match"]);
     else if (r.kind == rule_kind::event) fail(node, "an event rule needs match");
     if (node["group_by"]) {
@@ -847,6 +854,11 @@ class loader {
       r.group_by.push_back({field_id::identity, {}, "identity"});
     }
     if (node["summary"]) r.summary = scalar(node["summary"], "summary");
+    if (node["coalesce"]) {
+      if (r.kind != rule_kind::event) fail(node["coalesce"], "coalesce applies to event rules");
+      const auto text = scalar(node["coalesce"], "coalesce");
+      r.window_ns = text == "0" || text == "off" ? 0 : duration(node["coalesce"], "coalesce");
+    }
     if (const auto tests = node["tests"]) {
       if (!tests.IsSequence()) fail(tests, "tests takes a list of {name, fires, events}");
       for (const auto &t : tests) {

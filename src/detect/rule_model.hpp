@@ -75,7 +75,7 @@ struct compiled_rule {
   rule_kind kind = rule_kind::event;
   condition match;  // every event must pass it first (for sequences: a prefilter)
   std::vector<field_ref> group_by;
-  std::int64_t window_ns = 0;  // count, distinct, all_of; maxspan for sequence; deadline for absence
+  std::int64_t window_ns = 0;  // count, distinct, all_of; maxspan for sequence; deadline for absence; event: coalescing
   std::uint64_t threshold = 0;
   field_ref distinct;
   std::vector<rule_step> steps;

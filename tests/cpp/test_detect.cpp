@@ -85,9 +85,30 @@ TEST(RuleLanguage, ConditionsOnNormalizedAndRawFields) {
       call("7", 6, "ListUsers", "mallory", "iam.amazonaws.com", R"(,"requestParameters":{"maxItems":10})"),
       call("8", 7, "CreateUser", "robot-7"),                                        // excluded by not
   });
-  std::vector<std::string> ids;
-  for (const auto &d : found) ids.push_back(d.event_ids.at(0));
-  EXPECT_EQ(ids, (std::vector<std::string>{"1", "2", "4", "6"}));
+  // One identity's hits within the hour are one detection with its events (coalescing).
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].event_ids, (std::vector<std::string>{"1", "2", "4", "6"}));
+  EXPECT_EQ(found[0].count, 4u);
+}
+
+TEST(RuleLanguage, ABurstOfSingleEventHitsIsOneDetectionWithACount) {
+  const auto rule = [](const std::string &coalesce) {
+    return "- id: ROOT\n  name: root activity\n  severity: high\n  match: {source_ip: {cidr: [203.0.113.0/24]}}\n" +
+           coalesce;
+  };
+  std::vector<std::string> console;
+  for (int i = 0; i < 90; ++i) console.push_back(call("r" + std::to_string(i), i / 3, i % 2 ? "ListUsers" : "GetAccountSummary"));
+  const auto one = run(rule(""), console);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].count, 90u);
+  EXPECT_EQ(one[0].event_ids.size(), 20u);  // the earliest, capped
+  EXPECT_NE(one[0].summary.find("(90 events)"), std::string::npos);
+  EXPECT_EQ(run(rule("  coalesce: 10m\n"), console).size(), 3u);  // 30 minutes of calls
+  EXPECT_EQ(run(rule("  coalesce: 0\n"), console).size(), 90u);
+  EXPECT_NE(error_of("- id: C\n  name: c\n  severity: low\n  kind: count\n  window: 5m\n  threshold: 2\n"
+                     "  match: {event_name: X}\n  coalesce: 1h\n")
+                .find("coalesce applies to event rules"),
+            std::string::npos);
 }
 
 TEST(StatefulRules, CountAndDistinctFireOncePerBurst) {

@@ -92,7 +92,8 @@ def test_custom_rules_replace_or_extend_the_pack(tmp_path):
     assert len(both.rules) == len(identrail.Engine().rules) + 1
     only.feed(lines([record("a"), record("b", "ListIdentities")]))
     only.finish()
-    assert [d["rule_id"] for d in only.detections] == ["MY-001", "MY-001"]
+    # Two hits by one identity within the hour: one detection of two events (coalescing).
+    assert [(d["rule_id"], d["count"], d["event_ids"]) for d in only.detections] == [("MY-001", 2, ["a", "b"])]
     assert only.detections[0]["summary"]
 
 
