@@ -50,6 +50,7 @@ struct normalizer::impl {
   std::vector<decode_error> errors;
   od::parser parser;
   od::parser line_parser;  // a second parser: line mode runs while the stream's parser is abandoned
+  od::parser embedded_parser;  // records held as JSON text inside a string (lookup-events' CloudTrailEvent)
   detail::record_decoder decoder;
   detail::gunzipper gunzip;
   detail::duplicate_filter seen;
@@ -318,13 +319,120 @@ struct normalizer::impl {
     return field_status::ok;
   }
 
-  // A top-level JSON object: an S3 delivery file, an EventBridge envelope or a
-  // bare record. One pass over its keys decides which.
+  // `aws cloudtrail lookup-events` gives each record as a JSON string in
+  // "CloudTrailEvent": unescaped and decoded on its own; its text is the raw record.
+  struct embedded {
+    bool seen = false;
+    field_status status = field_status::ok;
+    std::string reason;
+    std::string text;
+    event record;
+  };
+
+  field_status read_embedded(od::value value, embedded &found, std::size_t offset, std::ptrdiff_t index) {
+    found.seen = true;
+    std::string_view text;
+    if (auto err = value.get_string().get(text)) {
+      if (err != simdjson::INCORRECT_TYPE) return broken(offset, index, err);
+      if (auto bad = detail::check_json(value, detail::kMaxRecordDepth)) return broken(offset, index, bad);
+      found.status = field_status::invalid;
+      found.reason = "CloudTrailEvent: expected the record as a JSON string";
+      return field_status::ok;
+    }
+    found.text.assign(text);
+    const simdjson::padded_string padded(found.text);
+    od::document doc;
+    od::object object;
+    auto err = embedded_parser.iterate(padded).get(doc);
+    if (!err) err = doc.get_object().get(object);
+    if (err) {
+      found.status = field_status::invalid;
+      found.reason = std::string("CloudTrailEvent: malformed JSON: ") + simdjson::error_message(err);
+      return field_status::ok;
+    }
+    event outer = std::move(scratch);
+    found.status = decoder.decode(object, scratch);
+    found.reason = decoder.reason();
+    found.record = std::move(scratch);
+    scratch = std::move(outer);
+    if (found.status == field_status::broken) found.status = field_status::invalid;  // its own document, not ours
+    return field_status::ok;
+  }
+
+  field_status emit_embedded(embedded &found, std::size_t offset, std::ptrdiff_t index) {
+    if (found.status != field_status::ok) {
+      reject(location(offset, index), found.reason);
+      return found.status;
+    }
+    if (holding_lookup) held_lookup.push_back({std::move(found.record), std::move(found.text), offset, index});
+    else emit(found.record, found.text, offset, index);
+    return field_status::ok;
+  }
+
+  // lookup-events lists the newest first: a result's records are read in
+  // event-time order, as a trail delivers them, not hours "late".
+  struct lookup_record {
+    event record;
+    std::string text;
+    std::size_t offset;
+    std::ptrdiff_t index;
+  };
+  std::vector<lookup_record> held_lookup;
+  bool holding_lookup = false;
+
+  void release_lookup() {
+    std::stable_sort(held_lookup.begin(), held_lookup.end(),
+                     [](const lookup_record &a, const lookup_record &b) { return a.record.time < b.record.time; });
+    for (auto &r : held_lookup) {
+      if (stopped) break;
+      emit(r.record, r.text, r.offset, r.index);
+    }
+    held_lookup.clear();
+  }
+
+  // {"Events":[...]}: lookup-events output, each element holding a record in CloudTrailEvent.
+  field_status events_array(od::value value, std::size_t container_offset) {
+    od::array array;
+    if (auto err = value.get_array().get(array)) {
+      reject(location(container_offset, -1), std::string("Events: expected an array (") + simdjson::error_message(err) + ")",
+             errc::unsupported_format);
+      return field_status::broken;
+    }
+    holding_lookup = true;
+    const auto status = lookup_entries(array, container_offset);
+    holding_lookup = false;
+    release_lookup();  // what was read before a malformed entry is kept
+    return status;
+  }
+
+  field_status lookup_entries(od::array array, std::size_t container_offset) {
+    std::ptrdiff_t index = 0;
+    for (auto element : array) {
+      od::value item;
+      if (auto err = element.get(item)) return broken(container_offset, index, err);
+      const char *start = item.raw_json_token().data();
+      const std::size_t offset = offset_of(start);
+      od::object object;
+      if (auto err = item.get_object().get(object)) {
+        if (err != simdjson::INCORRECT_TYPE) return broken(offset, index, err);
+        if (auto bad = detail::check_json(item, detail::kMaxRecordDepth)) return broken(offset, index, bad);
+        reject(location(offset, index), "expected a lookup-events entry object");
+      } else if (top_object(object, start, offset, index, false) == field_status::broken) {
+        return field_status::broken;
+      }
+      ++index;
+    }
+    return field_status::ok;
+  }
+
+  // A top-level JSON object: an S3 delivery file, an EventBridge envelope, a
+  // lookup-events result or entry, or a bare record. One pass over its keys decides which.
   field_status top_object(od::object object, const char *start, std::size_t offset, std::ptrdiff_t index,
                           bool allow_records) {
     decoder.begin(scratch);
     bool saw_records = false;
     envelope env;
+    embedded inside;
     field_status own_status = field_status::ok;  // the object read as a bare record
     std::string own_reason;
     for (auto field : object) {
@@ -333,12 +441,17 @@ struct normalizer::impl {
       const detail::json_key key(raw_key);
       od::value value;
       if (auto err = field.value().get(value)) return broken(offset, index, err);
-      // Container keys start with 'R' or 'd'; CloudTrail's own keys go straight to the decoder.
+      // Container keys start with 'R', 'E', 'C' or 'd'; CloudTrail's own keys go straight to the decoder.
       field_status s = field_status::ok;
       const char first = key.first();
       if (first == 'R' && allow_records && key.is("Records")) {
         saw_records = true;
         s = records_array(value, offset, index);
+      } else if (first == 'E' && allow_records && key.is("Events")) {
+        saw_records = true;
+        s = events_array(value, offset);
+      } else if (first == 'C' && key.is("CloudTrailEvent")) {
+        s = read_embedded(value, inside, offset, index);
       } else if (first == 'd' && key.is("detail")) {
         s = read_detail(value, env, offset, index);
       } else if (first == 'd' && key.is("detail-type")) {
@@ -355,6 +468,7 @@ struct normalizer::impl {
     }
     if (saw_records) return field_status::ok;
     if (env.saw_detail) return emit_envelope(env, offset, index);
+    if (inside.seen) return emit_embedded(inside, offset, index);
     if (own_status != field_status::ok) {
       reject(location(offset, index), own_reason);
       return own_status;
