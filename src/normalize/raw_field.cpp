@@ -58,20 +58,25 @@ result<json_field> leaf_of(od::value &current, std::string_view path) {
   return out;
 }
 
-}  // namespace
 
-result<json_field> raw_field(const event &e, std::string_view path) {
+// Parses the event's raw record and hands its root value to `read`, which must
+// finish with it before returning (the value lives in this call's buffers).
+template <class Read>
+auto with_root(const event &e, std::string_view path, Read &&read) -> decltype(read(std::declval<od::value &>())) {
   if (e.raw.empty()) return tl::unexpected(path_error(errc::invalid_argument, path, "the event was stored without its raw record"));
-  // One parser per thread: raw_field may be called from several threads on different events.
+  // One parser per thread: raw fields may be read from several threads on different events.
   thread_local od::parser parser;
   const simdjson::padded_string padded(e.raw);
   od::document doc;
   if (auto err = parser.iterate(padded).get(doc))
     return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
-  od::value current;
-  if (auto err = doc.get_value().get(current))
+  od::value root;
+  if (auto err = doc.get_value().get(root))
     return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
+  return read(root);
+}
 
+result<json_field> field_at(od::value current, std::string_view path) {
   std::string_view rest = path;
   while (!rest.empty()) {
     const auto dot = rest.find('.');
@@ -103,6 +108,13 @@ result<json_field> raw_field(const event &e, std::string_view path) {
 
   return leaf_of(current, path);
 }
+
+}  // namespace
+
+result<json_field> raw_field(const event &e, std::string_view path) {
+  return with_root(e, path, [&](od::value &root) { return field_at(root, path); });
+}
+
 
 namespace {
 
@@ -152,19 +164,12 @@ simdjson::error_code collect(od::value current, std::string_view rest, std::stri
 }  // namespace
 
 result<std::vector<json_field>> raw_fields(const event &e, std::string_view path) {
-  if (e.raw.empty()) return tl::unexpected(path_error(errc::invalid_argument, path, "the event was stored without its raw record"));
-  thread_local od::parser parser;
-  const simdjson::padded_string padded(e.raw);
-  od::document doc;
-  if (auto err = parser.iterate(padded).get(doc))
-    return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
-  od::value root;
-  if (auto err = doc.get_value().get(root))
-    return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
-  std::vector<json_field> out;
-  if (auto err = collect(root, path, path, out))
-    return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
-  return out;
+  return with_root(e, path, [&](od::value &root) -> result<std::vector<json_field>> {
+    std::vector<json_field> out;
+    if (auto err = collect(root, path, path, out))
+      return tl::unexpected(path_error(errc::parse_error, path, simdjson::error_message(err)));
+    return out;
+  });
 }
 
 }  // namespace v0
