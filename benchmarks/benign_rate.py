@@ -52,9 +52,14 @@ def main() -> int:
     by_rule = collections.Counter((d["severity"], d["rule_id"], d["name"]) for d in engine.detections)
     loud = sum(n for (severity, _, _), n in by_rule.items() if severity in ("high", "critical"))
     days = args.days
-    rate = loud / (identities / 1000) / days if identities else 0.0
-    print(f"events {engine.stats.accepted:,}, identities {identities:,}, days {days} ({span[0]} .. {span[1]})")
-    print(f"high and critical detections: {loud:,} = {rate:.2f} per 1,000 identities per day (goal < 1)")
+    # Two denominators: the principals the month models (people, roles), and the identities the engine
+    # counts (every role session by its ARN, so each CI run and console session is one).
+    per_principal = loud / (args.identities / 1000) / days
+    per_identity = loud / (identities / 1000) / days if identities else 0.0
+    print(f"events {engine.stats.accepted:,}, principals {args.identities:,}, identities {identities:,}, "
+          f"days {days} ({span[0]} .. {span[1]})")
+    print(f"high and critical detections: {loud:,} = {per_principal:.2f} per 1,000 principals per day, "
+          f"{per_identity:.2f} per 1,000 identities per day (goal < 1)")
     print(f"all detections: {len(engine.detections):,}")
     for (severity, rule, name), n in sorted(by_rule.items(), key=lambda kv: -kv[1])[: args.top]:
         print(f"  {n:>6}  {severity:<8} {rule:<14} {name}")
