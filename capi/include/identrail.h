@@ -224,7 +224,7 @@ IDT_API idt_status idt_event_to_json(const idt_engine *engine, const idt_event *
  * string unescaped, anything else as JSON text. IDT_E_NOT_FOUND if absent. */
 IDT_API idt_status idt_event_raw_field(const idt_event *event, const char *path, idt_buffer **out, idt_error **err);
 
-/* End of input: releases events held back for late arrivals and fires what is due. */
+/* End of input: fires the absences that are due and gives growing bursts their final figures. */
 IDT_API idt_status idt_engine_finish(idt_engine *engine, idt_error **err);
 
 /* Detections as they are now (latest revision, withdrawn ones left out), in

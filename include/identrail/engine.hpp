@@ -87,12 +87,13 @@ class engine {
                                                const std::function<void(const std::string &)> &on_file = {});
   // Called for each accepted event after the engine has taken it into account.
   void on_event(std::function<void(const event &)> callback);
-  // Called for each detection as it is found: a single-event rule's during the
-  // feed that delivers its event; a stateful rule's once its events are released
-  // in event-time order (they are held back up to the allowed lateness).
+  // Called for each detection the moment its evidence is complete (inside the
+  // feed that delivered the completing record; absences once the watermark
+  // passes their deadline), and again for each revision: same id, a higher
+  // revision, `withdrawn` set on the last when a late event undoes it.
   void on_detection(std::function<void(const detection &)> callback);
-  // End of input: releases held-back events and fires what is due. Feeding
-  // afterwards still works; earlier-timed events then count as late.
+  // End of input: fires the absences that are due and gives growing bursts
+  // their final figures. Feeding afterwards still works.
   void finish();
   // Event time has moved on without events: absences due by `now` fire. A live
   // reader calls it when its source has been quiet (processing time standing

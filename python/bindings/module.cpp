@@ -376,7 +376,7 @@ PYBIND11_MODULE(_core, m) {
             py::gil_scoped_release release;
             e.core.finish();
           },
-          "End of input: releases events held back for late arrivals and fires what is due.")
+          "End of input: fires the absences that are due and gives growing bursts their final figures.")
       .def_property_readonly(
           "detections",
           [](const py_engine &e) {

@@ -146,7 +146,7 @@ struct detector::impl {
     const bool late = t <= watermark;
     if (late) ++stats.late;
     max_time = std::max(max_time, t);
-    if (max_time != INT64_MIN) watermark = std::max(watermark, max_time - lateness_ns());
+    watermark = std::max(watermark, max_time - lateness_ns());
     evaluate_event(e, phase::on_arrival);
     if (!absence_rules.empty()) {
       if (!late) hold(e, t);

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "../core/json_writer.hpp"
+#include "../core/ocsf.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -87,17 +88,11 @@ std::string_view ocsf_activity_name(int id) {
 }
 
 void ocsf(std::string &out, const event &e, const symbol_table &s) {
-  constexpr int kClassUid = 6003;  // API Activity
+  static constexpr detail::ocsf_class kApiActivity{6003, "API Activity", 6, "Application Activity"};
   const int activity = ocsf_activity(s.str(e.event_name));
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count();
   json_object o(out);
-  o.num("class_uid", kClassUid);
-  o.str("class_name", "API Activity");
-  o.num("category_uid", 6);
-  o.str("category_name", "Application Activity");
-  o.num("activity_id", activity);
-  o.str("activity_name", ocsf_activity_name(activity));
-  o.num("type_uid", kClassUid * 100 + activity);
+  detail::write_ocsf_class(o, kApiActivity, activity, ocsf_activity_name(activity));
   o.num("severity_id", 1);
   o.str("severity", "Informational");
   o.num("time", ms);
@@ -109,7 +104,7 @@ void ocsf(std::string &out, const event &e, const symbol_table &s) {
   }
   {
     json_object metadata(o.key("metadata"));
-    metadata.str("version", "1.1.0");
+    metadata.str("version", detail::kOcsfVersion);
     metadata.str_if("uid", e.id);
     metadata.str("event_code", s.str(e.event_name));
     json_object product(metadata.key("product"));

@@ -254,20 +254,41 @@ struct normalizer::impl {
     return field_status::ok;
   }
 
-  // What an EventBridge envelope says, gathered while its keys go by.
-  struct envelope {
-    bool saw_detail = false;
-    std::string detail_type;
-    field_status status = field_status::ok;  // of the record in "detail"
+  // A record inside another object (an envelope's "detail", a lookup-events
+  // entry's "CloudTrailEvent"), decoded as its key goes by.
+  struct nested_record {
+    bool seen = false;
+    field_status status = field_status::ok;
     std::string reason;
-    std::string_view text;
     event record;
+  };
+
+  // Decodes into `into` while the outer object's own fields stay in scratch.
+  void decode_nested(od::object object, nested_record &into) {
+    event outer = std::move(scratch);
+    into.status = decoder.decode(object, scratch);
+    into.reason = decoder.reason();
+    into.record = std::move(scratch);
+    scratch = std::move(outer);
+  }
+
+  // A nested record that could not be decoded is the outer object's error.
+  bool usable(const nested_record &n, std::size_t offset, std::ptrdiff_t index) {
+    if (n.status == field_status::ok) return true;
+    reject(location(offset, index), n.reason);
+    return false;
+  }
+
+  // What an EventBridge envelope says, gathered while its keys go by.
+  struct envelope : nested_record {
+    std::string detail_type;
+    std::string_view text;
   };
 
   // "detail" holds the CloudTrail record unchanged. It is decoded at once, and
   // its text taken while the iterator stands just past it.
   field_status read_detail(od::value value, envelope &env, std::size_t offset, std::ptrdiff_t index) {
-    env.saw_detail = true;
+    env.seen = true;
     const char *start = value.raw_json_token().data();
     od::object detail;
     if (auto err = value.get_object().get(detail)) {
@@ -277,13 +298,9 @@ struct normalizer::impl {
       env.reason = "EventBridge detail: expected an object";
       return field_status::ok;
     }
-    event outer = std::move(scratch);
-    env.status = decoder.decode(detail, scratch);
-    env.reason = decoder.reason();
+    decode_nested(detail, env);
     std::optional<std::string_view> own;
     if (env.status == field_status::ok) own = text_from(start);
-    env.record = std::move(scratch);
-    scratch = std::move(outer);
     if (env.status == field_status::broken) {
       reject(location(offset, index), env.reason, errc::parse_error);
       return field_status::broken;
@@ -311,22 +328,15 @@ struct normalizer::impl {
              errc::unsupported_format);
       return field_status::invalid;
     }
-    if (env.status != field_status::ok) {
-      reject(location(offset, index), env.reason);
-      return env.status;
-    }
+    if (!usable(env, offset, index)) return env.status;
     emit(env.record, env.text, offset, index);
     return field_status::ok;
   }
 
   // `aws cloudtrail lookup-events` gives each record as a JSON string in
   // "CloudTrailEvent": unescaped and decoded on its own; its text is the raw record.
-  struct embedded {
-    bool seen = false;
-    field_status status = field_status::ok;
-    std::string reason;
+  struct embedded : nested_record {
     std::string text;
-    event record;
   };
 
   field_status read_embedded(od::value value, embedded &found, std::size_t offset, std::ptrdiff_t index) {
@@ -350,20 +360,13 @@ struct normalizer::impl {
       found.reason = std::string("CloudTrailEvent: malformed JSON: ") + simdjson::error_message(err);
       return field_status::ok;
     }
-    event outer = std::move(scratch);
-    found.status = decoder.decode(object, scratch);
-    found.reason = decoder.reason();
-    found.record = std::move(scratch);
-    scratch = std::move(outer);
+    decode_nested(object, found);
     if (found.status == field_status::broken) found.status = field_status::invalid;  // its own document, not ours
     return field_status::ok;
   }
 
   field_status emit_embedded(embedded &found, std::size_t offset, std::ptrdiff_t index) {
-    if (found.status != field_status::ok) {
-      reject(location(offset, index), found.reason);
-      return found.status;
-    }
+    if (!usable(found, offset, index)) return found.status;
     if (holding_lookup) held_lookup.push_back({std::move(found.record), std::move(found.text), offset, index});
     else emit(found.record, found.text, offset, index);
     return field_status::ok;
@@ -467,7 +470,7 @@ struct normalizer::impl {
       if (s == field_status::broken) return s;
     }
     if (saw_records) return field_status::ok;
-    if (env.saw_detail) return emit_envelope(env, offset, index);
+    if (env.seen) return emit_envelope(env, offset, index);
     if (inside.seen) return emit_embedded(inside, offset, index);
     if (own_status != field_status::ok) {
       reject(location(offset, index), own_reason);

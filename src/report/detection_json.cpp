@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "../core/ocsf.hpp"
 #include "identrail/version.hpp"
 
 namespace identrail {
@@ -53,20 +54,14 @@ long long millis(timestamp t) {
 // output (1.1.0): a new detection creates the finding, a revision updates it,
 // a withdrawal closes it.
 void write_ocsf_finding(std::string &out, const engine &e, const detection &d) {
-  constexpr int kClassUid = 2004;
+  static constexpr detail::ocsf_class kFinding{2004, "Detection Finding", 2, "Findings"};
   const int activity = d.withdrawn ? 3 : d.revision == 0 ? 1 : 2;
   static constexpr const char *kActivities[] = {"", "Create", "Update", "Close"};
   static constexpr const char *kSeverities[] = {"Informational", "Low", "Medium", "High", "Critical"};
   const auto level = static_cast<int>(d.level);
   const auto &s = e.symbols();
   json_object o(out);
-  o.num("class_uid", kClassUid);
-  o.str("class_name", "Detection Finding");
-  o.num("category_uid", 2);
-  o.str("category_name", "Findings");
-  o.num("activity_id", activity);
-  o.str("activity_name", kActivities[activity]);
-  o.num("type_uid", kClassUid * 100 + activity);
+  detail::write_ocsf_class(o, kFinding, activity, kActivities[activity]);
   o.num("severity_id", level + 1);
   o.str("severity", kSeverities[level]);
   o.num("time", millis(d.last_seen));
@@ -76,7 +71,7 @@ void write_ocsf_finding(std::string &out, const engine &e, const detection &d) {
   o.num("count", d.count);
   {
     json_object metadata(o.key("metadata"));
-    metadata.str("version", "1.1.0");
+    metadata.str("version", detail::kOcsfVersion);
     metadata.str("uid", d.id + "/" + std::to_string(d.revision));
     json_object product(metadata.key("product"));
     product.str("name", "identrail");
