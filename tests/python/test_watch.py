@@ -330,3 +330,12 @@ def test_unreachable_s3_and_bad_state_paths_are_one_line_errors(monkeypatch, cap
     assert "a directory" in capsys.readouterr().err
     assert main(["analyze", "--no-progress", "--lateness", "-1"]) == 2
     assert "--lateness -1" in capsys.readouterr().err
+
+
+def test_records_that_cannot_be_read_are_said_as_they_come():
+    proc = start("-", stdin=subprocess.PIPE)
+    good = records_in_time_order()[0][2]
+    out, err = proc.communicate(('{"not": "cloudtrail"}\n' + good + "\n").encode(), timeout=30)
+    assert proc.returncode == 0
+    lines = err.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("identrail: <stdin>: line 1") and "Traceback" not in err.decode()

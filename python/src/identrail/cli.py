@@ -261,6 +261,16 @@ def _watch(args: argparse.Namespace) -> int:
     form = "json" if args.format == "json" else "ocsf"
     statuses: dict = {}
     last_save = time.monotonic()
+    told = [engine.stats.rejected, len(engine.errors)]  # what a restored state had already reported
+
+    def report_rejections() -> None:
+        # Records that cannot be read are said as they come: a live reader has no report at the end.
+        if engine.stats.rejected == told[0]:
+            return
+        errors = engine.errors
+        for err in errors[told[1]:]:
+            print(f"identrail: {err.source}: {err.location}: {err.reason}", file=sys.stderr)
+        told[:] = [engine.stats.rejected, len(errors)]
     try:
         for line in watch(engine, sources, poll=args.poll, idle_timeout=args.idle_timeout, form=form,
                           stop=lambda: bool(stopping), ticks=True, statuses=statuses):
@@ -268,6 +278,8 @@ def _watch(args: argparse.Namespace) -> int:
                 out.send(line)
                 if webhook:
                     webhook.send(line)
+            else:
+                report_rejections()
             if args.state and time.monotonic() - last_save >= args.state_every:
                 save()
                 last_save = time.monotonic()
@@ -279,6 +291,7 @@ def _watch(args: argparse.Namespace) -> int:
                 if webhook:
                     webhook.send(line)
     finally:
+        report_rejections()
         if webhook:
             webhook.close(grace=args.webhook_grace)
         save()  # after the webhook's last attempts, so what it could not send is kept
