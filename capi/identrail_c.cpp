@@ -416,6 +416,7 @@ const char *idt_detection_get(const idt_detection *detection, idt_detection_fiel
     case IDT_DET_GROUP_KEY: return d.group_key.c_str();
     case IDT_DET_SUMMARY: return d.summary.c_str();
     case IDT_DET_ID: return d.id.c_str();
+    case IDT_DET_SOURCE: return detection->engine->symbols().c_str(d.source);
     case IDT_DET_FORCE_INT32_: break;
   }
   return "";
@@ -431,6 +432,8 @@ const char *nth(const std::vector<std::string> &list, size_t index) { return ind
 }  // namespace
 size_t idt_detection_event_id_count(const idt_detection *d) { return d ? d->get().event_ids.size() : 0; }
 const char *idt_detection_event_id_at(const idt_detection *d, size_t i) { return d ? nth(d->get().event_ids, i) : ""; }
+size_t idt_detection_follows_count(const idt_detection *d) { return d ? d->get().follows.size() : 0; }
+const char *idt_detection_follows_at(const idt_detection *d, size_t i) { return d ? nth(d->get().follows, i) : ""; }
 size_t idt_detection_tactic_count(const idt_detection *d) { return d ? d->get().tactics.size() : 0; }
 const char *idt_detection_tactic_at(const idt_detection *d, size_t i) { return d ? nth(d->get().tactics, i) : ""; }
 size_t idt_detection_technique_count(const idt_detection *d) { return d ? d->get().techniques.size() : 0; }

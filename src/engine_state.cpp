@@ -30,7 +30,8 @@ using detail::state_writer;
 using detail::tag;
 
 constexpr char kMagic[8] = {'I', 'D', 'T', 'S', 'T', 'A', 'T', 'E'};
-constexpr std::uint32_t kFormat = 1;
+// 2: detections name what they follow; context rules keep waiting hits.
+constexpr std::uint32_t kFormat = 2;
 constexpr std::uint32_t kAuthenticated = 1;
 constexpr std::size_t kHeader = 24;
 constexpr std::size_t kMac = 32;
@@ -148,10 +149,11 @@ result<std::string_view> verified_sections(std::string_view bytes, const std::st
   const auto format = number_at<std::uint32_t>(bytes, 8);
   const auto flags = number_at<std::uint32_t>(bytes, 12);
   const auto length = number_at<std::uint64_t>(bytes, 16);
-  if (format > kFormat || format == 0)
-    return tl::unexpected(error{errc::incompatible_state, "checkpoint: format " + std::to_string(format) +
-                                                              ", made by a newer identrail; this one reads format " +
-                                                              std::to_string(kFormat)});
+  if (format != kFormat)
+    return tl::unexpected(error{errc::incompatible_state,
+                                "checkpoint: format " + std::to_string(format) + ", made by " +
+                                    (format > kFormat ? "a newer" : "an older") + " identrail; this one reads format " +
+                                    std::to_string(kFormat) + " (start afresh or replay with the older one)"});
   const bool signed_ = flags & kAuthenticated;
   const std::size_t trailer = 4 + (signed_ ? kMac : 0);
   if (length > bytes.size() || bytes.size() - kHeader - trailer != length)

@@ -250,6 +250,7 @@ typedef enum idt_detection_field {
   IDT_DET_GROUP_KEY = 5,
   IDT_DET_SUMMARY = 6,
   IDT_DET_ID = 7, /* stable: the same evidence gives the same id in any delivery order */
+  IDT_DET_SOURCE = 8, /* the source address of its first event, as logged ("" when none) */
   IDT_DET_FORCE_INT32_ = 0x7fffffff
 } idt_detection_field;
 /* Never NULL. */
@@ -264,6 +265,10 @@ IDT_API int idt_detection_withdrawn(const idt_detection *detection);
 IDT_API uint64_t idt_detection_count(const idt_detection *detection);
 IDT_API size_t idt_detection_event_id_count(const idt_detection *detection);
 IDT_API const char *idt_detection_event_id_at(const idt_detection *detection, size_t index);
+/* A rule judged in context: the ids of the detections that put its identity
+   under suspicion, earliest first (one attack sequence with them). */
+IDT_API size_t idt_detection_follows_count(const idt_detection *detection);
+IDT_API const char *idt_detection_follows_at(const idt_detection *detection, size_t index);
 /* ATT&CK ids: tactics ("TA0007") then techniques ("T1580"). */
 IDT_API size_t idt_detection_tactic_count(const idt_detection *detection);
 IDT_API const char *idt_detection_tactic_at(const idt_detection *detection, size_t index);

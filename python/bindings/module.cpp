@@ -125,8 +125,10 @@ py::dict detection_dict(const detection &d, const symbol_table &symbols) {
                   py::arg("severity") = std::string(to_string(d.level)),
                   py::arg("mitre") = py::dict(py::arg("tactics") = d.tactics, py::arg("techniques") = d.techniques),
                   py::arg("identity") = std::string(symbols.str(d.identity)), py::arg("group_key") = d.group_key,
+                  py::arg("source_ip") = std::string(symbols.str(d.source)),
                   py::arg("first_seen") = format_rfc3339(d.first_seen), py::arg("last_seen") = format_rfc3339(d.last_seen),
-                  py::arg("count") = d.count, py::arg("event_ids") = d.event_ids, py::arg("summary") = d.summary);
+                  py::arg("count") = d.count, py::arg("event_ids") = d.event_ids, py::arg("summary") = d.summary,
+                  py::arg("follows") = d.follows);
 }
 
 // Column-wise copy for pandas: one pass in C++ instead of one Python call per field.

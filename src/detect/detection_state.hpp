@@ -27,12 +27,14 @@ inline void save_detection(const detection &d, state_writer &out) {
   save_strings(d.tactics, out);
   save_strings(d.techniques, out);
   out.sym(d.identity);
+  out.sym(d.source);
   out.str(d.group_key);
   out.time(d.first_seen);
   out.time(d.last_seen);
   out.u64(d.count);
   save_strings(d.event_ids, out);
   out.str(d.summary);
+  save_strings(d.follows, out);
 }
 
 inline detection load_detection(state_reader &in) {
@@ -48,12 +50,14 @@ inline detection load_detection(state_reader &in) {
   d.tactics = load_strings(in);
   d.techniques = load_strings(in);
   d.identity = in.sym();
+  d.source = in.sym();
   d.group_key = in.str();
   d.first_seen = in.time();
   d.last_seen = in.time();
   d.count = in.u64();
   d.event_ids = load_strings(in);
   d.summary = in.str();
+  d.follows = load_strings(in);
   return d;
 }
 

@@ -14,6 +14,7 @@
 #include "group_state.hpp"
 #include "rule_model.hpp"
 #include "summary.hpp"
+#include "suspicion.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -46,6 +47,7 @@ struct detector::impl {
         unknown(table.intern("unknown")) {
     build_index();
     book.on_change([this](const detection &d) {
+      if (makes_suspicion(d.rule_id)) suspicions.note(d, to_unix_nanos(d.first_seen));
       if (callback) callback(d);
     });
   }
@@ -79,6 +81,11 @@ struct detector::impl {
   }
 
   std::vector<std::size_t> absence_rules;  // checked for due deadlines as the watermark moves
+  std::vector<std::size_t> context_rules;  // reconsidered when an identity's suspicion changes
+  std::unordered_set<std::string> context_rule_ids;
+  suspicion_book suspicions;
+
+  bool makes_suspicion(const std::string &rule_id) const { return !context_rule_ids.contains(rule_id); }
   std::vector<std::int64_t> next_due;      // per rule: the earliest pending deadline (INT64_MAX: none)
 
   void build_index() {
@@ -86,6 +93,10 @@ struct detector::impl {
     next_due.assign(compiled.size(), INT64_MAX);
     for (std::size_t i = 0; i < compiled.size(); ++i) {
       if (compiled[i].kind == rule_kind::absence) absence_rules.push_back(i);
+      if (compiled[i].context) {
+        context_rules.push_back(i);
+        context_rule_ids.insert(compiled[i].info.id);
+      }
       if (!compiled[i].emit) continue;  // only referenced by a correlation rule
       auto &phase_index = indexes[compiled[i].kind == rule_kind::absence ? 1 : 0];
       // A sequence with `until` must see the events that cancel it, which its prefilter may not name.
@@ -153,6 +164,7 @@ struct detector::impl {
       release_until(watermark);
       if (late) evaluate_event(e, phase::in_time_order);
     }
+    settle_suspicions();
     ++arrivals;
     // Idle keys can only be found once event time has moved on: sweeping by
     // event time, not by event count, keeps a busy hour from scanning every key.
@@ -175,6 +187,7 @@ struct detector::impl {
     max_time = now;
     watermark = std::max(watermark, max_time - lateness_ns());
     release_until(watermark);
+    settle_suspicions();
     refresh_stats();
   }
 
@@ -207,6 +220,7 @@ struct detector::impl {
 
   void finish() {
     release_until(INT64_MAX);
+    settle_suspicions();
     // An absence is due only once the data reach past its deadline.
     fire_due_absences(max_time, true);
     // Everything open is final now: what coarse updates left out is announced.
@@ -225,6 +239,7 @@ struct detector::impl {
     for (const std::size_t i : rules_for(e, when)) {
       const auto &rule = compiled[i];
       const bool matches = evaluate(rule.match, fields);
+
       // `until` cancels sequences whatever the prefilter says.
       const bool cancels = rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields);
       if (cancels) add_hit(rule, runtime[i], fields, hit_of(e, identity, true));
@@ -285,6 +300,7 @@ struct detector::impl {
     h.time = to_unix_nanos(e.time);
     h.id = e.id;
     h.identity = identity;
+    h.source = e.source.text;
     h.until = until;
     return h;
   }
@@ -325,7 +341,9 @@ struct detector::impl {
       ++stats.repeated;
       return;
     }
-    book.add(id, make(rule, display, identity, t, t, {e.id}, 1, {std::string(symbols.str(e.action))}));
+    auto d = make(rule, display, identity, t, t, {e.id}, 1, {std::string(symbols.str(e.action))});
+    d.source = e.source.text;
+    book.add(id, std::move(d));
   }
 
   detection make(const compiled_rule &rule, const std::string &display, symbol identity, std::int64_t first,
@@ -354,9 +372,15 @@ struct detector::impl {
     // Its group's windows have closed: using it now would change final answers.
     if (st.newest != INT64_MIN && h.time <= st.newest - lateness_ns()) {
       // A single-event rule's evidence is complete all the same: it stands alone.
-      if (rule.kind == rule_kind::event) return fire_event(rule, fields, h.identity);
+      if (rule.kind == rule_kind::event && (!rule.context || suspicions.suspect(*rule.context, h.identity, h.time, h.source)))
+        return fire_event(rule, fields, h.identity);
+      if (rule.kind == rule_kind::event) return;
       ++stats.too_late;
       return;
+    }
+    if (rule.context) {
+      display_of(rule, slot, &fields);  // a later suspicion may complete it with no event at hand
+      if (!suspicions.suspect(*rule.context, h.identity, h.time, h.source)) return wait(rule, st, std::move(h));
     }
     const auto at = std::lower_bound(st.hits.begin(), st.hits.end(), h);
     // A copy of an event already counted does not count again.
@@ -389,6 +413,68 @@ struct detector::impl {
     const std::int64_t cut = st.newest - lateness_ns() - rule.window_ns;
     if (!st.hits.empty() && st.hits.front().time < cut)
       std::erase_if(st.hits, [&](const hit &h) { return h.time < cut; });
+    if (!st.waiting.empty() && st.waiting.front().time < cut)
+      std::erase_if(st.waiting, [&](const hit &h) { return h.time < cut; });
+  }
+
+  // A hit of a rule in context whose identity is not (yet) under suspicion.
+  void wait(const compiled_rule &rule, hit_state &st, hit h) {
+    const auto at = std::lower_bound(st.waiting.begin(), st.waiting.end(), h);
+    if (!h.id.empty() && at != st.waiting.end() && at->time == h.time && at->id == h.id) return;
+    if (st.hits.size() + st.waiting.size() >= options.max_hits_per_key) {
+      ++stats.evictions;
+      return;
+    }
+    st.newest = std::max(st.newest, h.time);
+    st.waiting.insert(at, std::move(h));
+    prune(rule, st);
+  }
+
+  // Suspicion changed for some identities: the unsealed hits of rules in
+  // context are sorted again into counted and waiting, and their keys rescanned.
+  void settle_suspicions() {
+    if (context_rules.empty()) {
+      suspicions.take_changed();
+      return;
+    }
+    for (const auto identity : suspicions.take_changed()) {
+      for (const auto i : context_rules) {
+        const auto &rule = rules.compiled()->rules[i];
+        auto &keys = runtime[i].keys;
+        if (rule.group_by.size() == 1 && rule.group_by[0].id == field_id::identity) {
+          const auto it = keys.find(std::string(reinterpret_cast<const char *>(&identity), sizeof identity));
+          if (it != keys.end()) reconsider(rule, it->second, identity);
+        } else {
+          for (auto &[key, slot] : keys) reconsider(rule, slot, identity);
+        }
+      }
+    }
+  }
+
+  void reconsider(const compiled_rule &rule, key_state &slot, std::uint32_t identity) {
+    auto *st = std::get_if<hit_state>(&slot.data);
+    if (!st) return;
+    auto counts = [&](const hit &h) {
+      return h.identity.id != identity || h.sealed || suspicions.suspect(*rule.context, h.identity, h.time, h.source);
+    };
+    const bool moves = !std::all_of(st->hits.begin(), st->hits.end(), counts) ||
+                       std::any_of(st->waiting.begin(), st->waiting.end(), counts);
+    if (!moves) return;
+    std::vector<hit> counted, waiting;
+    for (auto *list : {&st->hits, &st->waiting})
+      for (auto &h : *list) (counts(h) ? counted : waiting).push_back(std::move(h));
+    std::sort(counted.begin(), counted.end());
+    std::sort(waiting.begin(), waiting.end());
+    st->hits = std::move(counted);
+    st->waiting = std::move(waiting);
+    rescan(rule, slot, *st, false);
+  }
+
+  void rebuild_suspicions() {
+    suspicions.clear();
+    for (const auto &d : book.live())
+      if (makes_suspicion(d.rule_id)) suspicions.note(d, to_unix_nanos(d.first_seen));
+    suspicions.take_changed();
   }
 
   std::vector<match> scan(const compiled_rule &rule, const hit_state &st, std::size_t from) const {
@@ -432,6 +518,8 @@ struct detector::impl {
     for (const auto i : m.evidence) ids.push_back(st.hits[i].id);
     const hit &first = st.hits[m.anchor];
     auto d = make(rule, slot.display, first.identity, first.time, m.last, std::move(ids), m.count, m.values);
+    d.source = first.source;
+    if (rule.context) d.follows = suspicions.causes(*rule.context, first.identity, first.time, first.source);
     if (revision) book.revise(id, std::move(d));
     else book.add(id, std::move(d));
   }
@@ -533,7 +621,7 @@ struct detector::impl {
     auto entry = std::find_if(st.values.begin(), st.values.end(), [&](const seen_value &v) { return v.value == value; });
     bool changed = false;
     if (entry == st.values.end()) {
-      st.values.push_back({value, t, t, e.id, identity, false});
+      st.values.push_back({value, t, t, e.id, identity, false, e.source.text});
       entry = st.values.end() - 1;
       changed = true;
     } else {
@@ -542,6 +630,7 @@ struct detector::impl {
         entry->first = t;
         entry->id = e.id;
         entry->identity = identity;
+        entry->source = e.source.text;
         changed = true;
       }
     }
@@ -568,6 +657,7 @@ struct detector::impl {
       return;
     }
     auto d = make(rule, slot.display, v.identity, v.first, v.first, {v.id}, 1, {v.value});
+    d.source = v.source;
     if (v.reported) book.revise(id, std::move(d));
     else book.add(id, std::move(d));
     v.reported = true;
@@ -610,7 +700,7 @@ struct detector::impl {
         ++stats.evictions;
       }
       display_of(rule, slot, &fields);  // fired later, when no event of the key is at hand
-      st.pending.push_back(pending_absence{t, identity, e.id, !releasing});
+      st.pending.push_back(pending_absence{t, identity, e.id, !releasing, e.source.text});
       auto &due = next_due[static_cast<std::size_t>(&rule - rules.compiled()->rules.data())];
       due = std::min(due, t + rule.window_ns);
     }
@@ -622,7 +712,9 @@ struct detector::impl {
       ++stats.repeated;
       return;
     }
-    book.add(id, make(rule, slot.display, p.identity, p.time, p.time, {p.id}, 1, {}));
+    auto d = make(rule, slot.display, p.identity, p.time, p.time, {p.id}, 1, {});
+    d.source = p.source;
+    book.add(id, std::move(d));
   }
 
   // Fires absences whose deadline `now` has passed. Keys are only scanned when

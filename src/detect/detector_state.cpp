@@ -107,15 +107,39 @@ std::string load_key(const compiled_rule &rule, state_reader &in) {
   return key;
 }
 
-void save_hits(const hit_state &st, state_writer &out) {
-  out.list(st.hits, [&](const hit &h) {
+void save_hit_list(const std::vector<hit> &hits, state_writer &out) {
+  out.list(hits, [&](const hit &h) {
     out.i64(h.time);
     out.str(h.id);
     out.sym(h.identity);
+    out.sym(h.source);
     out.str(h.value);
     out.u64(h.steps);
     out.u8(static_cast<std::uint8_t>(h.until | h.sealed << 1));
   });
+}
+
+std::vector<hit> load_hit_list(state_reader &in) {
+  std::vector<hit> hits(in.count(37));
+  for (auto &h : hits) {
+    h.time = in.i64();
+    h.id = in.str();
+    h.identity = in.sym();
+    h.source = in.sym();
+    h.value = in.str();
+    h.value_hash = h.value.empty() ? 0 : detection_id().add(h.value).value();
+    h.steps = in.u64();
+    const auto flags = in.u8();
+    h.until = flags & 1;
+    h.sealed = flags & 2;
+  }
+  if (!std::is_sorted(hits.begin(), hits.end())) in.fail("hits out of time order");
+  return hits;
+}
+
+void save_hits(const hit_state &st, state_writer &out) {
+  save_hit_list(st.hits, out);
+  save_hit_list(st.waiting, out);
   out.list(st.open, [&](const tracked_detection &o) {
     out.u64(o.id);
     out.i64(o.anchor_time);
@@ -128,19 +152,8 @@ void save_hits(const hit_state &st, state_writer &out) {
 
 hit_state load_hits(state_reader &in) {
   hit_state st;
-  st.hits.resize(in.count(37));
-  for (auto &h : st.hits) {
-    h.time = in.i64();
-    h.id = in.str();
-    h.identity = in.sym();
-    h.value = in.str();
-    h.value_hash = h.value.empty() ? 0 : detection_id().add(h.value).value();
-    h.steps = in.u64();
-    const auto flags = in.u8();
-    h.until = flags & 1;
-    h.sealed = flags & 2;
-  }
-  if (!std::is_sorted(st.hits.begin(), st.hits.end())) in.fail("hits out of time order");
+  st.hits = load_hit_list(in);
+  st.waiting = load_hit_list(in);
   st.open.resize(in.count(40));
   for (auto &o : st.open) {
     o.id = in.u64();
@@ -162,6 +175,7 @@ void save_seen(const first_seen_state &st, state_writer &out) {
     out.str(v.id);
     out.sym(v.identity);
     out.boolean(v.reported);
+    out.sym(v.source);
   });
 }
 
@@ -176,6 +190,7 @@ first_seen_state load_seen(state_reader &in) {
     v.id = in.str();
     v.identity = in.sym();
     v.reported = in.boolean();
+    v.source = in.sym();
   }
   return st;
 }
@@ -186,6 +201,7 @@ void save_pending(const absence_state &st, state_writer &out) {
     out.sym(p.identity);
     out.str(p.id);
     out.boolean(p.late);
+    out.sym(p.source);
   });
   out.i64(st.last_follow_up);
   out.i64(st.newest);
@@ -199,6 +215,7 @@ absence_state load_pending(state_reader &in) {
     p.identity = in.sym();
     p.id = in.str();
     p.late = in.boolean();
+    p.source = in.sym();
   }
   st.last_follow_up = in.i64();
   st.newest = in.i64();
@@ -277,6 +294,7 @@ rule_restore state_access::load(detector &d, state_reader &in) {
   s.arrivals = in.u64();
   s.seen_ids.load(in);
   s.book.load(in);
+  s.rebuild_suspicions();
   const auto held = in.count(64);
   for (std::size_t i = 0; i < held && in.ok(); ++i) {
     const auto arrival = in.u64();

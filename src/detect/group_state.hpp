@@ -28,6 +28,9 @@ struct tracked_detection {
 // count, distinct, all_of and sequence: the group's hits, sorted by time.
 struct hit_state {
   std::vector<hit> hits;
+  // A rule in context: hits of identities not under suspicion at their time.
+  // They count if a detection (perhaps delivered late) puts them in context.
+  std::vector<hit> waiting;
   std::vector<tracked_detection> open;
   std::int64_t newest = INT64_MIN;  // the newest hit: what is older by more than the lateness is too late
 };
@@ -39,6 +42,7 @@ struct seen_value {
   std::string id;
   symbol identity;
   bool reported = false;
+  symbol source;
 };
 struct first_seen_state {
   std::int64_t first = INT64_MAX;  // the group's earliest event: the learning period starts there
@@ -50,6 +54,7 @@ struct pending_absence {
   symbol identity;
   std::string id;
   bool late = false;  // arrived behind the watermark: only the key's own later events (or finish) decide it
+  symbol source;
 };
 struct absence_state {
   std::vector<pending_absence> pending;  // oldest first

@@ -20,6 +20,7 @@ struct hit {
   std::int64_t time = 0;
   std::string id;           // eventID; "" when the record has none
   symbol identity;
+  symbol source;            // the event's source address
   std::string value;        // distinct: the value counted
   std::uint64_t value_hash = 0;  // distinct: of the value, so a window counts values without comparing text
   std::uint64_t steps = 0;  // sequence, all_of: bit i set when it matches step i

@@ -801,7 +801,8 @@ class loader {
     if (!node.IsMap()) fail(node, "a rule must be a mapping");
     static const std::set<std::string, std::less<>> known{
         "id", "name", "description", "severity", "mitre", "kind", "match", "group_by", "window", "threshold",
-        "distinct", "steps", "until", "maxspan", "field", "learning", "history", "summary", "tests", "coalesce"};
+        "distinct", "steps", "until", "maxspan", "field", "learning", "history", "summary", "tests", "coalesce",
+        "context"};
     if (!node["id"]) fail(node, "rule without an id");
     rule_id_ = scalar(node["id"], "id");
     for (const auto &entry : node) {
@@ -925,7 +926,58 @@ class loader {
         if (node["history"]) r.history = whole(node["history"], "history", 1, 1'000'000);
         break;
     }
+    if (node["context"]) r.context = context(node["context"], r, levels);
     return r;
+  }
+
+  // context: {after: cause or [cause, ...], within}; a cause is {severity, rules, tactics}. docs/rules.md, "Context".
+  context_rule context(const YAML::Node &node, const compiled_rule &r,
+                       const std::map<std::string, severity, std::less<>> &levels) const {
+    if (r.kind != rule_kind::count && r.kind != rule_kind::distinct && r.kind != rule_kind::event)
+      fail(node, "context applies to event, count and distinct rules");
+    if (r.kind == rule_kind::event && r.window_ns == 0) fail(node, "a rule in context coalesces its hits: drop coalesce: 0");
+    if (!node.IsMap()) fail(node, "context takes {after: {severity, rules, tactics}, within}");
+    context_rule c;
+    for (const auto &entry : node) {
+      const auto key = entry.first.as<std::string>();
+      if (key == "within") c.within_ns = duration(entry.second, "within");
+      else if (key != "after") fail(entry.first, "unknown key \"" + key + "\" in context (after, within)");
+    }
+    if (c.within_ns <= 0) fail(node, "context needs within: how long a suspicion lasts");
+    const auto after = node["after"];
+    if (!after || !(after.IsMap() || after.IsSequence())) fail(node, "context needs after: {severity, rules, tactics} or a list of them");
+    if (after.IsMap()) c.after.push_back(cause(after, r, levels));
+    else
+      for (const auto &one : after) c.after.push_back(cause(one, r, levels));
+    if (c.after.empty()) fail(after, "context.after names no cause");
+    return c;
+  }
+
+  suspicion_cause cause(const YAML::Node &node, const compiled_rule &r,
+                        const std::map<std::string, severity, std::less<>> &levels) const {
+    if (!node.IsMap()) fail(node, "a cause is {severity, rules, tactics}");
+    suspicion_cause c;
+    for (const auto &entry : node) {
+      const auto key = entry.first.as<std::string>();
+      if (key == "severity") {
+        const auto found = levels.find(scalar(entry.second, "severity"));
+        if (found == levels.end()) fail(entry.second, "severity must be one of info, low, medium, high, critical");
+        c.min_level = found->second;
+      } else if (key == "rules") {
+        c.rules = scalars(entry.second, "rules");
+        if (std::find(c.rules.begin(), c.rules.end(), r.info.id) != c.rules.end())
+          fail(entry.second, "a rule cannot be its own context");
+      } else if (key == "tactics") {
+        c.tactics = scalars(entry.second, "tactics");
+      } else if (key == "source") {
+        const auto which = scalar(entry.second, "source");
+        if (which != "same" && which != "any") fail(entry.second, "source is same (events from the detection's address) or any");
+        c.same_source = which == "same";
+      } else {
+        fail(entry.first, "unknown key \"" + key + "\" in context.after (severity, rules, tactics, source)");
+      }
+    }
+    return c;
   }
 };
 
@@ -964,6 +1016,20 @@ rule_set::rule_set()
 
 std::size_t rule_set::size() const noexcept { return rules_->rules.size(); }
 rule_set rule_set::only(std::size_t index) const { return rule_set_access::make({rules_->rules.at(index)}); }
+
+rule_set rule_set::needed_by(std::size_t index) const {
+  const auto &rule = rules_->rules.at(index);
+  if (!rule.context) return only(index);
+  std::vector<compiled_rule> kept{rule};
+  auto named = [&](const std::string &id) {
+    for (const auto &c : rule.context->after)
+      if (c.rules.empty() || std::find(c.rules.begin(), c.rules.end(), id) != c.rules.end()) return true;
+    return false;
+  };
+  for (const auto &other : rules_->rules)
+    if (!other.context && named(other.info.id)) kept.push_back(other);
+  return rule_set_access::make(std::move(kept));
+}
 const rule_info &rule_set::info(std::size_t index) const { return rules_->rules.at(index).info; }
 
 namespace {

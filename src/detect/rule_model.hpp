@@ -65,6 +65,23 @@ struct condition {
 
 enum class rule_kind : std::uint8_t { event, count, distinct, sequence, all_of, absence, first_seen };
 
+// What makes an identity suspect for a rule in context: a detection of at
+// least this level, of one of these rules, with one of these tactics.
+struct suspicion_cause {
+  severity min_level = severity::medium;
+  std::vector<std::string> rules;    // empty: any rule
+  std::vector<std::string> tactics;  // empty: any tactic
+  bool same_source = true;           // only events from the address the detection came from
+};
+
+// A rule judged in context: its events count only while their identity is
+// under suspicion, that is after (and within `within_ns` of) the first event
+// of a live detection, of another rule on that identity, that one cause names.
+struct context_rule {
+  std::vector<suspicion_cause> after;
+  std::int64_t within_ns = 0;
+};
+
 struct rule_step {
   std::string name;
   condition match;
@@ -84,6 +101,7 @@ struct compiled_rule {
   std::int64_t learning_ns = 0;  // first_seen
   std::size_t history = 64;      // first_seen: values remembered per key
   std::string summary;           // template: {identity} {group} {count} {values} {first_seen} {last_seen} {rule}
+  std::optional<context_rule> context;
   bool emit = true;              // false for Sigma rules only referenced by a correlation (generate: false)
   // A hash of the rule's YAML (its tests left out): a checkpoint keeps a
   // rule's state only for the same id with the same definition.

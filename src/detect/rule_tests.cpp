@@ -87,7 +87,7 @@ std::vector<rule_test_outcome> run_rule_tests(const rule_set &rules) {
       }
       if (outcome.message.empty()) {
         engine_options options;
-        options.rules = rules.only(i);
+        options.rules = rules.needed_by(i);
         engine e(options);
         (void)e.feed(input, test.source);
         e.finish();

@@ -29,6 +29,7 @@ void write_detection_fields(json_object &o, const engine &e, const detection &d)
   o.str("identity", s.str(d.identity));
   o.str("root_principal", s.str(e.resolve(d.identity).root));
   o.str("group_key", d.group_key);
+  o.str("source_ip", s.str(d.source));
   o.str("first_seen", format_rfc3339(d.first_seen));
   o.str("last_seen", format_rfc3339(d.last_seen));
   o.num("count", d.count);
@@ -37,6 +38,10 @@ void write_detection_fields(json_object &o, const engine &e, const detection &d)
     for (const auto &id : d.event_ids) ids.str(id);
   }
   o.str("summary", d.summary);
+  if (!d.follows.empty()) {
+    json_array follows(o.key("follows"));
+    for (const auto &id : d.follows) follows.str(id);
+  }
 }
 
 }  // namespace detail

@@ -29,12 +29,16 @@ struct detection {
   std::vector<std::string> tactics;     // ATT&CK tactic ids, "TA0007"
   std::vector<std::string> techniques;  // ATT&CK technique ids, "T1580"
   symbol identity;                      // the identity of the detection's earliest event
+  symbol source;                        // the source address of that event, as logged
   std::string group_key;                // the values of the rule's group_by fields, joined by '|'
   timestamp first_seen{};
   timestamp last_seen{};
   std::uint64_t count = 1;             // events (count), values (distinct) or steps (sequence, all_of)
   std::vector<std::string> event_ids;  // contributing events, the earliest, capped by detector_options::max_event_ids
   std::string summary;                 // one line a responder can read
+  // For a rule judged in context: the detections that put its identity under
+  // suspicion, earliest first. With them it reads as one attack sequence.
+  std::vector<std::string> follows;
 };
 
 }  // namespace v0

@@ -65,6 +65,9 @@ class rule_set {
 
   // The set holding only the rule at `index`.
   [[nodiscard]] rule_set only(std::size_t index) const;
+  // The rule at `index` with what it needs to fire: for a rule judged in
+  // context, the rules whose detections make that context.
+  [[nodiscard]] rule_set needed_by(std::size_t index) const;
 
   [[nodiscard]] std::size_t size() const noexcept;
   [[nodiscard]] const rule_info &info(std::size_t index) const;

@@ -96,8 +96,8 @@ def detections_to_pandas(engine: Engine) -> "pandas.DataFrame":
         import pandas as pd
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("detections_to_pandas needs pandas: pip install 'identrail[pandas]'") from exc
-    columns = ["id", "revision", "rule_id", "name", "severity", "tactics", "techniques", "identity", "group_key",
-               "first_seen", "last_seen", "count", "event_ids", "summary"]
+    columns = ["id", "revision", "rule_id", "name", "severity", "tactics", "techniques", "identity", "group_key", "source_ip",
+               "first_seen", "last_seen", "count", "event_ids", "summary", "follows"]
     rows = [{**{k: v for k, v in d.items() if k != "mitre"}, "tactics": d["mitre"]["tactics"],
              "techniques": d["mitre"]["techniques"]} for d in engine.detections]
     frame = pd.DataFrame(rows, columns=columns)
