@@ -255,7 +255,7 @@ static void test_detections(void) {
         {"IDT-DISC-001", "arn:aws:iam::111122223333:user/ops-admin"},
         {"IDT-CRED-001", "arn:aws:iam::111122223333:user/ops-admin"},
         {"IDT-EXF-001", "arn:aws:iam::111122223333:user/ops-admin"},
-        {"IDT-PERS-001", "arn:aws:iam::111122223333:user/ops-admin"},
+        {"IDT-CTX-002", "arn:aws:iam::111122223333:user/ops-admin"},
         {"IDT-PERS-003", "arn:aws:iam::111122223333:user/ops-admin"}};
     size_t s;
     for (s = 0; s < sizeof stages / sizeof stages[0]; ++s) {

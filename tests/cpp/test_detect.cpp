@@ -372,7 +372,7 @@ TEST(SampleTrace, TheCompromiseIsDetectedStageByStage) {
   for (const auto &d : e.detections()) found.emplace(d.rule_id, std::string(e.symbols().str(d.identity)));
   for (const auto &[rule, who] : std::vector<std::pair<std::string, std::string>>{
            {"IDT-IA-001", instance}, {"IDT-DISC-003", instance}, {"IDT-IA-002", admin}, {"IDT-DISC-001", admin},
-           {"IDT-CRED-001", admin}, {"IDT-DE-001", admin}, {"IDT-EXF-001", admin}, {"IDT-PERS-001", admin},
+           {"IDT-CRED-001", admin}, {"IDT-DE-001", admin}, {"IDT-EXF-001", admin}, {"IDT-CTX-002", admin},
            {"IDT-PERS-003", admin}})
     EXPECT_TRUE(found.contains({rule, who})) << rule << " for " << who;
   // Benign identities (developers, CI, the Lambda function, services) raise nothing high or critical.

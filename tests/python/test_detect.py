@@ -30,7 +30,7 @@ def test_sample_compromise_is_detected_stage_by_stage():
                   ("IDT-CRED-001", ADMIN),           # SES and Secrets Manager probing
                   ("IDT-DE-001", ADMIN),             # StopLogging
                   ("IDT-EXF-001", ADMIN),            # bucket policy opened to another account
-                  ("IDT-PERS-001", ADMIN),           # backdoor access key
+                  ("IDT-CTX-002", ADMIN),           # backdoor user and key, under suspicion
                   ("IDT-PERS-003", ADMIN)]:          # backdoor user with admin rights
         assert stage in found
     exfil = [d for d in analyzed().detections if d["rule_id"] == "IDT-EXF-005"]

@@ -97,7 +97,7 @@ def test_stdin_gives_each_detection_when_its_record_arrives():
     assert proc.returncode == 0, err
     # At the end of the stream the rest comes out, status changes included, every line JSON.
     everything = before + after + rest
-    assert rules_of(everything) >= {"IDT-IA-001", "IDT-IA-002", "IDT-EXF-001", "IDT-PERS-001"}
+    assert rules_of(everything) >= {"IDT-IA-001", "IDT-IA-002", "IDT-EXF-001", "IDT-CTX-002"}
     statuses = {d["identity"]: d["status"] for d in everything if d.get("type") == "status"}
     assert statuses.get("arn:aws:iam::111122223333:user/ops-admin") == "potentially_compromised"
 
@@ -121,7 +121,7 @@ def test_a_followed_directory_reads_each_file_once_across_restarts(tmp_path):
     proc = start(str(watched), *options)
     for i, f in enumerate(files[half:], start=half):
         shutil.copy(f, watched / f"{i:04d}-{Path(f).name}")
-    second = lines_until(proc, lambda got: "IDT-PERS-001" in rules_of(got))
+    second = lines_until(proc, lambda got: "IDT-CTX-002" in rules_of(got))
     time.sleep(1.0)
     code, out, err = stop(proc)
     assert code == 0, err
@@ -176,7 +176,7 @@ def test_s3_prefix_is_read_in_delivery_order_and_resumed(tmp_path):
             s3.upload_file(f, "trail", str(Path(f).relative_to(root)))
         state = tmp_path / "state"
         proc = start("s3://trail/AWSLogs/", "--state", str(state), "--poll", "0.2", env=env)
-        got = lines_until(proc, lambda lines: {"IDT-IA-001", "IDT-PERS-001"} <= rules_of(lines), timeout=60)
+        got = lines_until(proc, lambda lines: {"IDT-IA-001", "IDT-CTX-002"} <= rules_of(lines), timeout=60)
         code, out, err = stop(proc)
         assert code == 0, err
         first = got + [json.loads(line) for line in out.splitlines()]
@@ -309,7 +309,7 @@ def test_several_directories_are_read_as_one_trail(tmp_path):
         target = east if "us-east-1" in f else west
         shutil.copy(f, target / Path(f).name)
     proc = start(str(east), str(west), "--poll", "0.1", "--settle", "0", "--state", str(tmp_path / "s"))
-    lines_until(proc, lambda got: "IDT-PERS-001" in rules_of(got), timeout=30)
+    lines_until(proc, lambda got: "IDT-CTX-002" in rules_of(got), timeout=30)
     time.sleep(0.5)
     code, _, err = stop(proc)
     assert code == 0, err
