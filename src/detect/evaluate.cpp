@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "identrail/normalize/raw_field.hpp"
+#include "../core/aws_networks.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -181,6 +182,7 @@ std::optional<std::string_view> field_reader::get(const field_ref &field) {
     case field_id::invoked_by: return s.str(e.who.invoked_by);
     case field_id::source_ip: return s.str(e.source.text);
     case field_id::source_kind: return to_string(e.source.type);
+    case field_id::source_network: return to_string(network_of(e.source));
     case field_id::user_agent: return s.str(e.user_agent);
     case field_id::error_code: return s.str(e.result.error_code);
     case field_id::error_message: return std::string_view(e.result.error_message);

@@ -188,6 +188,7 @@ class loader {
         {"actor.mfa", field_id::mfa},
         {"source_ip", field_id::source_ip}, {"sourceIPAddress", field_id::source_ip},
         {"source_kind", field_id::source_kind},
+        {"source_network", field_id::source_network},
         {"user_agent", field_id::user_agent}, {"userAgent", field_id::user_agent},
         {"error_code", field_id::error_code}, {"errorCode", field_id::error_code},
         {"error_message", field_id::error_message}, {"errorMessage", field_id::error_message},

@@ -1,0 +1,18 @@
+# Writes OUTPUT, a C++ file defining `const char *const NAME[]` (INPUT's text
+# in pieces under the 64 KiB a string literal may portably hold, then nullptr).
+file(READ ${INPUT} text)
+string(FIND "${text}" ")IDTTEXT\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${INPUT} contains the raw-string delimiter )IDTTEXT\"")
+endif()
+string(LENGTH "${text}" length)
+set(body "// Generated from ${INPUT} by cmake/EmbedText.cmake; do not edit.\nnamespace identrail {\ninline namespace v0 {\nnamespace detail {\n\nextern const char *const ${NAME}[];\nconst char *const ${NAME}[] = {\n")
+set(at 0)
+while(at LESS length)
+  string(SUBSTRING "${text}" ${at} 60000 piece)
+  string(APPEND body "    R\"IDTTEXT(${piece})IDTTEXT\",\n")
+  math(EXPR at "${at} + 60000")
+endwhile()
+string(APPEND body "    nullptr};\n\n}  // namespace detail\n}  // namespace v0\n}  // namespace identrail\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
