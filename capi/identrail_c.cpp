@@ -197,6 +197,12 @@ idt_status idt_options_set_string(idt_options *opts, idt_string_option key, cons
       case IDT_OPT_RULES_PATH: opts->rule_paths.emplace_back(value); return IDT_OK;
       case IDT_OPT_GEO_DATABASE: opts->geo_databases.emplace_back(value); return IDT_OK;
       case IDT_OPT_STATE_KEY: opts->value.state_key = value; return IDT_OK;
+      case IDT_OPT_INPUT_FORMAT: {
+        const auto format = it::parse_input_format(value);
+        if (!format) return fail(err, format.error().code, format.error().message);
+        opts->value.normalize.format = *format;
+        return IDT_OK;
+      }
       case IDT_STRING_OPT_FORCE_INT32_: break;
     }
     return fail(err, it::errc::invalid_argument, "idt_options_set_string: unknown option " + std::to_string(key));

@@ -106,6 +106,7 @@ typedef enum idt_string_option {
   IDT_OPT_RULES_PATH = 1,
   IDT_OPT_GEO_DATABASE = 2, /* a MaxMind-format .mmdb (City, Country or ASN); may be given more than once */
   IDT_OPT_STATE_KEY = 3,    /* a secret: checkpoints are authenticated (HMAC-SHA256) with it, and must be to restore */
+  IDT_OPT_INPUT_FORMAT = 4, /* auto (default), cloudtrail, cloudtrail-lake, elasticsearch, datadog, ocsf */
   IDT_STRING_OPT_FORCE_INT32_ = 0x7fffffff
 } idt_string_option;
 IDT_API idt_status idt_options_set_string(idt_options *opts, idt_string_option key, const char *value, idt_error **err);

@@ -68,7 +68,7 @@ py::dict engine_settings(const py::dict &given) {
   static const char *const known[] = {"deduplicate", "keep_raw", "gzip", "max_errors", "retain_events",
                                       "max_input_bytes", "dedup_horizon_seconds", "detect", "rules", "builtin_rules",
                                       "allowed_lateness_seconds", "geo_databases", "state_key",
-                                      "skip_invalid_rules"};
+                                      "skip_invalid_rules", "input_format"};
   for (const auto &[key, value] : given) {
     const auto name = key.cast<std::string>();
     if (std::find(std::begin(known), std::end(known), name) == std::end(known))
@@ -80,7 +80,7 @@ py::dict engine_settings(const py::dict &given) {
                py::arg("dedup_horizon_seconds") = 86400, py::arg("detect") = true, py::arg("rules") = py::none(),
                py::arg("builtin_rules") = false, py::arg("allowed_lateness_seconds") = 900,
                py::arg("geo_databases") = py::none(), py::arg("state_key") = py::none(),
-               py::arg("skip_invalid_rules") = false);
+               py::arg("skip_invalid_rules") = false, py::arg("input_format") = "auto");
   for (const auto &[key, value] : given) out[key] = value;
   return out;
 }
@@ -97,6 +97,7 @@ engine_options options_from(const py::dict &s) {
     for (const auto &item : geo) paths.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
     if (!paths.empty()) options.geolocation = std::make_shared<const geolocator>(unwrap(geolocator::open(paths)));
   }
+  options.normalize.format = unwrap(parse_input_format(s["input_format"].cast<std::string>()));
   const py::object key = s["state_key"];
   if (py::isinstance<py::bytes>(key)) options.state_key = key.cast<std::string>();
   else if (!key.is_none()) options.state_key = key.cast<std::string>();
@@ -234,14 +235,15 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain,
                        std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds, bool detect,
                        const py::object &rules, bool builtin_rules, std::int64_t lateness, const py::object &geo,
-                       const py::object &state_key, bool skip_invalid_rules) {
+                       const py::object &state_key, bool skip_invalid_rules, const std::string &input_format) {
              py::dict settings(py::arg("deduplicate") = deduplicate, py::arg("keep_raw") = keep_raw,
                                py::arg("gzip") = gzip, py::arg("max_errors") = max_errors,
                                py::arg("retain_events") = retain, py::arg("max_input_bytes") = max_input_bytes,
                                py::arg("dedup_horizon_seconds") = dedup_horizon_seconds, py::arg("detect") = detect,
                                py::arg("rules") = rules, py::arg("builtin_rules") = builtin_rules,
                                py::arg("allowed_lateness_seconds") = lateness, py::arg("geo_databases") = geo,
-                               py::arg("state_key") = state_key, py::arg("skip_invalid_rules") = skip_invalid_rules);
+                               py::arg("state_key") = state_key, py::arg("skip_invalid_rules") = skip_invalid_rules,
+                               py::arg("input_format") = input_format);
              return std::make_unique<py_engine>(options_from(settings), settings);
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
@@ -249,7 +251,8 @@ PYBIND11_MODULE(_core, m) {
            py::arg("max_input_bytes") = kDefaultMaxInput, py::arg("dedup_horizon_seconds") = 86400,
            py::arg("detect") = true, py::arg("rules") = py::none(), py::arg("builtin_rules") = false,
            py::arg("allowed_lateness_seconds") = 900, py::arg("geo_databases") = py::none(),
-           py::arg("state_key") = py::none(), py::arg("skip_invalid_rules") = false)
+           py::arg("state_key") = py::none(), py::arg("skip_invalid_rules") = false,
+           py::arg("input_format") = "auto")
       .def(
           "checkpoint",
           [](const py_engine &e) {

@@ -308,7 +308,11 @@ struct detector::impl {
   void run(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
     switch (rule.kind) {
       case rule_kind::event:
-        if (rule.window_ns > 0) return add_hit(rule, rt, fields, hit_of(fields.current(), identity, false));
+        if (rule.window_ns > 0) {
+          hit h = hit_of(fields.current(), identity, false);
+          h.value = std::string(symbols.str(fields.current().action));
+          return add_hit(rule, rt, fields, std::move(h));
+        }
         return fire_event(rule, fields, identity);
       case rule_kind::count: return add_hit(rule, rt, fields, hit_of(fields.current(), identity, false));
       case rule_kind::distinct: {
@@ -372,7 +376,7 @@ struct detector::impl {
     // Its group's windows have closed: using it now would change final answers.
     if (st.newest != INT64_MIN && h.time <= st.newest - lateness_ns()) {
       // A single-event rule's evidence is complete all the same: it stands alone.
-      if (rule.kind == rule_kind::event && (!rule.context || suspicions.suspect(*rule.context, h.identity, h.time, h.source)))
+      if (rule.kind == rule_kind::event && (!rule.context || suspicions.suspect(*rule.context, h.identity, h.time, h.source, h.id)))
         return fire_event(rule, fields, h.identity);
       if (rule.kind == rule_kind::event) return;
       ++stats.too_late;
@@ -380,7 +384,7 @@ struct detector::impl {
     }
     if (rule.context) {
       display_of(rule, slot, &fields);  // a later suspicion may complete it with no event at hand
-      if (!suspicions.suspect(*rule.context, h.identity, h.time, h.source)) return wait(rule, st, std::move(h));
+      if (!suspicions.suspect(*rule.context, h.identity, h.time, h.source, h.id)) return wait(rule, st, std::move(h));
     }
     const auto at = std::lower_bound(st.hits.begin(), st.hits.end(), h);
     // A copy of an event already counted does not count again.
@@ -455,11 +459,15 @@ struct detector::impl {
     auto *st = std::get_if<hit_state>(&slot.data);
     if (!st) return;
     auto counts = [&](const hit &h) {
-      return h.identity.id != identity || h.sealed || suspicions.suspect(*rule.context, h.identity, h.time, h.source);
+      return h.identity.id != identity || h.sealed || suspicions.suspect(*rule.context, h.identity, h.time, h.source, h.id);
     };
     const bool moves = !std::all_of(st->hits.begin(), st->hits.end(), counts) ||
                        std::any_of(st->waiting.begin(), st->waiting.end(), counts);
-    if (!moves) return;
+    if (!moves) {
+      // The same events, but perhaps other causes: what it follows may have changed.
+      if (!st->open.empty()) rescan(rule, slot, *st, false);
+      return;
+    }
     std::vector<hit> counted, waiting;
     for (auto *list : {&st->hits, &st->waiting})
       for (auto &h : *list) (counts(h) ? counted : waiting).push_back(std::move(h));
@@ -501,9 +509,13 @@ struct detector::impl {
   struct fingerprint {
     std::uint64_t shown, exact;
   };
-  fingerprint fingerprint_of(const match &m, const hit_state &st) const {
+  fingerprint fingerprint_of(const compiled_rule &rule, const match &m, const hit_state &st) const {
     detection_id common;
     common.add(st.hits[m.anchor].time);
+    if (rule.context) {
+      const hit &a = st.hits[m.anchor];
+      for (const auto &cause : suspicions.causes(*rule.context, a.identity, a.time, a.source, a.id)) common.add(cause);
+    }
     for (const auto i : m.evidence) common.add(st.hits[i].id);
     detection_id exact = common, shown = common;
     exact.add(static_cast<std::int64_t>(m.count)).add(m.last);
@@ -519,7 +531,7 @@ struct detector::impl {
     const hit &first = st.hits[m.anchor];
     auto d = make(rule, slot.display, first.identity, first.time, m.last, std::move(ids), m.count, m.values);
     d.source = first.source;
-    if (rule.context) d.follows = suspicions.causes(*rule.context, first.identity, first.time, first.source);
+    if (rule.context) d.follows = suspicions.causes(*rule.context, first.identity, first.time, first.source, first.id);
     if (revision) book.revise(id, std::move(d));
     else book.add(id, std::move(d));
   }
@@ -546,7 +558,7 @@ struct detector::impl {
       const hit &anchor = st.hits[m.anchor];
       const auto id = detection_id().add(rule.info.id).add(slot.display).add(anchor_name(anchor.id, anchor.time)).value();
       ids.push_back(id);
-      const auto print = fingerprint_of(m, st);
+      const auto print = fingerprint_of(rule, m, st);
       const bool final = anchor.time < cut;
       const auto was = std::find_if(open.begin(), open.end(), [&](const auto &o) { return o.id == id; });
       tracked_detection told{id, anchor.time, anchor.id, print.shown, print.exact};
@@ -594,7 +606,7 @@ struct detector::impl {
     if (m.anchor >= st.hits.size()) return;
     m.end = first_at(st, o.anchor_time + rule.window_ns + 1);
     describe_burst(st.hits, window_of(rule), m);
-    if (fingerprint_of(m, st).exact != o.exact) announce(rule, slot, st, m, o.id, true);
+    if (fingerprint_of(rule, m, st).exact != o.exact) announce(rule, slot, st, m, o.id, true);
     seal(rule, st, m);
   }
 

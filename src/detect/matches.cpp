@@ -73,6 +73,10 @@ void describe_burst(const std::vector<hit> &hits, const window_rule &rule, match
   if (rule.measure == window_measure::events) {
     m.count = m.end - m.anchor;
     for (std::size_t i = m.anchor; i < m.end && m.evidence.size() < rule.max_evidence; ++i) m.evidence.push_back(i);
+    // What a coalesced burst of single-event hits did (their actions), in the order first seen.
+    for (std::size_t i = m.anchor; i < m.end && m.values.size() < rule.max_evidence; ++i)
+      if (!hits[i].value.empty() && std::find(m.values.begin(), m.values.end(), hits[i].value) == m.values.end())
+        m.values.push_back(hits[i].value);
     return;
   }
   std::uint64_t covered = 0;

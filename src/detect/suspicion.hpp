@@ -25,7 +25,7 @@ class suspicion_book {
     auto &list = by_identity_[d.identity.id];
     std::erase_if(list, [&](const cause &c) { return c.id == d.id; });
     if (!d.withdrawn) {
-      list.push_back(cause{first_ns, d.id, d.rule_id, d.level, d.tactics, d.source.id});
+      list.push_back(cause{first_ns, d.id, d.rule_id, d.level, d.tactics, d.source.id, d.event_ids});
       std::sort(list.begin(), list.end(), [](const cause &a, const cause &b) { return std::tie(a.first, a.id) < std::tie(b.first, b.id); });
     }
     if (list.empty()) by_identity_.erase(d.identity.id);
@@ -34,23 +34,26 @@ class suspicion_book {
 
   // The detections that put `identity` under suspicion at event time t for this rule, earliest first.
   [[nodiscard]] std::vector<std::string> causes(const context_rule &rule, symbol identity, std::int64_t t,
-                                                symbol source) const {
+                                                symbol source, std::string_view event_id) const {
     std::vector<std::string> ids;
     const auto it = by_identity_.find(identity.id);
     if (it == by_identity_.end()) return ids;
     for (const auto &c : it->second) {
       if (c.first > t) break;
-      if (t - c.first <= rule.within_ns && qualifies(rule, c, source)) ids.push_back(c.id);
+      if (t - c.first <= rule.within_ns && !is_evidence(c, event_id) && qualifies(rule, c, source)) ids.push_back(c.id);
     }
     return ids;
   }
 
-  [[nodiscard]] bool suspect(const context_rule &rule, symbol identity, std::int64_t t, symbol source) const {
+  // An event that is a cause's own evidence is not judged by it: a rule in
+  // context adds only what came after the suspicion, not the suspicion again.
+  [[nodiscard]] bool suspect(const context_rule &rule, symbol identity, std::int64_t t, symbol source,
+                             std::string_view event_id) const {
     const auto it = by_identity_.find(identity.id);
     if (it == by_identity_.end()) return false;
     for (const auto &c : it->second) {
       if (c.first > t) break;
-      if (t - c.first <= rule.within_ns && qualifies(rule, c, source)) return true;
+      if (t - c.first <= rule.within_ns && !is_evidence(c, event_id) && qualifies(rule, c, source)) return true;
     }
     return false;
   }
@@ -76,7 +79,12 @@ class suspicion_book {
     severity level;
     std::vector<std::string> tactics;
     std::uint32_t source;  // the address of the detection's first event
+    std::vector<std::string> evidence;
   };
+
+  static bool is_evidence(const cause &c, std::string_view event_id) {
+    return !event_id.empty() && std::find(c.evidence.begin(), c.evidence.end(), event_id) != c.evidence.end();
+  }
 
   static bool qualifies(const context_rule &rule, const cause &c, symbol source) {
     return std::any_of(rule.after.begin(), rule.after.end(), [&](const suspicion_cause &k) { return names(k, c, source); });

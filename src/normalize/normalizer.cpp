@@ -9,6 +9,7 @@
 
 #include "../core/duplicate_filter.hpp"
 #include "../core/state_access.hpp"
+#include "export_formats.hpp"
 #include "gzip.hpp"
 #include "input_files.hpp"
 #include "json_check.hpp"
@@ -51,6 +52,7 @@ struct normalizer::impl {
   od::parser parser;
   od::parser line_parser;  // a second parser: line mode runs while the stream's parser is abandoned
   od::parser embedded_parser;  // records held as JSON text inside a string (lookup-events' CloudTrailEvent)
+  simdjson::dom::parser export_parser;  // exports (Lake, Elasticsearch, Datadog, OCSF) are read whole
   detail::record_decoder decoder;
   detail::gunzipper gunzip;
   detail::duplicate_filter seen;
@@ -157,6 +159,19 @@ struct normalizer::impl {
       reject(location(offset, record_index), "invalid UTF-8 at " + at_byte(*bad));
       return;
     }
+    pass_on(e, raw);
+  }
+
+  // A record rebuilt from an export entry: its text is not in the input, and its place is the entry's.
+  void emit_at(event &e, std::string_view raw, const std::string &where) {
+    if (live_document && !live_document->is_alive()) {
+      reject(where, "malformed JSON: the record cannot be read to its end", errc::parse_error);
+      return;
+    }
+    pass_on(e, raw);
+  }
+
+  void pass_on(event &e, std::string_view raw) {
     if (options.deduplicate && !e.id.empty()) {
       switch (seen.insert(seen.key_of(e, symbols), to_unix_nanos(e.time))) {
         case detail::duplicate_filter::verdict::repeat:
@@ -365,6 +380,48 @@ struct normalizer::impl {
     return field_status::ok;
   }
 
+  // A record given as JSON text (an export's entry), decoded on its own.
+  void emit_text(std::string text, const std::string &where) {
+    embedded found;
+    found.text = std::move(text);
+    const simdjson::padded_string padded(found.text);
+    od::document doc;
+    od::object object;
+    auto err = embedded_parser.iterate(padded).get(doc);
+    if (!err) err = doc.get_object().get(object);
+    if (err) {
+      reject(where, std::string("malformed JSON: ") + simdjson::error_message(err));
+      return;
+    }
+    decode_nested(object, found);
+    if (found.status != field_status::ok) {
+      reject(where, found.reason);
+      return;
+    }
+    emit_at(found.record, found.text, where);
+  }
+
+  // An export document (tests/data/formats/FORMATS.md): its entries become records, or say why not.
+  field_status export_document(const char *start, std::size_t offset, std::ptrdiff_t index) {
+    const auto own = text_from(start);
+    if (!own) return broken(offset, index, simdjson::TAPE_ERROR);
+    for (auto &entry : detail::read_export(*own, options.format, export_parser)) {
+      if (stopped) break;
+      if (entry.skipped) continue;
+      // An entry is named by its place in the export; the document by its line when it is one of several.
+      const std::string where = entry.where.empty() ? location(offset, index)
+                                : offset == 0         ? entry.where
+                                                      : entry.where + " (document at " + at_byte(offset) + ")";
+      if (!entry.error.empty()) reject(where, entry.error, errc::invalid_record);
+      else emit_text(std::move(entry.record), where);
+    }
+    return field_status::ok;
+  }
+
+  bool forced_export() const {
+    return options.format != input_format::automatic && options.format != input_format::cloudtrail;
+  }
+
   field_status emit_embedded(embedded &found, std::size_t offset, std::ptrdiff_t index) {
     if (!usable(found, offset, index)) return found.status;
     if (holding_lookup) held_lookup.push_back({std::move(found.record), std::move(found.text), offset, index});
@@ -438,6 +495,7 @@ struct normalizer::impl {
     embedded inside;
     field_status own_status = field_status::ok;  // the object read as a bare record
     std::string own_reason;
+    bool is_export = forced_export();
     for (auto field : object) {
       od::raw_json_string raw_key;
       if (auto err = detail::read_key(field, raw_key)) return broken(offset, index, err);
@@ -447,6 +505,10 @@ struct normalizer::impl {
       // Container keys start with 'R', 'E', 'C' or 'd'; CloudTrail's own keys go straight to the decoder.
       field_status s = field_status::ok;
       const char first = key.first();
+      // No CloudTrail key starts with these; an export's container keys do.
+      if ((first == 'Q' || first == 'h' || first == 'd' || first == '@' || first == '_' || first == 'c') &&
+          options.format == input_format::automatic && detail::is_export_key(key.name()))
+        is_export = true;
       if (first == 'R' && allow_records && key.is("Records")) {
         saw_records = true;
         s = records_array(value, offset, index);
@@ -470,6 +532,7 @@ struct normalizer::impl {
       if (s == field_status::broken) return s;
     }
     if (saw_records) return field_status::ok;
+    if (is_export && !env.seen && !inside.seen) return export_document(start, offset, index);
     if (env.seen) return emit_envelope(env, offset, index);
     if (inside.seen) return emit_embedded(inside, offset, index);
     if (own_status != field_status::ok) {

@@ -436,6 +436,26 @@ static void test_skip_invalid_rules(void) {
   idt_options_free(opts);
 }
 
+/* Exports read back as events; an unknown format name is refused with its reason. */
+static void test_input_formats(void) {
+  idt_options *opts = NULL;
+  idt_engine *engine = NULL;
+  idt_error *err = NULL;
+  CHECK(idt_options_new(&opts, NULL) == IDT_OK);
+  CHECK(idt_options_set_string(opts, IDT_OPT_INPUT_FORMAT, "datadgo", &err) == IDT_E_INVALID_ARGUMENT);
+  CHECK(err && strstr(idt_error_message(err), "unknown input format \"datadgo\"") != NULL);
+  idt_error_free(err);
+  CHECK(idt_options_set_string(opts, IDT_OPT_INPUT_FORMAT, "datadog", NULL) == IDT_OK);
+  CHECK(idt_engine_new(&engine, opts, NULL) == IDT_OK);
+  CHECK(idt_engine_feed_path(engine, IDENTRAIL_TEST_DATA "/../../data/formats/datadog-logs.json", NULL) == IDT_OK);
+  CHECK(idt_engine_event_count(engine) == 4);
+  /* Forced to Datadog, an OCSF file is refused, not guessed at. */
+  CHECK(idt_engine_feed_path(engine, IDENTRAIL_TEST_DATA "/../../data/formats/security-lake-ocsf.ndjson", NULL) == IDT_OK);
+  CHECK(idt_engine_event_count(engine) == 4);
+  idt_engine_free(engine);
+  idt_options_free(opts);
+}
+
 int main(void) {
   CHECK(strcmp(idt_version(), "0.1.0") == 0);
   test_errors_and_options();
@@ -445,6 +465,7 @@ int main(void) {
   test_paths_in_delivery_order();
   test_detections();
   test_skip_invalid_rules();
+  test_input_formats();
   test_rule_errors();
   test_correlation_and_response();
   if (failures) {

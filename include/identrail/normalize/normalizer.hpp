@@ -22,6 +22,18 @@ enum class gzip_backend : std::uint8_t { libdeflate = 0, zlib = 1 };
 // Readable bytes a caller of normalizer::feed_padded provides past the input (simdjson's padding).
 inline constexpr std::size_t input_padding = 64;
 
+// How a document is read. Every shape is recognised by keys no CloudTrail
+// record has, so `automatic` is the default; a forced format refuses documents
+// of other shapes (and `cloudtrail` reads no exports at all).
+enum class input_format : std::uint8_t {
+  automatic = 0,
+  cloudtrail = 1,       // trail files, lookup-events, EventBridge, records
+  cloudtrail_lake = 2,  // `aws cloudtrail get-query-results`: QueryResultRows
+  elasticsearch = 3,    // _search responses, Logstash and Elastic integration documents
+  datadog = 4,          // Datadog Logs API lists: data[].attributes.attributes
+  ocsf = 5,             // OCSF API Activity: Security Lake's CloudTrail mapping, identrail's own
+};
+
 struct normalizer_options {
   // Drop a record whose (eventID, eventTime, eventSource, eventName) was seen
   // within the horizon: the filter holds a 16-byte key for every record whose
@@ -35,7 +47,11 @@ struct normalizer_options {
   // The largest input (a file, or a gzip file once decompressed) read at once:
   // a guard against gzip bombs, since parsing takes about 6 bytes of memory per input byte.
   std::size_t max_decompressed_bytes = std::size_t{1} << 30;
+  input_format format = input_format::automatic;
 };
+
+// "auto", "cloudtrail", "cloudtrail-lake", "elasticsearch", "datadog", "ocsf".
+[[nodiscard]] result<input_format> parse_input_format(std::string_view name);
 
 // One record (or whole input) that could not be decoded.
 struct decode_error {

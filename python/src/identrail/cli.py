@@ -31,6 +31,9 @@ WEBHOOK_SECRET_VARIABLE = "IDENTRAIL_WEBHOOK_SECRET"  # signs webhook bodies (X-
 MAX_STDIN_BYTES = 1 << 30  # the engine's limit for one input
 
 
+
+INPUT_FORMATS = ("auto", "cloudtrail", "cloudtrail-lake", "elasticsearch", "datadog", "ocsf")
+
 def _files(paths: Sequence[str]) -> list[str]:
     # All paths as one input, in CloudTrail delivery order: a shell glob reads like its directory.
     named = [p for p in paths if p != STDIN]
@@ -58,7 +61,8 @@ def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
     settings = dict(gzip=args.gzip, detect=detect, rules=rules, builtin_rules=bool(args.add_rules and not args.rules),
                     geo_databases=getattr(args, "geoip", None), state_key=os.environ.get(STATE_KEY_VARIABLE) or None,
                     allowed_lateness_seconds=getattr(args, "lateness", 900),
-                    skip_invalid_rules=bool(getattr(args, "skip_invalid", False)))
+                    skip_invalid_rules=bool(getattr(args, "skip_invalid", False)),
+                    input_format=getattr(args, "input_format", "auto"))
     if not 0 <= settings["allowed_lateness_seconds"] <= 7 * 86400:
         raise InvalidArgument(f"--lateness {settings['allowed_lateness_seconds']}: must be 0 to 604800 seconds (7 days)")
     state = getattr(args, "state", None)
@@ -336,8 +340,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("paths", nargs="*", metavar="PATH",
-                       help="CloudTrail files or directories (gzip, {\"Records\":[...]}, JSON lines, EventBridge), "
+                       help="CloudTrail files or directories (gzip, {\"Records\":[...]}, JSON lines, EventBridge, "
+                            "lookup-events, and exports: CloudTrail Lake, Elasticsearch/Logstash, Datadog, OCSF), "
                             "read in delivery order; - reads standard input after them; default: the bundled sample trace")
+        p.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                       help="read every document as this format (default auto: each shape is recognised by its keys)")
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
         p.add_argument("--gzip", choices=["libdeflate", "zlib"], default="libdeflate", help=argparse.SUPPRESS)
 
@@ -429,6 +436,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="lines kept while the webhook is down (default 10000); beyond it the oldest are dropped")
     live.add_argument("--webhook-grace", type=float, default=5.0, metavar="SECONDS", help=argparse.SUPPRESS)
     live.add_argument("--gzip", choices=["libdeflate", "zlib"], default="libdeflate", help=argparse.SUPPRESS)
+    live.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                      help="read every document as this format (default auto)")
     rule_options(live)
     live.set_defaults(run=_watch)
 
