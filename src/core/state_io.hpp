@@ -5,6 +5,7 @@
 // what was being read, and every later read returns zeros.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -24,6 +25,7 @@ class state_writer {
   void u32(std::uint32_t v) { fixed(v); }
   void u64(std::uint64_t v) { fixed(v); }
   void i64(std::int64_t v) { fixed(static_cast<std::uint64_t>(v)); }
+  void f64(double v) { fixed(std::bit_cast<std::uint64_t>(v)); }
   void boolean(bool v) { u8(v ? 1 : 0); }
   void str(std::string_view s) {
     u64(s.size());
@@ -71,6 +73,7 @@ class state_reader {
   std::uint32_t u32() { return fixed<std::uint32_t>(); }
   std::uint64_t u64() { return fixed<std::uint64_t>(); }
   std::int64_t i64() { return static_cast<std::int64_t>(fixed<std::uint64_t>()); }
+  double f64() { return std::bit_cast<double>(fixed<std::uint64_t>()); }
   bool boolean() { return u8() != 0; }
   std::string str() {
     const auto n = u64();

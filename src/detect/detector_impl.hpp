@@ -226,8 +226,10 @@ struct detector::impl {
     // Everything open is final now: what coarse updates left out is announced.
     const auto &compiled = rules.compiled()->rules;
     for (std::size_t i = 0; i < runtime.size(); ++i)
-      for (auto &[key, slot] : runtime[i].keys)
+      for (auto &[key, slot] : runtime[i].keys) {
         if (auto *st = std::get_if<hit_state>(&slot.data)) rescan(compiled[i], slot, *st, true);
+        else if (auto *v = std::get_if<volume_state>(&slot.data)) close_volume(compiled[i], slot, *v, runtime[i]);
+      }
     refresh_stats();
   }
 
@@ -333,6 +335,7 @@ struct detector::impl {
       }
       case rule_kind::absence: return absence(rule, rt, fields, identity);
       case rule_kind::first_seen: return first_seen(rule, rt, fields, identity);
+      case rule_kind::volume: return volume(rule, rt, fields, identity);
     }
   }
 
@@ -352,7 +355,7 @@ struct detector::impl {
 
   detection make(const compiled_rule &rule, const std::string &display, symbol identity, std::int64_t first,
                  std::int64_t last, std::vector<std::string> ids, std::uint64_t count,
-                 const std::vector<std::string> &values) const {
+                 const std::vector<std::string> &values, std::string_view why = {}) const {
     detection d;
     d.rule_id = rule.info.id;
     d.rule_name = rule.info.name;
@@ -365,7 +368,7 @@ struct detector::impl {
     d.last_seen = from_unix_nanos(last);
     d.count = count;
     d.event_ids = std::move(ids);
-    d.summary = summarize(rule, d, symbols.str(identity), values);
+    d.summary = summarize(rule, d, symbols.str(identity), values, why);
     return d;
   }
 
@@ -618,6 +621,124 @@ struct detector::impl {
     for (std::size_t i = m.anchor; i < m.end; ++i) st.hits[i].sealed = true;
   }
 
+  // ---- volume: a window's count against the key's typical volume (volume.hpp) ----
+
+  static std::int64_t window_index(std::int64_t t, std::int64_t w) { return t >= 0 ? t / w : -((-t + w - 1) / w); }
+  // Windows within this many of the newest may still receive events.
+  std::int64_t open_windows(const compiled_rule &rule) const { return (lateness_ns() + rule.window_ns - 1) / rule.window_ns; }
+
+  static std::string peer_key(peer_group group, const event &e, const symbol_table &s) {
+    if (group == peer_group::none) return {};
+    if (group == peer_group::role && !e.who.issuer_arn.empty()) return "role " + std::string(s.str(e.who.issuer_arn));
+    if (group == peer_group::role && e.who.type == identity_type::iam_user) {
+      const auto arn = s.str(e.who.arn);
+      return "users " + std::string(arn.substr(0, arn.rfind('/') + 1));
+    }
+    return e.account.empty() ? std::string() : "account " + std::string(s.str(e.account));
+  }
+
+  void volume(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
+    const event &e = fields.current();
+    hit h = hit_of(e, identity, false);
+    h.value = std::string(symbols.str(e.action));
+    auto [slot, st] = state_for<volume_state>(rule, rt, fields, h.time);
+    if (st.newest != INT64_MIN && h.time <= st.newest - lateness_ns()) {
+      ++stats.too_late;
+      return;
+    }
+    display_of(rule, slot, &fields);
+    st.newest = std::max(st.newest, h.time);
+    st.peer = peer_key(rule.volume.peers, e, symbols);
+    auto *peers = count_for_peers(rule, rt, st.peer, h);
+    auto &w = st.window(window_index(h.time, rule.window_ns));
+    st.count(w, h, options.max_event_ids);
+    judge_window(rule, slot, st, w, peers, false);
+    const auto through = window_index(st.newest, rule.window_ns) - 1 - open_windows(rule);
+    st.fold(through, rule.window_ns, false, [&](volume_window &closed) { judge_window(rule, slot, st, closed, peers, true); });
+    st.forget_before(through - open_windows(rule) - 1);
+  }
+
+  volume_state *count_for_peers(const compiled_rule &rule, rule_runtime &rt, const std::string &key, const hit &h) {
+    if (key.empty()) return nullptr;
+    if (rt.peers.size() >= options.max_keys_per_rule && !rt.peers.contains(key)) {
+      const auto oldest = std::min_element(rt.peers.begin(), rt.peers.end(),
+                                           [](const auto &a, const auto &b) { return std::tie(a.second.newest, a.first) < std::tie(b.second.newest, b.first); });
+      rt.peers.erase(oldest);
+      ++stats.evictions;
+    }
+    auto &ps = rt.peers[key];
+    // Too late for its peers' windows, it still counts for its own.
+    if (ps.newest != INT64_MIN && h.time <= ps.newest - lateness_ns()) return &ps;
+    ps.newest = std::max(ps.newest, h.time);
+    auto &w = ps.window(window_index(h.time, rule.window_ns));
+    ++w.count;
+    const auto at = std::lower_bound(w.members.begin(), w.members.end(), h.identity.id);
+    if (at == w.members.end() || *at != h.identity.id) w.members.insert(at, h.identity.id);
+    const auto through = window_index(ps.newest, rule.window_ns) - 1 - open_windows(rule);
+    ps.fold(through, rule.window_ns, true, [](volume_window &) {});
+    ps.forget_before(through - open_windows(rule) - 1);
+    return &ps;
+  }
+
+  // The window against the baseline of the windows closed before it could open:
+  // its own once it has min_history busy windows, else its peers', else none.
+  void judge_window(const compiled_rule &rule, key_state &slot, const volume_state &st, volume_window &w,
+                    const volume_state *peers, bool closing) {
+    const auto through = w.index - 1 - open_windows(rule);
+    const typical_volume *base = &st.baseline_through(through);
+    bool from_peers = false;
+    if (base->busy < rule.volume.min_history) {
+      base = peers ? &peers->baseline_through(through) : nullptr;
+      from_peers = true;
+      if (base && base->busy < rule.volume.min_history) base = nullptr;
+    }
+    const auto &v = rule.volume;
+    const double needed = base ? std::max(static_cast<double>(v.floor), std::ceil(v.factor * base->typical))
+                               : static_cast<double>(v.floor) * v.factor;
+    if (static_cast<double>(w.count) < needed) return;
+    const bool changed = w.shown == 0 || (closing ? w.shown != w.count
+                                                  : w.count <= options.max_event_ids || std::bit_width(w.count) != std::bit_width(w.shown));
+    if (!changed || w.evidence.empty()) return;
+    const auto id = detection_id().add(rule.info.id).add(slot.display).add(w.index * rule.window_ns).value();
+    if (w.shown == 0 && book.contains(id)) {
+      ++stats.repeated;
+      w.shown = w.count;
+      return;
+    }
+    std::vector<std::string> ids, actions;
+    for (const auto &h : w.evidence) {
+      ids.push_back(h.id);
+      if (std::find(actions.begin(), actions.end(), h.value) == actions.end()) actions.push_back(h.value);
+    }
+    const auto &first = w.evidence.front();
+    auto d = make(rule, slot.display, first.identity, first.time, w.last, std::move(ids), w.count, actions,
+                  why_unusual(rule, w.count, base, from_peers, needed));
+    d.source = first.source;
+    // Ten times past what fires it: one level more unusual.
+    if (base && static_cast<double>(w.count) >= 10 * needed && d.level < severity::critical)
+      d.level = static_cast<severity>(static_cast<int>(d.level) + 1);
+    if (w.shown == 0) book.add(id, std::move(d));
+    else book.revise(id, std::move(d));
+    w.shown = w.count;
+  }
+
+  static std::string why_unusual(const compiled_rule &rule, std::uint64_t count, const typical_volume *base,
+                                 bool from_peers, double needed) {
+    const auto window = std::to_string(rule.window_ns / 60'000'000'000) + " min";
+    std::string why = std::to_string(count) + " in " + window + "; ";
+    if (!base) return why + "no history yet, so " + std::to_string(static_cast<long long>(needed)) + " were needed";
+    char typical[32];
+    std::snprintf(typical, sizeof typical, "%.1f", base->typical);
+    return why + (from_peers ? "its peers' typical is " : "its typical is ") + typical + " per busy " + window;
+  }
+
+  // At the end, or when a key goes, its open windows have their exact figures.
+  void close_volume(const compiled_rule &rule, key_state &slot, volume_state &st, rule_runtime &rt) {
+    const auto found = rt.peers.find(st.peer);
+    const volume_state *peers = found == rt.peers.end() ? nullptr : &found->second;
+    for (auto &w : st.open) judge_window(rule, slot, st, w, peers, true);
+  }
+
   // A value new to its group after the learning period. The history is in
   // event time: a late event that shows the value earlier supersedes the
   // detection, or withdraws it when that falls within the learning period.
@@ -764,8 +885,9 @@ struct detector::impl {
   }
 
   // What a dropped key had open is closed first, so its figures are final.
-  void drop(const compiled_rule &rule, key_state &k) {
+  void drop(const compiled_rule &rule, key_state &k, rule_runtime &rt) {
     if (auto *st = std::get_if<hit_state>(&k.data)) rescan(rule, k, *st, true);
+    else if (auto *v = std::get_if<volume_state>(&k.data)) close_volume(rule, k, *v, rt);
     ++stats.evictions;
   }
 
@@ -779,12 +901,13 @@ struct detector::impl {
       for (auto it = keys.begin(); it != keys.end();) {
         const auto *pending = std::get_if<absence_state>(&it->second.data);
         if (idle(it->second, ttl) && !(pending && !pending->pending.empty())) {
-          drop(compiled[i], it->second);
+          drop(compiled[i], it->second, runtime[i]);
           it = keys.erase(it);
         } else {
           ++it;
         }
       }
+      std::erase_if(runtime[i].peers, [&](const auto &p) { return p.second.newest < watermark - ttl; });
     }
   }
 
@@ -801,7 +924,7 @@ struct detector::impl {
     std::vector<std::string> victims;
     for (std::size_t j = 0; j < count; ++j) victims.push_back(*order[j].second);
     for (const auto &v : victims) {
-      drop(rule, keys.at(v));
+      drop(rule, keys.at(v), rt);
       keys.erase(v);
     }
   }

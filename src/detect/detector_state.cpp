@@ -222,6 +222,65 @@ absence_state load_pending(state_reader &in) {
   return st;
 }
 
+void save_typical(const typical_volume &t, state_writer &out) {
+  out.f64(t.typical);
+  out.u32(t.busy);
+  out.i64(t.day);
+  out.f64(t.day_base);
+}
+
+typical_volume load_typical(state_reader &in) {
+  typical_volume t;
+  t.typical = in.f64();
+  t.busy = in.u32();
+  t.day = in.i64();
+  t.day_base = in.f64();
+  return t;
+}
+
+void save_volume(const volume_state &st, state_writer &out) {
+  out.list(st.open, [&](const volume_window &w) {
+    out.i64(w.index);
+    out.u64(w.count);
+    save_hit_list(w.evidence, out);
+    out.list(w.members, [&](std::uint32_t m) { out.sym(symbol{m}); });
+    out.u64(w.shown);
+    out.i64(w.last);
+  });
+  save_typical(st.folded, out);
+  out.list(st.snapshots, [&](const std::pair<std::int64_t, typical_volume> &s) {
+    out.i64(s.first);
+    save_typical(s.second, out);
+  });
+  out.i64(st.newest);
+  out.str(st.peer);
+}
+
+volume_state load_volume(state_reader &in) {
+  volume_state st;
+  st.open.resize(in.count(45));
+  for (auto &w : st.open) {
+    w.index = in.i64();
+    w.count = in.u64();
+    w.evidence = load_hit_list(in);
+    w.members.resize(in.count(4));
+    for (auto &m : w.members) m = in.sym().id;
+    std::sort(w.members.begin(), w.members.end());  // the restoring table numbers symbols its own way
+    w.shown = in.u64();
+    w.last = in.i64();
+  }
+  st.folded = load_typical(in);
+  st.snapshots.resize(in.count(32));
+  for (auto &s : st.snapshots) {
+    s.first = in.i64();
+    s.second = load_typical(in);
+  }
+  if (st.snapshots.empty()) in.fail("a volume state without its first baseline");
+  st.newest = in.i64();
+  st.peer = in.str();
+  return st;
+}
+
 void save_rule(const compiled_rule &rule, const rule_runtime &rt, std::int64_t next_due, state_writer &out) {
   out.i64(next_due);
   out.u64(rt.keys.size());
@@ -234,7 +293,13 @@ void save_rule(const compiled_rule &rule, const rule_runtime &rt, std::int64_t n
     out.u8(static_cast<std::uint8_t>(k.data.index()));
     if (const auto *h = std::get_if<hit_state>(&k.data)) save_hits(*h, out);
     else if (const auto *f = std::get_if<first_seen_state>(&k.data)) save_seen(*f, out);
-    else save_pending(std::get<absence_state>(k.data), out);
+    else if (const auto *a = std::get_if<absence_state>(&k.data)) save_pending(*a, out);
+    else save_volume(std::get<volume_state>(k.data), out);
+  }
+  out.u64(rt.peers.size());
+  for (const auto &[key, st] : rt.peers) {
+    out.str(key);
+    save_volume(st, out);
   }
 }
 
@@ -252,9 +317,15 @@ void load_rule(const compiled_rule &rule, rule_runtime &rt, std::int64_t &next_d
       case 0: k.data = load_hits(in); break;
       case 1: k.data = load_seen(in); break;
       case 2: k.data = load_pending(in); break;
+      case 3: k.data = load_volume(in); break;
       default: in.fail("a key state of unknown kind");
     }
     rt.keys.insert_or_assign(std::move(key), std::move(k));
+  }
+  const auto peers = in.count(40);
+  for (std::size_t i = 0; i < peers && in.ok(); ++i) {
+    auto key = in.str();
+    rt.peers.insert_or_assign(std::move(key), load_volume(in));
   }
 }
 

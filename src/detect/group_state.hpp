@@ -11,6 +11,7 @@
 
 #include "identrail/core/symbol.hpp"
 #include "matches.hpp"
+#include "volume.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -67,11 +68,12 @@ struct key_state {
   std::int64_t touched = INT64_MIN;  // the watermark when last used: ages a late stream's keys fairly
   std::string display;               // the group's values as people read them, "a|b"; made when first needed
   bool displayed = false;
-  std::variant<hit_state, first_seen_state, absence_state> data;
+  std::variant<hit_state, first_seen_state, absence_state, volume_state> data;
 };
 
 struct rule_runtime {
   std::unordered_map<std::string, key_state> keys;
+  std::unordered_map<std::string, volume_state> peers;  // volume rules: by peer group
 };
 
 }  // namespace detail

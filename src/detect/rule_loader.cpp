@@ -803,7 +803,7 @@ class loader {
     static const std::set<std::string, std::less<>> known{
         "id", "name", "description", "severity", "mitre", "kind", "match", "group_by", "window", "threshold",
         "distinct", "steps", "until", "maxspan", "field", "learning", "history", "summary", "tests", "coalesce",
-        "context"};
+        "context", "floor", "factor", "min_history", "peers"};
     if (!node["id"]) fail(node, "rule without an id");
     rule_id_ = scalar(node["id"], "id");
     for (const auto &entry : node) {
@@ -842,7 +842,7 @@ class loader {
     static const std::map<std::string, rule_kind, std::less<>> kinds{
         {"event", rule_kind::event},       {"count", rule_kind::count},   {"distinct", rule_kind::distinct},
         {"sequence", rule_kind::sequence}, {"all_of", rule_kind::all_of}, {"absence", rule_kind::absence},
-        {"first_seen", rule_kind::first_seen}};
+        {"first_seen", rule_kind::first_seen}, {"volume", rule_kind::volume}};
     const auto k = kinds.find(kind);
     if (k == kinds.end()) fail(node["kind"], "unknown kind \"" + kind + "\"");
     r.kind = k->second;
@@ -926,9 +926,34 @@ class loader {
         r.learning_ns = duration(need("learning"), "learning");
         if (node["history"]) r.history = whole(node["history"], "history", 1, 1'000'000);
         break;
+      case rule_kind::volume: volume(node, r); break;
     }
+    for (const char *key : {"floor", "factor", "min_history", "peers"})
+      if (node[key] && r.kind != rule_kind::volume) fail(node[key], std::string(key) + " applies to volume rules");
     if (node["context"]) r.context = context(node["context"], r, levels);
     return r;
+  }
+
+  // volume: window, floor, factor, min_history, peers (docs/rules.md, "Baselines").
+  void volume(const YAML::Node &node, compiled_rule &r) const {
+    if (!node["window"]) fail(node, "a volume rule needs window");
+    r.window_ns = duration(node["window"], "window");
+    if (node["floor"]) r.volume.floor = whole(node["floor"], "floor", 1);
+    if (node["factor"]) {
+      const auto text = scalar(node["factor"], "factor");
+      char *end = nullptr;
+      r.volume.factor = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() || *end || !(r.volume.factor >= 1.5 && r.volume.factor <= 1000))
+        fail(node["factor"], "factor is a number from 1.5 to 1000 (times the typical volume)");
+    }
+    if (node["min_history"]) r.volume.min_history = static_cast<std::uint32_t>(whole(node["min_history"], "min_history", 1, 10'000));
+    if (node["peers"]) {
+      const auto peers = scalar(node["peers"], "peers");
+      if (peers == "role") r.volume.peers = peer_group::role;
+      else if (peers == "account") r.volume.peers = peer_group::account;
+      else if (peers == "none") r.volume.peers = peer_group::none;
+      else fail(node["peers"], "peers is role, account or none");
+    }
   }
 
   // context: {after: cause or [cause, ...], within}; a cause is {severity, rules, tactics}. docs/rules.md, "Context".

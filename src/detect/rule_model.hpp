@@ -63,7 +63,21 @@ struct condition {
   field_test test;
 };
 
-enum class rule_kind : std::uint8_t { event, count, distinct, sequence, all_of, absence, first_seen };
+enum class rule_kind : std::uint8_t { event, count, distinct, sequence, all_of, absence, first_seen, volume };
+
+// Whose typical volume an identity with too little history of its own is judged by.
+enum class peer_group : std::uint8_t {
+  none,
+  role,     // the sessions of one role; IAM users of one path; otherwise the account
+  account,  // the identities of one account
+};
+
+struct volume_rule {
+  std::uint64_t floor = 10;       // never fires below this count in a window
+  double factor = 10;             // fires at this many times the typical volume
+  std::uint32_t min_history = 8;  // busy windows before a typical volume is trusted
+  peer_group peers = peer_group::role;
+};
 
 // What makes an identity suspect for a rule in context: a detection of at
 // least this level, of one of these rules, with one of these tactics.
@@ -102,6 +116,7 @@ struct compiled_rule {
   std::size_t history = 64;      // first_seen: values remembered per key
   std::string summary;           // template: {identity} {group} {count} {values} {first_seen} {last_seen} {rule}
   std::optional<context_rule> context;
+  volume_rule volume;  // volume
   bool emit = true;              // false for Sigma rules only referenced by a correlation (generate: false)
   // A hash of the rule's YAML (its tests left out): a checkpoint keeps a
   // rule's state only for the same id with the same definition.

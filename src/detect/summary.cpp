@@ -13,7 +13,7 @@ std::string listed(const std::vector<std::string> &values) {
 }
 
 std::string render(const std::string &templ, const detection &d, std::string_view identity,
-                   const std::vector<std::string> &values) {
+                   const std::vector<std::string> &values, std::string_view why) {
   std::string out;
   for (std::size_t i = 0; i < templ.size(); ++i) {
     if (templ[i] != '{') {
@@ -33,6 +33,7 @@ std::string render(const std::string &templ, const detection &d, std::string_vie
     else if (name == "first_seen") out.append(format_rfc3339(d.first_seen));
     else if (name == "last_seen") out.append(format_rfc3339(d.last_seen));
     else if (name == "rule") out.append(d.rule_name);
+    else if (name == "why") out.append(why);
     else out.append(templ, i, close - i + 1);
     i = close;
   }
@@ -42,11 +43,12 @@ std::string render(const std::string &templ, const detection &d, std::string_vie
 }  // namespace
 
 std::string summarize(const compiled_rule &rule, const detection &d, std::string_view identity,
-                      const std::vector<std::string> &values) {
-  if (!rule.summary.empty()) return render(rule.summary, d, identity, values);
+                      const std::vector<std::string> &values, std::string_view why) {
+  if (!rule.summary.empty()) return render(rule.summary, d, identity, values, why);
   std::string text = rule.info.name + ": " + std::string(identity);
   if (d.count > 1) text += " (" + std::to_string(d.count) + " events)";
   if (!values.empty()) text += ": " + listed(values);
+  if (!why.empty()) text += "; " + std::string(why);
   return text;
 }
 

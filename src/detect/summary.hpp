@@ -15,7 +15,7 @@ namespace detail {
 // The rule's template ({identity} {group} {count} {values} {first_seen}
 // {last_seen} {rule}) filled in, or "<rule name>: <identity> (N events): values".
 [[nodiscard]] std::string summarize(const compiled_rule &rule, const detection &d, std::string_view identity,
-                                    const std::vector<std::string> &values);
+                                    const std::vector<std::string> &values, std::string_view why = {});
 
 }  // namespace detail
 }  // namespace v0

@@ -118,11 +118,12 @@ void assess_own(working &w) {
   if (w.flagged) return;  // a person's word stands
   const detection *taken = nullptr;
   for (const auto *d : evidence)
-    if (has(d->techniques, instance_credentials_taken) && (!taken || d->first_seen < taken->first_seen)) taken = d;
+    if (has(d->techniques, instance_credentials_taken) && (!taken || d->last_seen < taken->last_seen)) taken = d;
   std::optional<timestamp> since;
   std::string why;
   if (taken) {
-    since = taken->first_seen;
+    // Its last event: a sequence's first steps are the workload's own calls, the theft is the use elsewhere.
+    since = taken->last_seen;
     why = "instance credentials used outside the instance (" + taken->rule_id + ")";
   } else if (evasion) {
     since = *first_discovery;

@@ -127,7 +127,9 @@ TEST(Remediation, TheInstanceSessionRevokesAndIsolates) {
   EXPECT_EQ(isolate, 1);
   EXPECT_NE(strategy(*plan, "isolate_instance")->steps[0].parameters.find("i-0a1b2c3d4e5f67890"), std::string::npos);
   // Allowed networks for the role: the instance's own address.
-  EXPECT_NE(strategy(*plan, "deny_outside_networks")->policy.find("54.210.33.17/32"), std::string::npos);
+  const auto *deny = strategy(*plan, "deny_outside_networks");
+  ASSERT_NE(deny, nullptr);
+  EXPECT_NE(deny->policy.find("54.210.33.17/32"), std::string::npos);
 }
 
 TEST(Remediation, UnknownIdentitiesAreAnError) {
