@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import ipaddress
 import importlib.util
 import json
 import sys
@@ -62,6 +63,21 @@ class Person:
         self.travel: tuple[int, int, str] | None = None
 
 
+_EC2_BLOCKS: list[ipaddress.IPv4Network] = []
+
+
+def ec2_address(t: "Trail", n: int) -> str:
+    """An address in EC2's published space (data/aws-ip-ranges.txt), as AWS compute has."""
+    if not _EC2_BLOCKS:
+        ranges = Path(__file__).resolve().parents[1] / "data" / "aws-ip-ranges.txt"
+        for line in ranges.read_text().splitlines():
+            cidr, region, service = (line.split() + ["", "", ""])[:3]
+            if service == "EC2" and region in HOME_REGIONS and ":" not in cidr:
+                _EC2_BLOCKS.append(ipaddress.IPv4Network(cidr))
+    block = _EC2_BLOCKS[n % len(_EC2_BLOCKS)]
+    return str(block[t.rng.randrange(1, max(2, block.num_addresses - 1))])
+
+
 class Machine:
     """A role that works on its own: Lambda, an instance, a batch job."""
 
@@ -69,7 +85,7 @@ class Machine:
         self.kind = kind
         self.role = f"{kind}-{n:03d}-role"
         self.role_id = "AROA" + t.key("")[:17]
-        self.ip = f"{[3, 52, 54][n % 3]}.{80 + n % 120}.{t.rng.randrange(256)}.{t.rng.randrange(1, 255)}"
+        self.ip = ec2_address(t, n)
         self.bucket = f"acme-{kind}-{n:03d}"
         self.session = f"i-{t.hex(17)}" if kind == "instance" else f"{kind}-{n:03d}"
 

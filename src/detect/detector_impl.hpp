@@ -44,7 +44,7 @@ using namespace detail;
 struct detector::impl {
   impl(rule_set r, symbol_table &table, detector_options o)
       : rules(std::move(r)), symbols(table), options(o), runtime(rules.size()), seen_ids(nanos(o.repeat_horizon)),
-        unknown(table.intern("unknown")) {
+        unknown(table.intern("unknown")), assume_role(table.intern("sts:AssumeRole")) {
     build_index();
     book.on_change([this](const detection &d) {
       if (makes_suspicion(d.rule_id)) suspicions.note(d, to_unix_nanos(d.first_seen));
@@ -135,6 +135,8 @@ struct detector::impl {
   std::vector<held_event> held;
   duplicate_filter seen_ids;
   symbol unknown;
+  symbol assume_role;
+  const field_ref assumed_session{field_id::raw, "responseElements.assumedRoleUser.arn", "responseElements.assumedRoleUser.arn"};
   std::int64_t max_time = INT64_MIN;
   std::int64_t watermark = INT64_MIN;  // the newest event time less the lateness
   std::uint64_t arrivals = 0;
@@ -237,6 +239,10 @@ struct detector::impl {
     const symbol id_sym = identity_key_of(e);
     const symbol identity = id_sym.empty() ? unknown : id_sym;
     field_reader fields(e, symbols, identity);
+    // Who opened which session: suspicion passes to it (suspicion.hpp).
+    if (when == phase::on_arrival && e.action == assume_role && e.result.success && !context_rules.empty())
+      if (const auto session = fields.get(assumed_session); session && !session->empty())
+        suspicions.link(symbols.intern(*session), identity, to_unix_nanos(e.time));
     const auto &compiled = rules.compiled()->rules;
     for (const std::size_t i : rules_for(e, when)) {
       const auto &rule = compiled[i];
@@ -482,7 +488,7 @@ struct detector::impl {
   }
 
   void rebuild_suspicions() {
-    suspicions.clear();
+    suspicions.clear_causes();
     for (const auto &d : book.live())
       if (makes_suspicion(d.rule_id)) suspicions.note(d, to_unix_nanos(d.first_seen));
     suspicions.take_changed();

@@ -339,6 +339,7 @@ void state_access::save(const detector &d, state_writer &out) {
   out.u64(s.arrivals);
   s.seen_ids.save(out);
   s.book.save(out);
+  s.suspicions.save(out);
   // Held events in release order; their arrival numbers keep same-time ties as they were.
   std::vector<held_event> held = s.held;
   std::sort(held.begin(), held.end(), [](const held_event &a, const held_event &b) { return b < a; });
@@ -365,6 +366,7 @@ rule_restore state_access::load(detector &d, state_reader &in) {
   s.arrivals = in.u64();
   s.seen_ids.load(in);
   s.book.load(in);
+  s.suspicions.load(in);
   s.rebuild_suspicions();
   const auto held = in.count(64);
   for (std::size_t i = 0; i < held && in.ok(); ++i) {

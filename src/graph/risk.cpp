@@ -119,6 +119,11 @@ void assess_own(working &w) {
   const detection *taken = nullptr;
   for (const auto *d : evidence)
     if (has(d->techniques, instance_credentials_taken) && (!taken || d->last_seen < taken->last_seen)) taken = d;
+  // Reconnaissance no workload does (a permission brute force, credential probing) at high severity.
+  const detection *probing = nullptr;
+  for (const auto *d : evidence)
+    if (d->level >= severity::high && has(d->tactics, discovery) && (!probing || d->first_seen < probing->first_seen))
+      probing = d;
   std::optional<timestamp> since;
   std::string why;
   if (taken) {
@@ -128,6 +133,9 @@ void assess_own(working &w) {
   } else if (evasion) {
     since = *first_discovery;
     why = "discovery followed by defense evasion (" + evasion->rule_id + ")";
+  } else if (probing) {
+    since = probing->first_seen;
+    why = "high-severity discovery (" + probing->rule_id + " " + probing->rule_name + ")";
   } else if (r.risk == risk_level::critical) {
     since = std::min_element(evidence.begin(), evidence.end(), [](const detection *a, const detection *b) {
               return a->first_seen < b->first_seen;

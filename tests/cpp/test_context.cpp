@@ -128,3 +128,63 @@ TEST(Context, AnyDeliveryOrderAndACheckpointGiveTheSameAnswer) {
   second->finish();
   EXPECT_EQ(answer(*second), answer(reference));
 }
+
+namespace {
+
+// A user's key brute-forcing its permissions (denied by fifteen services from a dozen addresses),
+// then assuming an admin role; the admin session reads a dozen objects from yet another network.
+std::vector<std::string> brute_force_then_admin() {
+  std::vector<std::string> out;
+  const char *services[] = {"iam", "ec2", "s3", "kms", "lambda", "rds", "dynamodb", "sns", "sqs", "secretsmanager",
+                            "ssm", "cloudtrail", "glue", "ecr", "eks"};
+  for (int i = 0; i < 120; ++i) {
+    auto r = call("bf" + std::to_string(i), clock(60 + i / 20, (i * 7) % 60), std::string(services[i % 15]) + ".amazonaws.com",
+                  "ListThings", "203.0.113." + std::to_string(10 + i % 12));
+    r.insert(r.size() - 1, R"(,"errorCode":"AccessDenied","errorMessage":"not authorized")");
+    out.push_back(r);
+  }
+  auto assume = call("ar1", clock(68), "sts.amazonaws.com", "AssumeRole", "203.0.113.10",
+                     R"({"roleArn":"arn:aws:iam::111122223333:role/admin","roleSessionName":"pwn"})");
+  assume.insert(assume.size() - 1,
+                R"(,"responseElements":{"assumedRoleUser":{"arn":"arn:aws:sts::111122223333:assumed-role/admin/pwn","assumedRoleId":"AROAADMIN:pwn"},"credentials":{"accessKeyId":"ASIAADMINPWN"}})");
+  assume.replace(assume.find(R"("responseElements":null,)"), 24, "");
+  out.push_back(assume);
+  const std::string session =
+      R"("userIdentity":{"type":"AssumedRole","principalId":"AROAADMIN:pwn","arn":"arn:aws:sts::111122223333:assumed-role/admin/pwn","accountId":"111122223333","accessKeyId":"ASIAADMINPWN","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/admin"}}})";
+  for (int i = 0; i < 12; ++i) {
+    auto r = call("ad" + std::to_string(i), clock(70, i * 4), "s3.amazonaws.com", "GetObject", "198.18.7.7",
+                  R"({"bucketName":"finance-reports","key":"payroll/)" + std::to_string(i) + R"(.csv"})");
+    const auto from = r.find(R"("userIdentity":)");
+    r.replace(from, r.find(R"(,"eventTime")") - from, session);
+    out.push_back(r);
+  }
+  return out;
+}
+
+const char *kAdminSession = "arn:aws:sts::111122223333:assumed-role/admin/pwn";
+
+}  // namespace
+
+TEST(Context, ABruteForceRanksHighAndPassesItsSuspicionToTheSessionItOpened) {
+  for (const bool session_first : {false, true}) {
+    auto records = brute_force_then_admin();
+    // Delivered with the session's reads first: the suspicion arrives after them, within the lateness.
+    if (session_first) std::rotate(records.begin(), records.end() - 12, records.end());
+    const auto e = run(records);
+    const auto brute = of_rule(e, "IDT-DISC-008");
+    ASSERT_EQ(brute.size(), 1u) << session_first;
+    EXPECT_EQ(brute[0]->level, severity::high);
+    const auto *user = e.assessment_of("arn:aws:iam::111122223333:user/ops-admin");
+    ASSERT_NE(user, nullptr);
+    EXPECT_EQ(user->status, compromise_status::potentially_compromised);
+    const auto *admin = e.assessment_of(kAdminSession);
+    ASSERT_NE(admin, nullptr);
+    EXPECT_EQ(admin->status, compromise_status::potentially_compromised) << session_first;
+    EXPECT_GE(admin->risk, risk_level::high);
+    const auto reads = of_rule(e, "IDT-CTX-001");
+    ASSERT_EQ(reads.size(), 1u) << session_first;
+    EXPECT_EQ(e.symbols().str(reads[0]->identity), kAdminSession);
+    EXPECT_EQ(reads[0]->count, 12u);
+    EXPECT_NE(std::find(reads[0]->follows.begin(), reads[0]->follows.end(), brute[0]->id), reads[0]->follows.end());
+  }
+}
