@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libsimdjson-dev libexpected-dev libboost-graph-dev libyaml-cpp-dev libre2-dev
   libdeflate-dev zlib1g-dev libssl-dev libmaxminddb-dev libgtest-dev libbenchmark-dev
   libmaxmind-db-writer-perl  # the tests write their own small GeoIP database
+  uap-core                   # user-agent families (compiled in)
   clang libclang-rt-14-dev   # the decoder fuzzer (libFuzzer), scripts/fuzz.sh
 )
 

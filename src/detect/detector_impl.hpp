@@ -136,6 +136,7 @@ struct detector::impl {
   duplicate_filter seen_ids;
   symbol unknown;
   symbol assume_role;
+  derived_cache derived;
   const field_ref assumed_session{field_id::raw, "responseElements.assumedRoleUser.arn", "responseElements.assumedRoleUser.arn"};
   std::int64_t max_time = INT64_MIN;
   std::int64_t watermark = INT64_MIN;  // the newest event time less the lateness
@@ -238,7 +239,7 @@ struct detector::impl {
   void evaluate_event(const event &e, phase when) {
     const symbol id_sym = identity_key_of(e);
     const symbol identity = id_sym.empty() ? unknown : id_sym;
-    field_reader fields(e, symbols, identity);
+    field_reader fields(e, symbols, identity, &derived);
     // Who opened which session: suspicion passes to it (suspicion.hpp).
     if (when == phase::on_arrival && e.action == assume_role && e.result.success && !context_rules.empty())
       if (const auto session = fields.get(assumed_session); session && !session->empty())
@@ -633,16 +634,6 @@ struct detector::impl {
   // Windows within this many of the newest may still receive events.
   std::int64_t open_windows(const compiled_rule &rule) const { return (lateness_ns() + rule.window_ns - 1) / rule.window_ns; }
 
-  static std::string peer_key(peer_group group, const event &e, const symbol_table &s) {
-    if (group == peer_group::none) return {};
-    if (group == peer_group::role && !e.who.issuer_arn.empty()) return "role " + std::string(s.str(e.who.issuer_arn));
-    if (group == peer_group::role && e.who.type == identity_type::iam_user) {
-      const auto arn = s.str(e.who.arn);
-      return "users " + std::string(arn.substr(0, arn.rfind('/') + 1));
-    }
-    return e.account.empty() ? std::string() : "account " + std::string(s.str(e.account));
-  }
-
   void volume(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
     const event &e = fields.current();
     hit h = hit_of(e, identity, false);
@@ -654,7 +645,7 @@ struct detector::impl {
     }
     display_of(rule, slot, &fields);
     st.newest = std::max(st.newest, h.time);
-    st.peer = peer_key(rule.volume.peers, e, symbols);
+    st.peer = peer_group_of(e, symbols, rule.volume.peers);
     auto *peers = count_for_peers(rule, rt, st.peer, h);
     auto &w = st.window(window_index(h.time, rule.window_ns));
     st.count(w, h, options.max_event_ids);
@@ -755,15 +746,22 @@ struct detector::impl {
     const std::int64_t t = to_unix_nanos(e.time);
     const std::string value(*found);
     auto [slot, st] = state_for<first_seen_state>(rule, rt, fields, t);
-    const bool learning_moved = t < st.first;
+    // learn_from: a value seen on such an event is the key's own (an instance's address from its SSM agent).
+    const bool taught = rule.learn_from && evaluate(*rule.learn_from, fields);
+    const bool learning_moved = t < st.first || (taught && !st.any_taught);
     st.first = std::min(st.first, t);
+    st.any_taught = st.any_taught || taught;
     auto entry = std::find_if(st.values.begin(), st.values.end(), [&](const seen_value &v) { return v.value == value; });
     bool changed = false;
     if (entry == st.values.end()) {
-      st.values.push_back({value, t, t, e.id, identity, false, e.source.text});
+      st.values.push_back({value, t, t, e.id, identity, false, e.source.text, taught});
       entry = st.values.end() - 1;
       changed = true;
     } else {
+      if (taught && !entry->taught) {
+        entry->taught = true;
+        changed = true;
+      }
       entry->last = std::max(entry->last, t);
       if (std::tie(t, e.id) < std::tie(entry->first, entry->id)) {
         entry->first = t;
@@ -783,7 +781,8 @@ struct detector::impl {
 
   void judge(const compiled_rule &rule, key_state &slot, const first_seen_state &st, seen_value &v, bool changed,
              field_reader &fields) {
-    const bool is_new = v.first - st.first >= rule.learning_ns;
+    // Never new once the key's own events showed it; no learning period once any value was shown so.
+    const bool is_new = !v.taught && (v.first - st.first >= rule.learning_ns || st.any_taught);
     if (is_new ? v.reported && !changed : !v.reported) return;
     const auto id = detection_id().add(rule.info.id).add(display_of(rule, slot, &fields)).add(v.value).value();
     if (!is_new) {

@@ -176,7 +176,9 @@ void save_seen(const first_seen_state &st, state_writer &out) {
     out.sym(v.identity);
     out.boolean(v.reported);
     out.sym(v.source);
+    out.boolean(v.taught);
   });
+  out.boolean(st.any_taught);
 }
 
 first_seen_state load_seen(state_reader &in) {
@@ -191,7 +193,9 @@ first_seen_state load_seen(state_reader &in) {
     v.identity = in.sym();
     v.reported = in.boolean();
     v.source = in.sym();
+    v.taught = in.boolean();
   }
+  st.any_taught = in.boolean();
   return st;
 }
 

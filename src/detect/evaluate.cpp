@@ -8,6 +8,7 @@
 
 #include "identrail/normalize/raw_field.hpp"
 #include "../core/aws_networks.hpp"
+#include "../core/user_agents.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -153,6 +154,16 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+std::string peer_group_of(const event &e, const symbol_table &s, peer_group group) {
+  if (group == peer_group::none) return {};
+  if (group == peer_group::role && !e.who.issuer_arn.empty()) return "role " + std::string(s.str(e.who.issuer_arn));
+  if (group == peer_group::role && e.who.type == identity_type::iam_user) {
+    const auto arn = s.str(e.who.arn);
+    return "users " + std::string(arn.substr(0, arn.rfind('/') + 1));
+  }
+  return e.account.empty() ? std::string() : "account " + std::string(s.str(e.account));
+}
+
 std::optional<std::string_view> field_reader::get(const field_ref &field) {
   const auto &e = event_;
   const auto &s = symbols_;
@@ -183,6 +194,20 @@ std::optional<std::string_view> field_reader::get(const field_ref &field) {
     case field_id::source_ip: return s.str(e.source.text);
     case field_id::source_kind: return to_string(e.source.type);
     case field_id::source_network: return to_string(network_of(e.source));
+    case field_id::agent_family: {
+      if (e.user_agent.empty()) return std::nullopt;
+      if (!cache_) {
+        agent_scratch_ = detail::agent_family(s.str(e.user_agent));
+        return std::string_view(agent_scratch_);
+      }
+      auto [it, fresh] = cache_->agent_family.try_emplace(e.user_agent.id);
+      if (fresh) it->second = detail::agent_family(s.str(e.user_agent));
+      return std::string_view(it->second);
+    }
+    case field_id::peer: {
+      peer_scratch_ = peer_group_of(e, s, peer_group::role);
+      return std::string_view(peer_scratch_);
+    }
     case field_id::user_agent: return s.str(e.user_agent);
     case field_id::error_code: return s.str(e.result.error_code);
     case field_id::error_message: return std::string_view(e.result.error_message);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -16,11 +17,17 @@ namespace identrail {
 inline namespace v0 {
 namespace detail {
 
+// Derived values that cost a parse (user-agent families): once per distinct
+// value for the detector's life, not once per event.
+struct derived_cache {
+  std::unordered_map<std::uint32_t, std::string> agent_family;  // by user-agent symbol
+};
+
 // Field values of one event. Raw paths are parsed once per event and path.
 class field_reader {
  public:
-  field_reader(const event &e, const symbol_table &symbols, symbol identity)
-      : event_(e), symbols_(symbols), identity_(identity) {}
+  field_reader(const event &e, const symbol_table &symbols, symbol identity, derived_cache *cache = nullptr)
+      : event_(e), symbols_(symbols), identity_(identity), cache_(cache) {}
 
   // The value as text ("" when absent); booleans read "true"/"false". A view
   // stays valid while the reader lives, except that of `time`, which the next
@@ -37,13 +44,18 @@ class field_reader {
   const event &event_;
   const symbol_table &symbols_;
   symbol identity_;
-  std::string scratch_;
+  derived_cache *cache_;
+  std::string scratch_, agent_scratch_, peer_scratch_;
   // A deque: values handed out stay put as more paths are cached.
   std::deque<std::pair<const std::string *, std::optional<std::string>>> raw_cache_;
   std::deque<std::pair<const std::string *, std::vector<std::string>>> each_cache_;
 };
 
 [[nodiscard]] bool evaluate(const condition &c, field_reader &fields);
+
+// The peer group an identity belongs to: "role ARN" for the sessions of one
+// role, "users ARN-PATH" for IAM users of one path, else "account ID".
+[[nodiscard]] std::string peer_group_of(const event &e, const symbol_table &symbols, peer_group group);
 
 // Fields whose value field_reader::get_symbol() gives: a group key holds them as symbol numbers.
 [[nodiscard]] bool is_interned_field(field_id id) noexcept;

@@ -44,10 +44,12 @@ struct seen_value {
   symbol identity;
   bool reported = false;
   symbol source;
+  bool taught = false;  // seen on a learn_from event: the key's own
 };
 struct first_seen_state {
   std::int64_t first = INT64_MAX;  // the group's earliest event: the learning period starts there
   std::vector<seen_value> values;
+  bool any_taught = false;
 };
 
 struct pending_absence {

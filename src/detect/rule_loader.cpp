@@ -189,6 +189,8 @@ class loader {
         {"source_ip", field_id::source_ip}, {"sourceIPAddress", field_id::source_ip},
         {"source_kind", field_id::source_kind},
         {"source_network", field_id::source_network},
+        {"agent_family", field_id::agent_family},
+        {"peer", field_id::peer},
         {"user_agent", field_id::user_agent}, {"userAgent", field_id::user_agent},
         {"error_code", field_id::error_code}, {"errorCode", field_id::error_code},
         {"error_message", field_id::error_message}, {"errorMessage", field_id::error_message},
@@ -803,7 +805,7 @@ class loader {
     static const std::set<std::string, std::less<>> known{
         "id", "name", "description", "severity", "mitre", "kind", "match", "group_by", "window", "threshold",
         "distinct", "steps", "until", "maxspan", "field", "learning", "history", "summary", "tests", "coalesce",
-        "context", "floor", "factor", "min_history", "peers"};
+        "context", "floor", "factor", "min_history", "peers", "learn_from"};
     if (!node["id"]) fail(node, "rule without an id");
     rule_id_ = scalar(node["id"], "id");
     for (const auto &entry : node) {
@@ -925,11 +927,13 @@ class loader {
         r.seen_field = field(need("field"), scalar(node["field"], "field"));
         r.learning_ns = duration(need("learning"), "learning");
         if (node["history"]) r.history = whole(node["history"], "history", 1, 1'000'000);
+        if (node["learn_from"]) r.learn_from = parse_condition(node["learn_from"]);
         break;
       case rule_kind::volume: volume(node, r); break;
     }
     for (const char *key : {"floor", "factor", "min_history", "peers"})
       if (node[key] && r.kind != rule_kind::volume) fail(node[key], std::string(key) + " applies to volume rules");
+    if (node["learn_from"] && r.kind != rule_kind::first_seen) fail(node["learn_from"], "learn_from applies to first_seen rules");
     if (node["context"]) r.context = context(node["context"], r, levels);
     return r;
   }

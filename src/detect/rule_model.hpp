@@ -25,7 +25,7 @@ enum class field_id : std::uint8_t {
   event_id, time, action, event_name, event_source, event_type, region, account, identity, actor_type, actor_arn,
   principal_id, actor_account, access_key_id, user_name, issuer_arn, issuer_type, session_name, source_identity,
   instance_id, invoked_by, source_ip, source_kind, user_agent, error_code, error_message, success, read_only, category,
-  mfa, source_network, raw,
+  mfa, source_network, agent_family, peer, raw,
 };
 
 struct field_ref {
@@ -113,6 +113,7 @@ struct compiled_rule {
   std::optional<condition> until;
   field_ref seen_field;          // first_seen
   std::int64_t learning_ns = 0;  // first_seen
+  std::optional<condition> learn_from;  // first_seen: events whose value is the key's own
   std::size_t history = 64;      // first_seen: values remembered per key
   std::string summary;           // template: {identity} {group} {count} {values} {first_seen} {last_seen} {rule}
   std::optional<context_rule> context;
