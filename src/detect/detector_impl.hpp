@@ -754,7 +754,7 @@ struct detector::impl {
     auto entry = std::find_if(st.values.begin(), st.values.end(), [&](const seen_value &v) { return v.value == value; });
     bool changed = false;
     if (entry == st.values.end()) {
-      st.values.push_back({value, t, t, e.id, identity, false, e.source.text, taught});
+      st.values.push_back({value, t, t, e.id, identity, false, e.source.text, taught, {}});
       entry = st.values.end() - 1;
       changed = true;
     } else {
@@ -771,12 +771,67 @@ struct detector::impl {
         changed = true;
       }
     }
+    if (rule.rare_below > 0) {
+      const bool joined = note_user(*entry, identity, t, e);
+      if (learning_moved)
+        for (auto &v : st.values) judge_rare(rule, slot, st, v, fields);
+      else if (joined)
+        judge_rare(rule, slot, st, *entry, fields);
+      forget_least_recent(rule, st);
+      return;
+    }
     if (learning_moved) {
       for (auto &v : st.values) judge(rule, slot, st, v, changed && &v == &*entry, fields);
     } else if (changed) {
       judge(rule, slot, st, *entry, true, fields);
     }
     forget_least_recent(rule, st);
+  }
+
+  // rare: the identity's first use of the value, in (time, id) order among the group's users.
+  static bool note_user(seen_value &v, symbol identity, std::int64_t t, const event &e) {
+    auto it = std::find_if(v.users.begin(), v.users.end(), [&](const rare_user &u) { return u.identity == identity; });
+    if (it != v.users.end()) {
+      if (std::tie(t, e.id) >= std::tie(it->first, it->id)) return false;
+      it->first = t;
+      it->id = e.id;
+      it->source = e.source.text;
+    } else {
+      v.users.push_back({identity, t, e.id, e.source.text, false});
+    }
+    std::sort(v.users.begin(), v.users.end(),
+              [](const rare_user &a, const rare_user &b) { return std::tie(a.first, a.id) < std::tie(b.first, b.id); });
+    return true;
+  }
+
+  // The first rare_below identities of the group to use a value after the learning period are
+  // each a detection; one that a late earlier user pushes back is withdrawn.
+  void judge_rare(const compiled_rule &rule, key_state &slot, const first_seen_state &st, seen_value &v,
+                  field_reader &fields) {
+    for (std::size_t rank = 0; rank < v.users.size(); ++rank) {
+      auto &u = v.users[rank];
+      const bool rare = rank < rule.rare_below && !v.taught && u.first - st.first >= rule.learning_ns;
+      const std::string who(symbols.str(u.identity));
+      const auto id = detection_id().add(rule.info.id).add(display_of(rule, slot, &fields)).add(v.value).add(who).value();
+      if (!rare) {
+        if (u.reported) book.withdraw(id);
+        u.reported = false;
+        continue;
+      }
+      if (!u.reported && book.contains(id)) {
+        u.reported = true;  // reported before this key's history was forgotten
+        ++stats.repeated;
+        continue;
+      }
+      auto d = make(rule, slot.display, u.identity, u.first, u.first, {u.id}, 1, {v.value},
+                    std::to_string(rank) + (rank == 1 ? " other identity" : " other identities") + " of " +
+                        slot.display + " did it before");
+      d.source = u.source;
+      if (u.reported) book.revise(id, std::move(d));
+      else book.add(id, std::move(d));
+      u.reported = true;
+    }
+    if (v.users.size() > rule.rare_below + 1) v.users.resize(rule.rare_below + 1);  // the rest are not rare
   }
 
   void judge(const compiled_rule &rule, key_state &slot, const first_seen_state &st, seen_value &v, bool changed,

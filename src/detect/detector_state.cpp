@@ -177,6 +177,13 @@ void save_seen(const first_seen_state &st, state_writer &out) {
     out.boolean(v.reported);
     out.sym(v.source);
     out.boolean(v.taught);
+    out.list(v.users, [&](const rare_user &u) {
+      out.sym(u.identity);
+      out.i64(u.first);
+      out.str(u.id);
+      out.sym(u.source);
+      out.boolean(u.reported);
+    });
   });
   out.boolean(st.any_taught);
 }
@@ -194,6 +201,14 @@ first_seen_state load_seen(state_reader &in) {
     v.reported = in.boolean();
     v.source = in.sym();
     v.taught = in.boolean();
+    v.users.resize(in.count(25));
+    for (auto &u : v.users) {
+      u.identity = in.sym();
+      u.first = in.i64();
+      u.id = in.str();
+      u.source = in.sym();
+      u.reported = in.boolean();
+    }
   }
   st.any_taught = in.boolean();
   return st;

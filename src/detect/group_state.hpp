@@ -36,6 +36,15 @@ struct hit_state {
   std::int64_t newest = INT64_MIN;  // the newest hit: what is older by more than the lateness is too late
 };
 
+// rare: an identity of the group that used the value, from when.
+struct rare_user {
+  symbol identity;
+  std::int64_t first = 0;
+  std::string id;
+  symbol source;
+  bool reported = false;
+};
+
 struct seen_value {
   std::string value;
   std::int64_t first = 0;  // its earliest event time: the history is in event time
@@ -45,6 +54,7 @@ struct seen_value {
   bool reported = false;
   symbol source;
   bool taught = false;  // seen on a learn_from event: the key's own
+  std::vector<rare_user> users;  // rare: the earliest identities to use it, by (first, id)
 };
 struct first_seen_state {
   std::int64_t first = INT64_MAX;  // the group's earliest event: the learning period starts there

@@ -805,7 +805,7 @@ class loader {
     static const std::set<std::string, std::less<>> known{
         "id", "name", "description", "severity", "mitre", "kind", "match", "group_by", "window", "threshold",
         "distinct", "steps", "until", "maxspan", "field", "learning", "history", "summary", "tests", "coalesce",
-        "context", "floor", "factor", "min_history", "peers", "learn_from"};
+        "context", "floor", "factor", "min_history", "peers", "learn_from", "rare_below"};
     if (!node["id"]) fail(node, "rule without an id");
     rule_id_ = scalar(node["id"], "id");
     for (const auto &entry : node) {
@@ -844,7 +844,7 @@ class loader {
     static const std::map<std::string, rule_kind, std::less<>> kinds{
         {"event", rule_kind::event},       {"count", rule_kind::count},   {"distinct", rule_kind::distinct},
         {"sequence", rule_kind::sequence}, {"all_of", rule_kind::all_of}, {"absence", rule_kind::absence},
-        {"first_seen", rule_kind::first_seen}, {"volume", rule_kind::volume}};
+        {"first_seen", rule_kind::first_seen}, {"volume", rule_kind::volume}, {"rare", rule_kind::first_seen}};
     const auto k = kinds.find(kind);
     if (k == kinds.end()) fail(node["kind"], "unknown kind \"" + kind + "\"");
     r.kind = k->second;
@@ -854,6 +854,8 @@ class loader {
     else if (r.kind == rule_kind::event) fail(node, "an event rule needs match");
     if (node["group_by"]) {
       for (const auto &name : scalars(node["group_by"], "group_by")) r.group_by.push_back(field(node["group_by"], name));
+    } else if (kind == "rare") {
+      r.group_by.push_back({field_id::peer, {}, "peer"});
     } else {
       r.group_by.push_back({field_id::identity, {}, "identity"});
     }
@@ -928,12 +930,14 @@ class loader {
         r.learning_ns = duration(need("learning"), "learning");
         if (node["history"]) r.history = whole(node["history"], "history", 1, 1'000'000);
         if (node["learn_from"]) r.learn_from = parse_condition(node["learn_from"]);
+        if (kind == "rare") r.rare_below = node["rare_below"] ? whole(node["rare_below"], "rare_below", 1, 1000) : 3;
         break;
       case rule_kind::volume: volume(node, r); break;
     }
     for (const char *key : {"floor", "factor", "min_history", "peers"})
       if (node[key] && r.kind != rule_kind::volume) fail(node[key], std::string(key) + " applies to volume rules");
     if (node["learn_from"] && r.kind != rule_kind::first_seen) fail(node["learn_from"], "learn_from applies to first_seen rules");
+    if (node["rare_below"] && kind != "rare") fail(node["rare_below"], "rare_below applies to rare rules");
     if (node["context"]) r.context = context(node["context"], r, levels);
     return r;
   }

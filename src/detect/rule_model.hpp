@@ -114,6 +114,7 @@ struct compiled_rule {
   field_ref seen_field;          // first_seen
   std::int64_t learning_ns = 0;  // first_seen
   std::optional<condition> learn_from;  // first_seen: events whose value is the key's own
+  std::size_t rare_below = 0;           // rare (a first_seen by identity): fewer identities of the group before it
   std::size_t history = 64;      // first_seen: values remembered per key
   std::string summary;           // template: {identity} {group} {count} {values} {first_seen} {last_seen} {rule}
   std::optional<context_rule> context;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include "support.hpp"
 
@@ -164,4 +165,37 @@ TEST(Baselines, AnyDeliveryOrderAndACheckpointGiveTheSameAnswer) {
   ASSERT_TRUE(second->feed(tail, "second half"));
   second->finish();
   EXPECT_EQ(answer(*second), reference);
+}
+
+TEST(Baselines, RarityNamesTheFirstPeersToActWhateverTheDeliveryOrder) {
+  const auto rules = rule_set::from_yaml(R"(
+- id: RARE-1
+  name: an action few of its peers take
+  severity: medium
+  kind: rare
+  match: {action: s3:GetObject}
+  field: requestParameters.bucketName
+  learning: 1d
+  rare_below: 2
+)", "rare.yaml").value();
+  // Day one teaches the group (IAM users of one path) its buckets; on day two three users read a new one.
+  std::vector<std::string> in;
+  in.push_back(read("alice", kDay, 1));
+  for (const char *who : {"carol", "bob", "dave"}) {
+    auto r = read(who, kDay + 86400 + (who[0] - 'a') * 60, 100 + who[0]);
+    r.replace(r.find(R"("bucketName":"reports")"), 22, R"("bucketName":"payroll")");
+    in.push_back(r);
+  }
+  auto first_two = [&](const std::vector<std::string> &order) {
+    std::set<std::string> who;
+    const auto e = run(order, rules);
+    for (const auto &d : e.detections()) who.insert(std::string(e.symbols().str(d.identity)));
+    return who;
+  };
+  const std::set<std::string> want{"arn:aws:iam::111122223333:user/bob", "arn:aws:iam::111122223333:user/carol"};
+  auto order = in;
+  std::sort(order.begin() + 1, order.end());
+  do {
+    EXPECT_EQ(first_two(order), want);
+  } while (std::next_permutation(order.begin() + 1, order.end()));
 }
