@@ -24,6 +24,7 @@ struct engine::impl {
     detector_options d = o.detection;
     d.filter_repeats = !o.normalize.deduplicate;
     d.repeat_horizon = o.normalize.dedup_horizon;
+    if (!d.geolocation) d.geolocation = o.geolocation;
     return d;
   }
 

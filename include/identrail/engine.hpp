@@ -17,7 +17,7 @@
 #include "identrail/core/time.hpp"
 #include "identrail/detect/detector.hpp"
 #include "identrail/detect/rule_set.hpp"
-#include "identrail/graph/geolocation.hpp"
+#include "identrail/core/geolocation.hpp"
 #include "identrail/graph/identity_graph.hpp"
 #include "identrail/graph/risk.hpp"
 #include "identrail/normalize/event.hpp"

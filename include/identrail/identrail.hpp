@@ -9,7 +9,7 @@
 #include "identrail/detect/detector.hpp"
 #include "identrail/detect/rule_set.hpp"
 #include "identrail/engine.hpp"
-#include "identrail/graph/geolocation.hpp"
+#include "identrail/core/geolocation.hpp"
 #include "identrail/graph/identity_graph.hpp"
 #include "identrail/graph/identity_resolver.hpp"
 #include "identrail/graph/query_json.hpp"

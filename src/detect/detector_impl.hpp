@@ -46,6 +46,7 @@ struct detector::impl {
       : rules(std::move(r)), symbols(table), options(o), runtime(rules.size()), seen_ids(nanos(o.repeat_horizon)),
         unknown(table.intern("unknown")), assume_role(table.intern("sts:AssumeRole")) {
     build_index();
+    derived.geolocation = options.geolocation.get();
     book.on_change([this](const detection &d) {
       if (makes_suspicion(d.rule_id)) suspicions.note(d, to_unix_nanos(d.first_seen));
       if (callback) callback(d);

@@ -164,6 +164,20 @@ std::string peer_group_of(const event &e, const symbol_table &s, peer_group grou
   return e.account.empty() ? std::string() : "account " + std::string(s.str(e.account));
 }
 
+// Looked up once per distinct address for the detector's life.
+const derived_cache::place *field_reader::place() {
+  if (!cache_ || !cache_->geolocation || !event_.source.is_ip()) return nullptr;
+  auto [it, fresh] = cache_->places.try_emplace(event_.source.text.id);
+  if (fresh) {
+    const auto found = cache_->geolocation->lookup(symbols_.str(event_.source.text));
+    if (found && *found) {
+      const location &l = **found;
+      it->second = {l.asn ? std::to_string(l.asn) : std::string(), l.as_organization, l.country_iso, l.city};
+    }
+  }
+  return &it->second;
+}
+
 std::optional<std::string_view> field_reader::get(const field_ref &field) {
   const auto &e = event_;
   const auto &s = symbols_;
@@ -203,6 +217,18 @@ std::optional<std::string_view> field_reader::get(const field_ref &field) {
       auto [it, fresh] = cache_->agent_family.try_emplace(e.user_agent.id);
       if (fresh) it->second = detail::agent_family(s.str(e.user_agent));
       return std::string_view(it->second);
+    }
+    case field_id::asn:
+    case field_id::as_organization:
+    case field_id::country:
+    case field_id::city: {
+      const auto *where = place();
+      if (!where) return std::nullopt;
+      const std::string &v = field.id == field_id::asn ? where->asn
+                             : field.id == field_id::as_organization ? where->as_organization
+                             : field.id == field_id::country ? where->country : where->city;
+      if (v.empty()) return std::nullopt;
+      return std::string_view(v);
     }
     case field_id::peer: {
       peer_scratch_ = peer_group_of(e, s, peer_group::role);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "identrail/core/geolocation.hpp"
 #include "identrail/core/symbol.hpp"
 #include "identrail/normalize/event.hpp"
 #include "rule_model.hpp"
@@ -21,6 +22,11 @@ namespace detail {
 // value for the detector's life, not once per event.
 struct derived_cache {
   std::unordered_map<std::uint32_t, std::string> agent_family;  // by user-agent symbol
+  struct place {
+    std::string asn, as_organization, country, city;  // "" when unknown
+  };
+  const geolocator *geolocation = nullptr;
+  std::unordered_map<std::uint32_t, place> places;  // by source-address symbol
 };
 
 // Field values of one event. Raw paths are parsed once per event and path.
@@ -41,6 +47,7 @@ class field_reader {
   const std::vector<std::string> &get_each(const field_ref &field);
 
  private:
+  const derived_cache::place *place();
   const event &event_;
   const symbol_table &symbols_;
   symbol identity_;

@@ -191,6 +191,8 @@ class loader {
         {"source_network", field_id::source_network},
         {"agent_family", field_id::agent_family},
         {"peer", field_id::peer},
+        {"asn", field_id::asn}, {"as_organization", field_id::as_organization},
+        {"country", field_id::country}, {"city", field_id::city},
         {"user_agent", field_id::user_agent}, {"userAgent", field_id::user_agent},
         {"error_code", field_id::error_code}, {"errorCode", field_id::error_code},
         {"error_message", field_id::error_message}, {"errorMessage", field_id::error_message},

@@ -25,7 +25,7 @@ enum class field_id : std::uint8_t {
   event_id, time, action, event_name, event_source, event_type, region, account, identity, actor_type, actor_arn,
   principal_id, actor_account, access_key_id, user_name, issuer_arn, issuer_type, session_name, source_identity,
   instance_id, invoked_by, source_ip, source_kind, user_agent, error_code, error_message, success, read_only, category,
-  mfa, source_network, agent_family, peer, raw,
+  mfa, source_network, agent_family, peer, asn, as_organization, country, city, raw,
 };
 
 struct field_ref {

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "identrail/graph/geolocation.hpp"
+#include "identrail/core/geolocation.hpp"
+#include <set>
+
 #include "support.hpp"
 
 using namespace identrail;
@@ -74,4 +76,32 @@ TEST(Geolocation, GraphAddressesCarryTheirLocation) {
   EXPECT_NE(used->find(R"("country":"DE","country_name":"Germany","city":"Berlin")"), std::string::npos) << *used;
   EXPECT_NE(used->find(R"("country":"US")"), std::string::npos);  // the instance's own address
   EXPECT_NE(export_graph(g, graph_format::json).find(R"("country":"DE")"), std::string::npos);
+}
+
+// The asn, country and city fields read the engine's databases, once per
+// address; rules on them (examples/rules/geo.yaml) need one and never fire without.
+TEST(Geolocation, RulesOnNetworksAndCountriesFireOnANewOne) {
+  auto geo = geolocator::open({IDENTRAIL_GEO_FIXTURE});
+  ASSERT_TRUE(geo);
+  auto rules = rule_set::from_paths({std::string(IDENTRAIL_SAMPLE_DIR) + "/../../rules/geo.yaml"});
+  ASSERT_TRUE(rules) << rules.error().message;
+  auto from = [](const std::string &id, const std::string &time, const std::string &ip) {
+    auto r = test::record(id, time);
+    r.replace(r.find("198.51.100.7"), 12, ip);
+    return r;
+  };
+  const std::string input = from("a1", "2026-03-01T08:00:00Z", "54.210.33.17") + "\n" +
+                            from("a2", "2026-03-01T09:00:00Z", "54.210.40.1") + "\n" +
+                            from("a3", "2026-03-02T12:00:00Z", "185.220.101.45") + "\n";
+  for (const bool located : {true, false}) {
+    engine_options options;
+    options.rules = *rules;
+    if (located) options.geolocation = std::make_shared<const geolocator>(std::move(*geolocator::open({IDENTRAIL_GEO_FIXTURE})));
+    auto e = test::feed_one(input, options);
+    e.finish();
+    std::set<std::string> found;
+    for (const auto &d : e.detections()) found.insert(d.rule_id + " " + d.summary.substr(d.summary.rfind(' ') + 1));
+    if (located) EXPECT_EQ(found, (std::set<std::string>{"GEO-001 AS60729", "GEO-002 DE"}));
+    else EXPECT_TRUE(found.empty());
+  }
 }

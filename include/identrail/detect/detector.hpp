@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "identrail/core/geolocation.hpp"
 #include "identrail/core/symbol.hpp"
 #include "identrail/detect/detection.hpp"
 #include "identrail/detect/rule_set.hpp"
@@ -33,6 +34,9 @@ struct detector_options {
   // again. The engine leaves this to its normalizer's duplicate filter.
   bool filter_repeats = true;
   std::chrono::seconds repeat_horizon{std::chrono::hours{24}};
+  // Locates source addresses for the asn, as_organization, country and city
+  // fields; without it those fields are absent and rules on them never fire.
+  std::shared_ptr<const geolocator> geolocation;
 };
 
 struct detector_stats {

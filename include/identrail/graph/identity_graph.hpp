@@ -16,7 +16,7 @@
 #include "identrail/core/symbol.hpp"
 #include "identrail/core/time.hpp"
 #include "identrail/detect/detection.hpp"
-#include "identrail/graph/geolocation.hpp"
+#include "identrail/core/geolocation.hpp"
 #include "identrail/graph/identity_resolver.hpp"
 #include "identrail/normalize/event.hpp"
 

@@ -1,4 +1,4 @@
-#include "identrail/graph/geolocation.hpp"
+#include "identrail/core/geolocation.hpp"
 
 #include <maxminddb.h>
 
