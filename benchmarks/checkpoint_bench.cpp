@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "identrail/identrail.hpp"
@@ -77,6 +78,53 @@ void BM_restore(benchmark::State &state) {
   state.counters["bytes"] = static_cast<double>(bytes.size());
 }
 
+// What a learned baseline costs per identity: the checkpoint of an engine
+// running only IDT-EXF-007 (the volume kind) less that of one running no
+// rules, over the same reads (ten busy windows of two GetObject each).
+std::string reads_for(std::size_t identities) {
+  std::string out;
+  char line[1024];
+  for (std::size_t i = 0; i < identities; ++i)
+    for (std::size_t w = 0; w < 10; ++w)
+      for (std::size_t k = 0; k < 2; ++k) {
+        const std::size_t second = (i * 7 % 600) + w * 3600 + k * 5;
+        std::snprintf(line, sizeof line,
+                      R"({"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDA%012zu","arn":"arn:aws:iam::111122223333:user/u%zu","accountId":"111122223333","accessKeyId":"AKIA%012zu","userName":"u%zu"},"eventTime":"2026-03-01T%02zu:%02zu:%02zuZ","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"10.%zu.%zu.%zu","userAgent":"aws-cli/2.15.30","requestParameters":{"bucketName":"b%zu","key":"k"},"responseElements":null,"eventID":"%08zx-0000-4000-8000-%012zx","readOnly":true,"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"111122223333","eventCategory":"Data"})"
+                      "\n",
+                      i, i, i, i, second / 3600, second / 60 % 60, second % 60, i >> 16 & 255, i >> 8 & 255, i & 255, i,
+                      i, w * 2 + k);
+        out += line;
+      }
+  return out;
+}
+
+std::size_t checkpoint_size(const std::string &input, std::optional<rule_set> rules) {
+  engine_options options;
+  options.retain_events = false;
+  options.rules = std::move(rules);
+  engine e(options);
+  (void)e.feed(input, "bench");
+  return e.checkpoint()->size();
+}
+
+void BM_baseline_bytes(benchmark::State &state) {
+  const auto identities = static_cast<std::size_t>(state.range(0));
+  const auto input = reads_for(identities);
+  const auto pack = rule_set::builtin().value();
+  std::optional<rule_set> volume;
+  for (std::size_t i = 0; i < pack.size(); ++i)
+    if (pack.info(i).id == "IDT-EXF-007") volume = pack.only(i);
+  if (!volume) return state.SkipWithError("IDT-EXF-007 is not in the pack");
+  std::size_t with = 0, without = 0;
+  for (auto _ : state) {
+    with = checkpoint_size(input, volume);
+    without = checkpoint_size(input, rule_set{});
+  }
+  state.counters["baseline_bytes_per_identity"] =
+      static_cast<double>(with - without) / static_cast<double>(identities);
+}
+
+BENCHMARK(BM_baseline_bytes)->Arg(10'000)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_checkpoint)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_restore)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 

@@ -138,6 +138,7 @@ struct detector::impl {
   symbol unknown;
   symbol assume_role;
   derived_cache derived;
+  std::unordered_map<std::uint32_t, std::string> peer_names[3];  // by identity, per peer_group
   const field_ref assumed_session{field_id::raw, "responseElements.assumedRoleUser.arn", "responseElements.assumedRoleUser.arn"};
   std::int64_t max_time = INT64_MIN;
   std::int64_t watermark = INT64_MIN;  // the newest event time less the lateness
@@ -424,12 +425,24 @@ struct detector::impl {
   }
 
   // Hits older than every window still open are no longer needed.
+  // Dropped in batches (a quarter of the list at least), so a busy key's
+  // steady stream costs amortized constant time, not a shift of its whole
+  // window per hit. Kept stale hits change no answer: their windows are final.
   void prune(const compiled_rule &rule, hit_state &st) const {
-    const std::int64_t cut = st.newest - lateness_ns() - rule.window_ns;
-    if (!st.hits.empty() && st.hits.front().time < cut)
-      std::erase_if(st.hits, [&](const hit &h) { return h.time < cut; });
-    if (!st.waiting.empty() && st.waiting.front().time < cut)
-      std::erase_if(st.waiting, [&](const hit &h) { return h.time < cut; });
+    const std::int64_t cut = stale_before(rule, st);
+    drop_stale(st.hits, cut);
+    drop_stale(st.waiting, cut);
+  }
+
+  std::int64_t stale_before(const compiled_rule &rule, const hit_state &st) const {
+    return st.newest - lateness_ns() - rule.window_ns;
+  }
+
+  static void drop_stale(std::vector<hit> &hits, std::int64_t cut) {
+    if (hits.empty() || hits.front().time >= cut) return;
+    const auto end = std::lower_bound(hits.begin(), hits.end(), cut, [](const hit &h, std::int64_t v) { return h.time < v; });
+    const auto stale = static_cast<std::size_t>(end - hits.begin());
+    if (stale >= 32 || stale * 4 >= hits.size()) hits.erase(hits.begin(), end);
   }
 
   // A hit of a rule in context whose identity is not (yet) under suspicion.
@@ -472,16 +485,20 @@ struct detector::impl {
     auto counts = [&](const hit &h) {
       return h.identity.id != identity || h.sealed || suspicions.suspect(*rule.context, h.identity, h.time, h.source, h.id);
     };
+    // A stale waiting hit stays out, pruned or not yet: the answer may not depend on when pruning ran.
+    const std::int64_t cut = stale_before(rule, *st);
+    const auto joins = [&](const hit &h) { return h.time >= cut && counts(h); };
     const bool moves = !std::all_of(st->hits.begin(), st->hits.end(), counts) ||
-                       std::any_of(st->waiting.begin(), st->waiting.end(), counts);
+                       std::any_of(st->waiting.begin(), st->waiting.end(), joins);
+    // Other causes may mean other `follows` for the same evidence: what is open is announced again.
+    for (auto &o : st->open) o.shown = 0;
     if (!moves) {
-      // The same events, but perhaps other causes: what it follows may have changed.
       if (!st->open.empty()) rescan(rule, slot, *st, false);
       return;
     }
     std::vector<hit> counted, waiting;
-    for (auto *list : {&st->hits, &st->waiting})
-      for (auto &h : *list) (counts(h) ? counted : waiting).push_back(std::move(h));
+    for (auto &h : st->hits) (counts(h) ? counted : waiting).push_back(std::move(h));
+    for (auto &h : st->waiting) (joins(h) ? counted : waiting).push_back(std::move(h));
     std::sort(counted.begin(), counted.end());
     std::sort(waiting.begin(), waiting.end());
     st->hits = std::move(counted);
@@ -520,13 +537,10 @@ struct detector::impl {
   struct fingerprint {
     std::uint64_t shown, exact;
   };
-  fingerprint fingerprint_of(const compiled_rule &rule, const match &m, const hit_state &st) const {
+  fingerprint fingerprint_of(const compiled_rule &, const match &m, const hit_state &st) const {
     detection_id common;
     common.add(st.hits[m.anchor].time);
-    if (rule.context) {
-      const hit &a = st.hits[m.anchor];
-      for (const auto &cause : suspicions.causes(*rule.context, a.identity, a.time, a.source, a.id)) common.add(cause);
-    }
+
     for (const auto i : m.evidence) common.add(st.hits[i].id);
     detection_id exact = common, shown = common;
     exact.add(static_cast<std::int64_t>(m.count)).add(m.last);
@@ -646,7 +660,10 @@ struct detector::impl {
     }
     display_of(rule, slot, &fields);
     st.newest = std::max(st.newest, h.time);
-    st.peer = peer_group_of(e, symbols, rule.volume.peers);
+    // An identity's peer group is the same on all its events: made once per identity and grouping.
+    auto [group, fresh] = peer_names[static_cast<std::size_t>(rule.volume.peers)].try_emplace(identity.id);
+    if (fresh) group->second = peer_group_of(e, symbols, rule.volume.peers);
+    if (st.peer != group->second) st.peer = group->second;
     auto *peers = count_for_peers(rule, rt, st.peer, h);
     auto &w = st.window(window_index(h.time, rule.window_ns));
     st.count(w, h, options.max_event_ids);

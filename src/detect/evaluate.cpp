@@ -207,7 +207,12 @@ std::optional<std::string_view> field_reader::get(const field_ref &field) {
     case field_id::invoked_by: return s.str(e.who.invoked_by);
     case field_id::source_ip: return s.str(e.source.text);
     case field_id::source_kind: return to_string(e.source.type);
-    case field_id::source_network: return to_string(network_of(e.source));
+    case field_id::source_network: {
+      if (!cache_ || !e.source.is_ip()) return to_string(network_of(e.source));
+      auto [it, fresh] = cache_->network.try_emplace(e.source.text.id);
+      if (fresh) it->second = to_string(network_of(e.source));
+      return it->second;
+    }
     case field_id::agent_family: {
       if (e.user_agent.empty()) return std::nullopt;
       if (!cache_) {

@@ -22,6 +22,7 @@ namespace detail {
 // value for the detector's life, not once per event.
 struct derived_cache {
   std::unordered_map<std::uint32_t, std::string> agent_family;  // by user-agent symbol
+  std::unordered_map<std::uint32_t, std::string_view> network;  // by source-address symbol
   struct place {
     std::string asn, as_organization, country, city;  // "" when unknown
   };

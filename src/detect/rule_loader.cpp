@@ -929,7 +929,8 @@ class loader {
         break;
       case rule_kind::first_seen:
         r.seen_field = field(need("field"), scalar(node["field"], "field"));
-        r.learning_ns = duration(need("learning"), "learning");
+        // With learn_from and no learning period, only what the key's own events teach decides.
+        r.learning_ns = node["learn_from"] && !node["learning"] ? INT64_MAX : duration(need("learning"), "learning");
         if (node["history"]) r.history = whole(node["history"], "history", 1, 1'000'000);
         if (node["learn_from"]) r.learn_from = parse_condition(node["learn_from"]);
         if (kind == "rare") r.rare_below = node["rare_below"] ? whole(node["rare_below"], "rare_below", 1, 1000) : 3;

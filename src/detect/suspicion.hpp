@@ -29,7 +29,12 @@ class suspicion_book {
   // context rule's detection cannot feed another, so no chain loops.
   void note(const detection &d, std::int64_t first_ns) {
     auto &list = by_identity_[d.identity.id];
-    std::erase_if(list, [&](const cause &c) { return c.id == d.id; });
+    const auto was = std::find_if(list.begin(), list.end(), [&](const cause &c) { return c.id == d.id; });
+    // A growing burst is revised often; only what a suspicion depends on matters here.
+    if (!d.withdrawn && was != list.end() && was->first == first_ns && was->level == d.level &&
+        was->source == d.source.id && was->evidence == d.event_ids)
+      return;
+    if (was != list.end()) list.erase(was);
     if (!d.withdrawn) {
       list.push_back(cause{first_ns, d.id, d.rule_id, d.level, d.tactics, d.source.id, d.event_ids});
       std::sort(list.begin(), list.end(), [](const cause &a, const cause &b) { return std::tie(a.first, a.id) < std::tie(b.first, b.id); });
