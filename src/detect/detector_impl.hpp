@@ -44,7 +44,8 @@ using namespace detail;
 struct detector::impl {
   impl(rule_set r, symbol_table &table, detector_options o)
       : rules(std::move(r)), symbols(table), options(o), runtime(rules.size()), seen_ids(nanos(o.repeat_horizon)),
-        unknown(table.intern("unknown")), assume_role(table.intern("sts:AssumeRole")) {
+        unknown(table.intern("unknown")), assume_role(table.intern("sts:AssumeRole")),
+        add_to_group(table.intern("iam:AddUserToGroup")), remove_from_group(table.intern("iam:RemoveUserFromGroup")) {
     build_index();
     derived.geolocation = options.geolocation.get();
     book.on_change([this](const detection &d) {
@@ -82,6 +83,26 @@ struct detector::impl {
   }
 
   std::vector<std::size_t> absence_rules;  // checked for due deadlines as the watermark moves
+  // Allow-list entries (rule_kind::allow) and, per rule, those that exempt it.
+  std::vector<std::size_t> allowances;
+  std::vector<std::vector<std::size_t>> exempted_by;
+  std::vector<signed char> allowed_now;  // per allowance, for the event at hand: -1 not evaluated yet
+
+  static bool names_rule(const std::vector<std::string> &patterns, const std::string &id) {
+    if (patterns.empty()) return true;
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string &p) {
+      return p.ends_with('*') ? id.starts_with(std::string_view(p).substr(0, p.size() - 1)) : p == id;
+    });
+  }
+
+  bool exempt(std::size_t rule, field_reader &fields) {
+    for (const auto a : exempted_by[rule]) {
+      auto &known = allowed_now[a];
+      if (known < 0) known = evaluate(rules.compiled()->rules[allowances[a]].match, fields) ? 1 : 0;
+      if (known) return true;
+    }
+    return false;
+  }
   std::vector<std::size_t> context_rules;  // reconsidered when an identity's suspicion changes
   std::unordered_set<std::string> context_rule_ids;
   suspicion_book suspicions;
@@ -92,6 +113,14 @@ struct detector::impl {
   void build_index() {
     const auto &compiled = rules.compiled()->rules;
     next_due.assign(compiled.size(), INT64_MAX);
+    for (std::size_t i = 0; i < compiled.size(); ++i)
+      if (compiled[i].kind == rule_kind::allow) allowances.push_back(i);
+    exempted_by.resize(compiled.size());
+    for (std::size_t i = 0; i < compiled.size(); ++i)
+      for (std::size_t a = 0; a < allowances.size(); ++a)
+        if (compiled[i].kind != rule_kind::allow && names_rule(compiled[allowances[a]].allows, compiled[i].info.id))
+          exempted_by[i].push_back(a);
+    allowed_now.assign(allowances.size(), -1);
     for (std::size_t i = 0; i < compiled.size(); ++i) {
       if (compiled[i].kind == rule_kind::absence) absence_rules.push_back(i);
       if (compiled[i].context) {
@@ -137,7 +166,29 @@ struct detector::impl {
   duplicate_filter seen_ids;
   symbol unknown;
   symbol assume_role;
+  symbol add_to_group;
+  symbol remove_from_group;
+  const field_ref group_name{field_id::raw, "requestParameters.groupName", "requestParameters.groupName"};
+  const field_ref member_name{field_id::raw, "requestParameters.userName", "requestParameters.userName"};
   derived_cache derived;
+
+  // Peer groups of IAM users: membership in event time, as the events seen so far tell it.
+  void note_membership(const event &e, field_reader &fields) {
+    const auto group = fields.get(group_name);
+    const auto user = fields.get(member_name);
+    if (!group || !user || group->empty() || user->empty()) return;
+    auto &list = derived.groups[std::string(symbols.str(e.account)) + "/" + std::string(*user)];
+    const auto t = to_unix_nanos(e.time);
+    auto it = std::find_if(list.begin(), list.end(), [&](const auto &m) { return m.group == *group; });
+    if (e.action == add_to_group) {
+      if (it == list.end()) list.push_back({std::string(*group), t, INT64_MAX});
+      else it->added = std::min(it->added, t);
+    } else if (it != list.end()) {
+      it->removed = std::min(it->removed, std::max(t, it->added));
+    } else {
+      list.push_back({std::string(*group), INT64_MIN, t});  // a member since before the logs began
+    }
+  }
   std::unordered_map<std::uint32_t, std::string> peer_names[3];  // by identity, per peer_group
   const field_ref assumed_session{field_id::raw, "responseElements.assumedRoleUser.arn", "responseElements.assumedRoleUser.arn"};
   std::int64_t max_time = INT64_MIN;
@@ -242,12 +293,16 @@ struct detector::impl {
     const symbol id_sym = identity_key_of(e);
     const symbol identity = id_sym.empty() ? unknown : id_sym;
     field_reader fields(e, symbols, identity, &derived);
+    if (when == phase::on_arrival && e.result.success && (e.action == add_to_group || e.action == remove_from_group))
+      note_membership(e, fields);
     // Who opened which session: suspicion passes to it (suspicion.hpp).
     if (when == phase::on_arrival && e.action == assume_role && e.result.success && !context_rules.empty())
       if (const auto session = fields.get(assumed_session); session && !session->empty())
         suspicions.link(symbols.intern(*session), identity, to_unix_nanos(e.time));
     const auto &compiled = rules.compiled()->rules;
+    std::fill(allowed_now.begin(), allowed_now.end(), static_cast<signed char>(-1));
     for (const std::size_t i : rules_for(e, when)) {
+      if (!exempted_by[i].empty() && exempt(i, fields)) continue;
       const auto &rule = compiled[i];
       const bool matches = evaluate(rule.match, fields);
 
@@ -345,6 +400,7 @@ struct detector::impl {
       case rule_kind::absence: return absence(rule, rt, fields, identity);
       case rule_kind::first_seen: return first_seen(rule, rt, fields, identity);
       case rule_kind::volume: return volume(rule, rt, fields, identity);
+      case rule_kind::allow: return;  // never run: build_index leaves allow-list entries out
     }
   }
 
@@ -653,7 +709,10 @@ struct detector::impl {
     const event &e = fields.current();
     hit h = hit_of(e, identity, false);
     h.value = std::string(symbols.str(e.action));
-    auto [slot, st] = state_for<volume_state>(rule, rt, fields, h.time);
+    // Named references, not a structured binding: the lambda below captures them (clang 14 cannot capture bindings).
+    auto state = state_for<volume_state>(rule, rt, fields, h.time);
+    key_state &slot = state.first;
+    volume_state &st = state.second;
     if (st.newest != INT64_MIN && h.time <= st.newest - lateness_ns()) {
       ++stats.too_late;
       return;
@@ -661,9 +720,14 @@ struct detector::impl {
     display_of(rule, slot, &fields);
     st.newest = std::max(st.newest, h.time);
     // An identity's peer group is the same on all its events: made once per identity and grouping.
-    auto [group, fresh] = peer_names[static_cast<std::size_t>(rule.volume.peers)].try_emplace(identity.id);
-    if (fresh) group->second = peer_group_of(e, symbols, rule.volume.peers);
-    if (st.peer != group->second) st.peer = group->second;
+    // (IAM users' groups change with AddUserToGroup events, so theirs is looked up each time.)
+    if (e.who.type == identity_type::iam_user && !derived.groups.empty()) {
+      st.peer = peer_group_of(e, symbols, rule.volume.peers, &derived);
+    } else {
+      auto [group, fresh] = peer_names[static_cast<std::size_t>(rule.volume.peers)].try_emplace(identity.id);
+      if (fresh) group->second = peer_group_of(e, symbols, rule.volume.peers, &derived);
+      if (st.peer != group->second) st.peer = group->second;
+    }
     auto *peers = count_for_peers(rule, rt, st.peer, h);
     auto &w = st.window(window_index(h.time, rule.window_ns));
     st.count(w, h, options.max_event_ids);

@@ -359,6 +359,15 @@ void state_access::save(const detector &d, state_writer &out) {
   s.seen_ids.save(out);
   s.book.save(out);
   s.suspicions.save(out);
+  out.u64(s.derived.groups.size());
+  for (const auto &[user, list] : s.derived.groups) {
+    out.str(user);
+    out.list(list, [&](const derived_cache::membership &m) {
+      out.str(m.group);
+      out.i64(m.added);
+      out.i64(m.removed);
+    });
+  }
   // Held events in release order; their arrival numbers keep same-time ties as they were.
   std::vector<held_event> held = s.held;
   std::sort(held.begin(), held.end(), [](const held_event &a, const held_event &b) { return b < a; });
@@ -386,6 +395,17 @@ rule_restore state_access::load(detector &d, state_reader &in) {
   s.seen_ids.load(in);
   s.book.load(in);
   s.suspicions.load(in);
+  const auto users = in.count(16);
+  for (std::size_t i = 0; i < users && in.ok(); ++i) {
+    auto user = in.str();
+    auto &list = s.derived.groups[user];
+    list.resize(in.count(24));
+    for (auto &m : list) {
+      m.group = in.str();
+      m.added = in.i64();
+      m.removed = in.i64();
+    }
+  }
   s.rebuild_suspicions();
   const auto held = in.count(64);
   for (std::size_t i = 0; i < held && in.ok(); ++i) {

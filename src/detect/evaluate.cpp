@@ -154,10 +154,20 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
-std::string peer_group_of(const event &e, const symbol_table &s, peer_group group) {
+std::string peer_group_of(const event &e, const symbol_table &s, peer_group group, const derived_cache *known) {
   if (group == peer_group::none) return {};
   if (group == peer_group::role && !e.who.issuer_arn.empty()) return "role " + std::string(s.str(e.who.issuer_arn));
   if (group == peer_group::role && e.who.type == identity_type::iam_user) {
+    // The first (by name) of the IAM groups it belongs to at the event's time.
+    if (known && !known->groups.empty()) {
+      const auto it = known->groups.find(std::string(s.str(e.who.account_id)) + "/" + std::string(s.str(e.who.user_name)));
+      const std::string *first = nullptr;
+      const auto t = to_unix_nanos(e.time);
+      if (it != known->groups.end())
+        for (const auto &m : it->second)
+          if (m.added <= t && t < m.removed && (!first || m.group < *first)) first = &m.group;
+      if (first) return "group " + std::string(s.str(e.who.account_id)) + "/" + *first;
+    }
     const auto arn = s.str(e.who.arn);
     return "users " + std::string(arn.substr(0, arn.rfind('/') + 1));
   }
@@ -236,7 +246,7 @@ std::optional<std::string_view> field_reader::get(const field_ref &field) {
       return std::string_view(v);
     }
     case field_id::peer: {
-      peer_scratch_ = peer_group_of(e, s, peer_group::role);
+      peer_scratch_ = peer_group_of(e, s, peer_group::role, cache_);
       return std::string_view(peer_scratch_);
     }
     case field_id::user_agent: return s.str(e.user_agent);

@@ -28,6 +28,13 @@ struct derived_cache {
   };
   const geolocator *geolocation = nullptr;
   std::unordered_map<std::uint32_t, place> places;  // by source-address symbol
+  // IAM group membership from the AddUserToGroup / RemoveUserFromGroup events seen, by "account/user".
+  struct membership {
+    std::string group;
+    std::int64_t added = 0;
+    std::int64_t removed = INT64_MAX;
+  };
+  std::unordered_map<std::string, std::vector<membership>> groups;
 };
 
 // Field values of one event. Raw paths are parsed once per event and path.
@@ -63,7 +70,8 @@ class field_reader {
 
 // The peer group an identity belongs to: "role ARN" for the sessions of one
 // role, "users ARN-PATH" for IAM users of one path, else "account ID".
-[[nodiscard]] std::string peer_group_of(const event &e, const symbol_table &symbols, peer_group group);
+[[nodiscard]] std::string peer_group_of(const event &e, const symbol_table &symbols, peer_group group,
+                                        const derived_cache *known = nullptr);
 
 // Fields whose value field_reader::get_symbol() gives: a group key holds them as symbol numbers.
 [[nodiscard]] bool is_interned_field(field_id id) noexcept;

@@ -801,9 +801,32 @@ class loader {
     return r;
   }
 
+  // An allow-list entry: {allow: NAME, match: CONDITION, rules: [ID or PREFIX*], description}.
+  compiled_rule allowance(const YAML::Node &node) {
+    rule_id_ = "allow " + scalar(node["allow"], "allow");
+    for (const auto &entry : node) {
+      const auto key = entry.first.as<std::string>();
+      if (key != "allow" && key != "match" && key != "rules" && key != "description")
+        fail(entry.first, "unknown key \"" + key + "\" in an allow-list entry (allow, match, rules, description)");
+    }
+    if (!node["match"]) fail(node, "an allow-list entry needs match: the events it lets through");
+    compiled_rule r;
+    r.kind = rule_kind::allow;
+    r.info.kind = "allow";
+    r.info.id = rule_id_;
+    r.info.name = scalar(node["allow"], "allow");
+    r.info.source = source_ + ":" + std::to_string(node.Mark().line + 1);
+    if (node["description"]) r.info.description = scalar(node["description"], "description");
+    r.match = parse_condition(node["match"]);
+    if (node["rules"]) r.allows = scalars(node["rules"], "rules");
+    r.emit = false;
+    return r;
+  }
+
   compiled_rule rule(const YAML::Node &node) {
     rule_id_.clear();
     if (!node.IsMap()) fail(node, "a rule must be a mapping");
+    if (node["allow"] && !node["id"]) return allowance(node);
     static const std::set<std::string, std::less<>> known{
         "id", "name", "description", "severity", "mitre", "kind", "match", "group_by", "window", "threshold",
         "distinct", "steps", "until", "maxspan", "field", "learning", "history", "summary", "tests", "coalesce",
@@ -936,6 +959,7 @@ class loader {
         if (kind == "rare") r.rare_below = node["rare_below"] ? whole(node["rare_below"], "rare_below", 1, 1000) : 3;
         break;
       case rule_kind::volume: volume(node, r); break;
+      case rule_kind::allow: break;  // allowance() reads these
     }
     for (const char *key : {"floor", "factor", "min_history", "peers"})
       if (node[key] && r.kind != rule_kind::volume) fail(node[key], std::string(key) + " applies to volume rules");

@@ -63,7 +63,10 @@ struct condition {
   field_test test;
 };
 
-enum class rule_kind : std::uint8_t { event, count, distinct, sequence, all_of, absence, first_seen, volume };
+enum class rule_kind : std::uint8_t {
+  event, count, distinct, sequence, all_of, absence, first_seen, volume,
+  allow,  // not a rule: events its match names are not judged by the rules it lists
+};
 
 // Whose typical volume an identity with too little history of its own is judged by.
 enum class peer_group : std::uint8_t {
@@ -119,6 +122,7 @@ struct compiled_rule {
   std::string summary;           // template: {identity} {group} {count} {values} {first_seen} {last_seen} {rule}
   std::optional<context_rule> context;
   volume_rule volume;  // volume
+  std::vector<std::string> allows;  // allow: the rule ids (a trailing * for a prefix) it exempts; empty: all
   bool emit = true;              // false for Sigma rules only referenced by a correlation (generate: false)
   // A hash of the rule's YAML (its tests left out): a checkpoint keeps a
   // rule's state only for the same id with the same definition.

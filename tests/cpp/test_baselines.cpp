@@ -199,3 +199,28 @@ TEST(Baselines, RarityNamesTheFirstPeersToActWhateverTheDeliveryOrder) {
     EXPECT_EQ(first_two(order), want);
   } while (std::next_permutation(order.begin() + 1, order.end()));
 }
+
+TEST(Baselines, AnIamUsersPeersAreItsGroupOnceAddUserToGroupIsSeen) {
+  // Everyone is an IAM user under "/": one heavy reader, two light ones that an admin puts in "etl".
+  auto membership = [](const std::string &user, std::int64_t at) {
+    auto r = read("admin", at, 900000 + static_cast<int>(user.size()) + static_cast<int>(at % 1000));
+    r.replace(r.find("s3.amazonaws.com"), 16, "iam.amazonaws.com");
+    r.replace(r.find("GetObject"), 9, "AddUserToGroup");
+    r.replace(r.find(R"({"bucketName":"reports","key":)"), 30, R"({"groupName":"etl","userName":")" + user + R"(","key":)");
+    return r;
+  };
+  std::vector<std::string> in;
+  for (const char *who : {"light-1", "light-2", "newcomer"}) in.push_back(membership(who, kDay - 3600));
+  history(in, "heavy", kDay, 8, 60);
+  history(in, "light-1", kDay, 8, 2);
+  history(in, "light-2", kDay, 8, 2);
+  burst(in, "newcomer", kDay + 12 * 3600, 30);
+  const auto rules = volume_rule("role");
+  const auto grouped = run(in, rules);
+  ASSERT_EQ(answer(grouped).size(), 1u) << "judged by its group's light readers";
+  EXPECT_NE(grouped.detections()[0].summary.find("its peers' typical is 2.0"), std::string::npos)
+      << grouped.detections()[0].summary;
+  // Without the membership events, its peers are every user of its path, the heavy one included.
+  const auto by_path = run(std::vector<std::string>(in.begin() + 3, in.end()), rules);
+  EXPECT_TRUE(answer(by_path).empty());
+}
