@@ -365,35 +365,35 @@ struct normalizer::impl {
       return field_status::ok;
     }
     found.text.assign(text);
+    if (const auto err = decode_text(found)) {
+      found.status = field_status::invalid;
+      found.reason = std::string("CloudTrailEvent: malformed JSON: ") + simdjson::error_message(err);
+    }
+    return field_status::ok;
+  }
+
+  // A record held as JSON text, parsed and decoded on its own: a parse error is returned, a
+  // record error left in `found` (never `broken`: it is its own document, not the one being read).
+  simdjson::error_code decode_text(embedded &found) {
     const simdjson::padded_string padded(found.text);
     od::document doc;
     od::object object;
     auto err = embedded_parser.iterate(padded).get(doc);
     if (!err) err = doc.get_object().get(object);
-    if (err) {
-      found.status = field_status::invalid;
-      found.reason = std::string("CloudTrailEvent: malformed JSON: ") + simdjson::error_message(err);
-      return field_status::ok;
-    }
+    if (err) return err;
     decode_nested(object, found);
-    if (found.status == field_status::broken) found.status = field_status::invalid;  // its own document, not ours
-    return field_status::ok;
+    if (found.status == field_status::broken) found.status = field_status::invalid;
+    return simdjson::SUCCESS;
   }
 
   // A record given as JSON text (an export's entry), decoded on its own.
   void emit_text(std::string text, const std::string &where) {
     embedded found;
     found.text = std::move(text);
-    const simdjson::padded_string padded(found.text);
-    od::document doc;
-    od::object object;
-    auto err = embedded_parser.iterate(padded).get(doc);
-    if (!err) err = doc.get_object().get(object);
-    if (err) {
+    if (const auto err = decode_text(found)) {
       reject(where, std::string("malformed JSON: ") + simdjson::error_message(err));
       return;
     }
-    decode_nested(object, found);
     if (found.status != field_status::ok) {
       reject(where, found.reason);
       return;
