@@ -17,5 +17,8 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/identrailConfig.cmake.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/identrailConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/identrailConfig.cmake ${PROJECT_BINARY_DIR}/identrailConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/identrail)
+# From <libdir>/pkgconfig back to the prefix: "../.." for lib, "../../.." for lib/x86_64-linux-gnu.
+file(RELATIVE_PATH IDENTRAIL_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+string(REGEX REPLACE "/$" "" IDENTRAIL_PC_TO_PREFIX "${IDENTRAIL_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/identrail.pc.in ${PROJECT_BINARY_DIR}/identrail.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/identrail.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

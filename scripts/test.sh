@@ -28,6 +28,10 @@ cmake --install build/dev --prefix build/stage >/dev/null
 cmake -S examples -B build/consumer -G Ninja -DCMAKE_PREFIX_PATH="$PWD/build/stage" -DBUILD_TESTING=ON >/dev/null
 cmake --build build/consumer
 ctest --test-dir build/consumer --output-on-failure
+# And from C through pkg-config alone, as a user of the installed library would (the .pc is relocatable).
+cc -std=c99 -Wall -Wextra -Werror examples/c/analyze.c -o build/consumer/analyze_c_pkgconfig \
+  $(PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" pkg-config --cflags --libs identrail)
+LD_LIBRARY_PATH="$PWD/build/stage/lib" build/consumer/analyze_c_pkgconfig examples/data/sample >/dev/null
 
 step "Python module and CLI (pytest)"
 .venv/bin/python -m pip install -q ".[test]"

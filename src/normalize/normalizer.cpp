@@ -383,6 +383,10 @@ struct normalizer::impl {
     if (err) return err;
     decode_nested(object, found);
     if (found.status == field_status::broken) found.status = field_status::invalid;
+    // On demand stops at the object's end: what follows it would make the kept text not JSON.
+    const char *rest = nullptr;
+    if (found.status == field_status::ok && doc.current_location().get(rest) == simdjson::SUCCESS)
+      return simdjson::TRAILING_CONTENT;
     return simdjson::SUCCESS;
   }
 
