@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "../core/json_writer.hpp"
 #include "attack_tactics.hpp"
 #include "evaluate.hpp"
 #include "identrail/detect/rule_set.hpp"
@@ -343,18 +344,7 @@ class loader {
   // YAML to JSON for test events: plain scalars that read as JSON literals
   // (true, false, null, numbers) stay literals; everything else is a string.
   static void to_json(const YAML::Node &node, std::string &out) {
-    auto quote = [&](const std::string &text) {
-      out.push_back('"');
-      for (const char c : text) {
-        if (c == '"' || c == '\\') out.push_back('\\');
-        if (c == '\n') {
-          out += "\\n";
-          continue;
-        }
-        out.push_back(c);
-      }
-      out.push_back('"');
-    };
+    auto quote = [&](const std::string &text) { append_json_string(out, text); };
     if (node.IsMap()) {
       out.push_back('{');
       bool first = true;

@@ -278,6 +278,17 @@ struct normalizer::impl {
     event record;
   };
 
+  // A nested record of the wrong JSON type is the outer object's error, once
+  // the value is read through (so that malformed JSON inside it is still caught).
+  field_status wrong_type(od::value value, simdjson::error_code err, nested_record &into, const char *reason,
+                          std::size_t offset, std::ptrdiff_t index) {
+    if (err != simdjson::INCORRECT_TYPE) return broken(offset, index, err);
+    if (auto bad = detail::check_json(value, detail::kMaxRecordDepth)) return broken(offset, index, bad);
+    into.status = field_status::invalid;
+    into.reason = reason;
+    return field_status::ok;
+  }
+
   // Decodes into `into` while the outer object's own fields stay in scratch.
   void decode_nested(od::object object, nested_record &into) {
     event outer = std::move(scratch);
@@ -306,13 +317,8 @@ struct normalizer::impl {
     env.seen = true;
     const char *start = value.raw_json_token().data();
     od::object detail;
-    if (auto err = value.get_object().get(detail)) {
-      if (err != simdjson::INCORRECT_TYPE) return broken(offset, index, err);
-      if (auto bad = detail::check_json(value, detail::kMaxRecordDepth)) return broken(offset, index, bad);
-      env.status = field_status::invalid;
-      env.reason = "EventBridge detail: expected an object";
-      return field_status::ok;
-    }
+    if (auto err = value.get_object().get(detail))
+      return wrong_type(value, err, env, "EventBridge detail: expected an object", offset, index);
     decode_nested(detail, env);
     std::optional<std::string_view> own;
     if (env.status == field_status::ok) own = text_from(start);
@@ -357,13 +363,8 @@ struct normalizer::impl {
   field_status read_embedded(od::value value, embedded &found, std::size_t offset, std::ptrdiff_t index) {
     found.seen = true;
     std::string_view text;
-    if (auto err = value.get_string().get(text)) {
-      if (err != simdjson::INCORRECT_TYPE) return broken(offset, index, err);
-      if (auto bad = detail::check_json(value, detail::kMaxRecordDepth)) return broken(offset, index, bad);
-      found.status = field_status::invalid;
-      found.reason = "CloudTrailEvent: expected the record as a JSON string";
-      return field_status::ok;
-    }
+    if (auto err = value.get_string().get(text))
+      return wrong_type(value, err, found, "CloudTrailEvent: expected the record as a JSON string", offset, index);
     found.text.assign(text);
     if (const auto err = decode_text(found)) {
       found.status = field_status::invalid;

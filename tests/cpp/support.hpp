@@ -31,6 +31,20 @@ inline std::vector<std::string> read_lines(const std::string &path) {
   return lines;
 }
 
+// Text as a JSON (and YAML flow) string literal.
+inline std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
 // A complete, realistic CloudTrail record with the given id, time and name.
 inline std::string record(const std::string &id, const std::string &time = "2026-03-01T10:00:00Z",
                           const std::string &name = "GetSendQuota", const std::string &extra = "") {

@@ -12,22 +12,9 @@ using namespace identrail;
 
 namespace {
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
 std::string entry(const event &e) {
   return R"({"EventId":")" + e.id + R"(","EventName":"x","ReadOnly":"true","EventTime":1772359200.0,)"
-         R"("EventSource":"s","Username":"u","Resources":[],"CloudTrailEvent":)" + json_string(e.raw) + "}";
+         R"("EventSource":"s","Username":"u","Resources":[],"CloudTrailEvent":)" + test::json_string(e.raw) + "}";
 }
 
 std::set<std::string> detections_of(const engine &e) {

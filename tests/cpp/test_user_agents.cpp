@@ -9,19 +9,6 @@
 
 using namespace identrail;
 
-namespace {
-
-std::string json_quoted(const std::string &s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
-}  // namespace
-
 TEST(UserAgents, EveryExampleReadsAsItsFamily) {
   std::vector<std::pair<std::string, std::string>> rows;
   for (const auto &line : test::read_lines(IDENTRAIL_USER_AGENT_EXAMPLES)) {
@@ -35,11 +22,11 @@ TEST(UserAgents, EveryExampleReadsAsItsFamily) {
   std::string yaml, input;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto id = "AF-" + std::to_string(i);
-    yaml += "- {id: " + id + ", name: n, severity: info, coalesce: 0, match: {user_agent: " + json_quoted(rows[i].first) +
-            ", agent_family: " + json_quoted(rows[i].second) + "}}\n";
+    yaml += "- {id: " + id + ", name: n, severity: info, coalesce: 0, match: {user_agent: " + test::json_string(rows[i].first) +
+            ", agent_family: " + test::json_string(rows[i].second) + "}}\n";
     auto record = test::record(id, "2026-03-01T10:00:00Z");
     const std::string cli = R"("userAgent":"aws-cli/2.15.0")";
-    std::string escaped = json_quoted(rows[i].first);
+    std::string escaped = test::json_string(rows[i].first);
     record.replace(record.find(cli), cli.size(), "\"userAgent\":" + escaped);
     input += record + "\n";
   }
