@@ -9,6 +9,7 @@
 #include "identrail/detect/detector.hpp"
 #include "identrail/engine.hpp"
 #include "../core/duplicate_filter.hpp"
+#include "../core/wildcard.hpp"
 #include "detection_book.hpp"
 #include "evaluate.hpp"
 #include "group_state.hpp"
@@ -49,7 +50,7 @@ struct detector::impl {
     build_index();
     derived.geolocation = options.geolocation.get();
     book.on_change([this](const detection &d) {
-      if (makes_suspicion(d.rule_id)) suspicions.note(d, to_unix_nanos(d.first_seen));
+      if (!context_rules.empty() && makes_suspicion(d.rule_id)) suspicions.note(d, to_unix_nanos(d.first_seen));
       if (callback) callback(d);
     });
   }
@@ -89,10 +90,8 @@ struct detector::impl {
   std::vector<signed char> allowed_now;  // per allowance, for the event at hand: -1 not evaluated yet
 
   static bool names_rule(const std::vector<std::string> &patterns, const std::string &id) {
-    if (patterns.empty()) return true;
-    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string &p) {
-      return p.ends_with('*') ? id.starts_with(std::string_view(p).substr(0, p.size() - 1)) : p == id;
-    });
+    return patterns.empty() ||
+           std::any_of(patterns.begin(), patterns.end(), [&](const std::string &p) { return wildcard_match(p, id, false); });
   }
 
   bool exempt(std::size_t rule, field_reader &fields) {
@@ -177,7 +176,7 @@ struct detector::impl {
     const auto group = fields.get(group_name);
     const auto user = fields.get(member_name);
     if (!group || !user || group->empty() || user->empty()) return;
-    auto &list = derived.groups[std::string(symbols.str(e.account)) + "/" + std::string(*user)];
+    auto &list = derived.groups[membership_key(symbols.str(e.account), *user)];  // the user is the called account's
     const auto t = to_unix_nanos(e.time);
     auto it = std::find_if(list.begin(), list.end(), [&](const auto &m) { return m.group == *group; });
     if (e.action == add_to_group) {
@@ -282,10 +281,7 @@ struct detector::impl {
     // Everything open is final now: what coarse updates left out is announced.
     const auto &compiled = rules.compiled()->rules;
     for (std::size_t i = 0; i < runtime.size(); ++i)
-      for (auto &[key, slot] : runtime[i].keys) {
-        if (auto *st = std::get_if<hit_state>(&slot.data)) rescan(compiled[i], slot, *st, true);
-        else if (auto *v = std::get_if<volume_state>(&slot.data)) close_volume(compiled[i], slot, *v, runtime[i]);
-      }
+      for (auto &[key, slot] : runtime[i].keys) close_key(compiled[i], slot, runtime[i]);
     refresh_stats();
   }
 
@@ -413,13 +409,14 @@ struct detector::impl {
       ++stats.repeated;
       return;
     }
-    auto d = make(rule, display, identity, t, t, {e.id}, 1, {std::string(symbols.str(e.action))});
-    d.source = e.source.text;
+    auto d = make(rule, display, identity, e.source.text, t, t, {e.id}, 1, {std::string(symbols.str(e.action))});
     book.add(id, std::move(d));
   }
 
-  detection make(const compiled_rule &rule, const std::string &display, symbol identity, std::int64_t first,
-                 std::int64_t last, std::vector<std::string> ids, std::uint64_t count,
+  // The detection of a rule's evidence: its first event's identity and address, its span, and for a
+  // rule in context the detections it follows.
+  detection make(const compiled_rule &rule, const std::string &display, symbol identity, symbol source,
+                 std::int64_t first, std::int64_t last, std::vector<std::string> ids, std::uint64_t count,
                  const std::vector<std::string> &values, std::string_view why = {}) const {
     detection d;
     d.rule_id = rule.info.id;
@@ -434,6 +431,9 @@ struct detector::impl {
     d.count = count;
     d.event_ids = std::move(ids);
     d.summary = summarize(rule, d, symbols.str(identity), values, why);
+    d.source = source;
+    if (rule.context)
+      d.follows = suspicions.causes(*rule.context, identity, first, source, d.event_ids.empty() ? "" : d.event_ids.front());
     return d;
   }
 
@@ -538,14 +538,20 @@ struct detector::impl {
   void reconsider(const compiled_rule &rule, key_state &slot, std::uint32_t identity) {
     auto *st = std::get_if<hit_state>(&slot.data);
     if (!st) return;
-    auto counts = [&](const hit &h) {
-      return h.identity.id != identity || h.sealed || suspicions.suspect(*rule.context, h.identity, h.time, h.source, h.id);
-    };
-    // A stale waiting hit stays out, pruned or not yet: the answer may not depend on when pruning ran.
+    const auto its = [&](const hit &h) { return h.identity.id == identity; };
+    if (std::none_of(st->hits.begin(), st->hits.end(), its) && std::none_of(st->waiting.begin(), st->waiting.end(), its))
+      return;  // a key the identity has no events in
+    // Whether each hit counts, asked once. A stale waiting hit stays out, pruned or not yet:
+    // the answer may not depend on when pruning ran.
     const std::int64_t cut = stale_before(rule, *st);
-    const auto joins = [&](const hit &h) { return h.time >= cut && counts(h); };
-    const bool moves = !std::all_of(st->hits.begin(), st->hits.end(), counts) ||
-                       std::any_of(st->waiting.begin(), st->waiting.end(), joins);
+    const auto counts = [&](const hit &h) {
+      return !its(h) || h.sealed || suspicions.suspect(*rule.context, h.identity, h.time, h.source, h.id);
+    };
+    std::vector<char> counted_hit(st->hits.size()), joining(st->waiting.size());
+    bool moves = false;
+    for (std::size_t i = 0; i < st->hits.size(); ++i) moves |= !(counted_hit[i] = counts(st->hits[i]));
+    for (std::size_t i = 0; i < st->waiting.size(); ++i)
+      moves |= (joining[i] = st->waiting[i].time >= cut && counts(st->waiting[i]));
     // Other causes may mean other `follows` for the same evidence: what is open is announced again.
     for (auto &o : st->open) o.shown = 0;
     if (!moves) {
@@ -553,8 +559,8 @@ struct detector::impl {
       return;
     }
     std::vector<hit> counted, waiting;
-    for (auto &h : st->hits) (counts(h) ? counted : waiting).push_back(std::move(h));
-    for (auto &h : st->waiting) (joins(h) ? counted : waiting).push_back(std::move(h));
+    for (std::size_t i = 0; i < st->hits.size(); ++i) (counted_hit[i] ? counted : waiting).push_back(std::move(st->hits[i]));
+    for (std::size_t i = 0; i < st->waiting.size(); ++i) (joining[i] ? counted : waiting).push_back(std::move(st->waiting[i]));
     std::sort(counted.begin(), counted.end());
     std::sort(waiting.begin(), waiting.end());
     st->hits = std::move(counted);
@@ -564,6 +570,7 @@ struct detector::impl {
 
   void rebuild_suspicions() {
     suspicions.clear_causes();
+    if (context_rules.empty()) return;
     for (const auto &d : book.live())
       if (makes_suspicion(d.rule_id)) suspicions.note(d, to_unix_nanos(d.first_seen));
     suspicions.take_changed();
@@ -593,7 +600,7 @@ struct detector::impl {
   struct fingerprint {
     std::uint64_t shown, exact;
   };
-  fingerprint fingerprint_of(const compiled_rule &, const match &m, const hit_state &st) const {
+  fingerprint fingerprint_of(const match &m, const hit_state &st) const {
     detection_id common;
     common.add(st.hits[m.anchor].time);
 
@@ -610,9 +617,7 @@ struct detector::impl {
     std::vector<std::string> ids;
     for (const auto i : m.evidence) ids.push_back(st.hits[i].id);
     const hit &first = st.hits[m.anchor];
-    auto d = make(rule, slot.display, first.identity, first.time, m.last, std::move(ids), m.count, m.values);
-    d.source = first.source;
-    if (rule.context) d.follows = suspicions.causes(*rule.context, first.identity, first.time, first.source, first.id);
+    auto d = make(rule, slot.display, first.identity, first.source, first.time, m.last, std::move(ids), m.count, m.values);
     if (revision) book.revise(id, std::move(d));
     else book.add(id, std::move(d));
   }
@@ -639,7 +644,7 @@ struct detector::impl {
       const hit &anchor = st.hits[m.anchor];
       const auto id = detection_id().add(rule.info.id).add(slot.display).add(anchor_name(anchor.id, anchor.time)).value();
       ids.push_back(id);
-      const auto print = fingerprint_of(rule, m, st);
+      const auto print = fingerprint_of(m, st);
       const bool final = anchor.time < cut;
       const auto was = std::find_if(open.begin(), open.end(), [&](const auto &o) { return o.id == id; });
       tracked_detection told{id, anchor.time, anchor.id, print.shown, print.exact};
@@ -687,7 +692,7 @@ struct detector::impl {
     if (m.anchor >= st.hits.size()) return;
     m.end = first_at(st, o.anchor_time + rule.window_ns + 1);
     describe_burst(st.hits, window_of(rule), m);
-    if (fingerprint_of(rule, m, st).exact != o.exact) announce(rule, slot, st, m, o.id, true);
+    if (fingerprint_of(m, st).exact != o.exact) announce(rule, slot, st, m, o.id, true);
     seal(rule, st, m);
   }
 
@@ -790,9 +795,8 @@ struct detector::impl {
       if (std::find(actions.begin(), actions.end(), h.value) == actions.end()) actions.push_back(h.value);
     }
     const auto &first = w.evidence.front();
-    auto d = make(rule, slot.display, first.identity, first.time, w.last, std::move(ids), w.count, actions,
+    auto d = make(rule, slot.display, first.identity, first.source, first.time, w.last, std::move(ids), w.count, actions,
                   why_unusual(rule, w.count, base, from_peers, needed));
-    d.source = first.source;
     // Ten times past what fires it: one level more unusual.
     if (base && static_cast<double>(w.count) >= 10 * needed && d.level < severity::critical)
       d.level = static_cast<severity>(static_cast<int>(d.level) + 1);
@@ -905,10 +909,9 @@ struct detector::impl {
         ++stats.repeated;
         continue;
       }
-      auto d = make(rule, slot.display, u.identity, u.first, u.first, {u.id}, 1, {v.value},
+      auto d = make(rule, slot.display, u.identity, u.source, u.first, u.first, {u.id}, 1, {v.value},
                     std::to_string(rank) + (rank == 1 ? " other identity" : " other identities") + " of " +
                         slot.display + " did it before");
-      d.source = u.source;
       if (u.reported) book.revise(id, std::move(d));
       else book.add(id, std::move(d));
       u.reported = true;
@@ -931,8 +934,7 @@ struct detector::impl {
       ++stats.repeated;  // reported before this key's history was forgotten
       return;
     }
-    auto d = make(rule, slot.display, v.identity, v.first, v.first, {v.id}, 1, {v.value});
-    d.source = v.source;
+    auto d = make(rule, slot.display, v.identity, v.source, v.first, v.first, {v.id}, 1, {v.value});
     if (v.reported) book.revise(id, std::move(d));
     else book.add(id, std::move(d));
     v.reported = true;
@@ -987,8 +989,7 @@ struct detector::impl {
       ++stats.repeated;
       return;
     }
-    auto d = make(rule, slot.display, p.identity, p.time, p.time, {p.id}, 1, {});
-    d.source = p.source;
+    auto d = make(rule, slot.display, p.identity, p.source, p.time, p.time, {p.id}, 1, {});
     book.add(id, std::move(d));
   }
 
@@ -1028,9 +1029,14 @@ struct detector::impl {
 
   // What a dropped key had open is closed first, so its figures are final.
   void drop(const compiled_rule &rule, key_state &k, rule_runtime &rt) {
+    close_key(rule, k, rt);
+    ++stats.evictions;
+  }
+
+  // What a key has open gets its exact, final figures.
+  void close_key(const compiled_rule &rule, key_state &k, rule_runtime &rt) {
     if (auto *st = std::get_if<hit_state>(&k.data)) rescan(rule, k, *st, true);
     else if (auto *v = std::get_if<volume_state>(&k.data)) close_volume(rule, k, *v, rt);
-    ++stats.evictions;
   }
 
   // Drops group keys idle for longer than the TTL: state stays bounded

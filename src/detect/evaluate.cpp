@@ -160,7 +160,7 @@ std::string peer_group_of(const event &e, const symbol_table &s, peer_group grou
   if (group == peer_group::role && e.who.type == identity_type::iam_user) {
     // The first (by name) of the IAM groups it belongs to at the event's time.
     if (known && !known->groups.empty()) {
-      const auto it = known->groups.find(std::string(s.str(e.who.account_id)) + "/" + std::string(s.str(e.who.user_name)));
+      const auto it = known->groups.find(membership_key(s.str(e.who.account_id), s.str(e.who.user_name)));
       const std::string *first = nullptr;
       const auto t = to_unix_nanos(e.time);
       if (it != known->groups.end())
@@ -217,12 +217,7 @@ std::optional<std::string_view> field_reader::get(const field_ref &field) {
     case field_id::invoked_by: return s.str(e.who.invoked_by);
     case field_id::source_ip: return s.str(e.source.text);
     case field_id::source_kind: return to_string(e.source.type);
-    case field_id::source_network: {
-      if (!cache_ || !e.source.is_ip()) return to_string(network_of(e.source));
-      auto [it, fresh] = cache_->network.try_emplace(e.source.text.id);
-      if (fresh) it->second = to_string(network_of(e.source));
-      return it->second;
-    }
+    case field_id::source_network: return to_string(network_of(e.source));  // one binary search
     case field_id::agent_family: {
       if (e.user_agent.empty()) return std::nullopt;
       if (!cache_) {

@@ -22,7 +22,6 @@ namespace detail {
 // value for the detector's life, not once per event.
 struct derived_cache {
   std::unordered_map<std::uint32_t, std::string> agent_family;  // by user-agent symbol
-  std::unordered_map<std::uint32_t, std::string_view> network;  // by source-address symbol
   struct place {
     std::string asn, as_organization, country, city;  // "" when unknown
   };
@@ -34,8 +33,13 @@ struct derived_cache {
     std::int64_t added = 0;
     std::int64_t removed = INT64_MAX;
   };
-  std::unordered_map<std::string, std::vector<membership>> groups;
+  std::unordered_map<std::string, std::vector<membership>> groups;  // by membership_key
 };
+
+// A user of an account, as group membership is kept.
+inline std::string membership_key(std::string_view account, std::string_view user) {
+  return std::string(account) + "/" + std::string(user);
+}
 
 // Field values of one event. Raw paths are parsed once per event and path.
 class field_reader {

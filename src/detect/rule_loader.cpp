@@ -966,9 +966,8 @@ class loader {
     if (node["floor"]) r.volume.floor = whole(node["floor"], "floor", 1);
     if (node["factor"]) {
       const auto text = scalar(node["factor"], "factor");
-      char *end = nullptr;
-      r.volume.factor = std::strtod(text.c_str(), &end);
-      if (end == text.c_str() || *end || !(r.volume.factor >= 1.5 && r.volume.factor <= 1000))
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), r.volume.factor);
+      if (ec != std::errc{} || end != text.data() + text.size() || !(r.volume.factor >= 1.5 && r.volume.factor <= 1000))
         fail(node["factor"], "factor is a number from 1.5 to 1000 (times the typical volume)");
     }
     if (node["min_history"]) r.volume.min_history = static_cast<std::uint32_t>(whole(node["min_history"], "min_history", 1, 10'000));

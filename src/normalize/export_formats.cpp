@@ -503,8 +503,8 @@ export_entry ocsf(dom::element d) {
   if (code && code->starts_with("Aws")) b.str("eventType", code);
   else b.str("eventType", unmapped("eventType"));
   b.boolean("managementEvent", unmapped("managementEvent"));
-  b.str("recipientAccountId", unmapped("recipientAccountId") ? unmapped("recipientAccountId")
-                                                             : first_text(d, "accountid", "cloud.account.uid"));
+  const auto recipient = unmapped("recipientAccountId");
+  b.str("recipientAccountId", recipient ? recipient : first_text(d, "accountid", "cloud.account.uid"));
   b.str("eventCategory", unmapped("eventCategory"));
   out.record = b.json();
   return out;
