@@ -47,7 +47,7 @@ const engine &loaded(std::size_t identities) {
   if (it == engines.end()) {
     engine_options options;
     options.retain_events = false;
-    engine e(options);
+    auto e = engine::create(options).value();
     (void)e.feed(records_for(identities), "bench");
     it = engines.emplace(identities, std::move(e)).first;
   }
@@ -102,7 +102,7 @@ std::size_t checkpoint_size(const std::string &input, std::optional<rule_set> ru
   engine_options options;
   options.retain_events = false;
   options.rules = std::move(rules);
-  engine e(options);
+  auto e = engine::create(options).value();
   (void)e.feed(input, "bench");
   return e.checkpoint()->size();
 }

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "core/duplicate_filter.hpp"
+#include "normalize/duplicate_filter.hpp"
 
 namespace {
 

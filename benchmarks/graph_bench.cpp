@@ -34,7 +34,7 @@ void BM_pipeline(benchmark::State &state) {
     options.correlate = state.range(0) != 0;
     options.detect = state.range(1) != 0;
     options.retain_events = false;
-    engine e(options);
+    auto e = engine::create(options).value();
     auto read = e.feed(text, "traffic");
     e.finish();
     benchmark::DoNotOptimize(read);

@@ -20,12 +20,9 @@ struct idt_error {
 struct idt_buffer {
   std::string bytes;
 };
+// The C++ options as they are; engine::create checks them.
 struct idt_options {
   it::engine_options value;
-  std::vector<std::string> rule_paths;
-  std::vector<std::string> geo_databases;
-  bool keep_builtin = false;
-  bool skip_invalid_rules = false;
 };
 // An event by index: the engine only appends, so an index never goes stale,
 // while a pointer into its vector would after the next feed.
@@ -171,19 +168,11 @@ idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value,
         if (value <= 0) return fail(err, it::errc::invalid_argument, "IDT_OPT_MAX_DECOMPRESSED_BYTES: must be > 0");
         o.normalize.max_decompressed_bytes = static_cast<std::size_t>(value);
         return IDT_OK;
-      case IDT_OPT_DEDUP_HORIZON_SECONDS:
-        if (value <= 0 || value > 30 * 86400)
-          return fail(err, it::errc::invalid_argument, "IDT_OPT_DEDUP_HORIZON_SECONDS: must be 1 to 2592000 (30 days)");
-        o.normalize.dedup_horizon = std::chrono::seconds{value};
-        return IDT_OK;
+      case IDT_OPT_DEDUP_HORIZON_SECONDS: o.normalize.dedup_horizon = std::chrono::seconds{value}; return IDT_OK;
       case IDT_OPT_DETECT: o.detect = value != 0; return IDT_OK;
-      case IDT_OPT_ALLOWED_LATENESS_SECONDS:
-        if (value < 0 || value > 7 * 86400)
-          return fail(err, it::errc::invalid_argument, "IDT_OPT_ALLOWED_LATENESS_SECONDS: must be 0 to 604800 (7 days)");
-        o.detection.allowed_lateness = std::chrono::seconds{value};
-        return IDT_OK;
-      case IDT_OPT_BUILTIN_RULES: opts->keep_builtin = value != 0; return IDT_OK;
-      case IDT_OPT_SKIP_INVALID_RULES: opts->skip_invalid_rules = value != 0; return IDT_OK;
+      case IDT_OPT_ALLOWED_LATENESS_SECONDS: o.detection.allowed_lateness = std::chrono::seconds{value}; return IDT_OK;
+      case IDT_OPT_BUILTIN_RULES: o.rule_files.keep_builtin = value != 0; return IDT_OK;
+      case IDT_OPT_SKIP_INVALID_RULES: o.rule_files.skip_invalid = value != 0; return IDT_OK;
       case IDT_OPT_FORCE_INT32_: break;
     }
     return fail(err, it::errc::invalid_argument, "idt_options_set_int: unknown option " + std::to_string(key));
@@ -194,8 +183,8 @@ idt_status idt_options_set_string(idt_options *opts, idt_string_option key, cons
   return guarded(err, [&] {
     if (!opts || !value) return fail(err, it::errc::invalid_argument, "idt_options_set_string: NULL argument");
     switch (key) {
-      case IDT_OPT_RULES_PATH: opts->rule_paths.emplace_back(value); return IDT_OK;
-      case IDT_OPT_GEO_DATABASE: opts->geo_databases.emplace_back(value); return IDT_OK;
+      case IDT_OPT_RULES_PATH: opts->value.rule_files.paths.emplace_back(value); return IDT_OK;
+      case IDT_OPT_GEO_DATABASE: opts->value.geo_databases.emplace_back(value); return IDT_OK;
       case IDT_OPT_STATE_KEY: opts->value.state_key = value; return IDT_OK;
       case IDT_OPT_INPUT_FORMAT: {
         const auto format = it::parse_input_format(value);
@@ -213,29 +202,7 @@ void idt_options_free(idt_options *opts) { delete opts; }
 
 namespace {
 
-// The engine options the C options describe: rule files read, databases opened.
-it::result<it::engine_options> engine_options_of(const idt_options *opts) {
-  it::engine_options options = opts ? opts->value : it::engine_options{};
-  if (opts && !opts->rule_paths.empty()) {
-    it::rule_load_options load;
-    load.skip_invalid = opts->skip_invalid_rules;
-    auto rules = it::rule_set::from_paths(opts->rule_paths, load);
-    if (!rules) return tl::unexpected(rules.error());
-    if (opts->keep_builtin) {
-      auto builtin = it::rule_set::builtin();
-      if (!builtin) return tl::unexpected(builtin.error());
-      rules = builtin->merged_with(*rules);
-      if (!rules) return tl::unexpected(rules.error());
-    }
-    options.rules = std::move(*rules);
-  }
-  if (opts && !opts->geo_databases.empty()) {
-    auto geo = it::geolocator::open(opts->geo_databases);
-    if (!geo) return tl::unexpected(geo.error());
-    options.geolocation = std::make_shared<const it::geolocator>(std::move(*geo));
-  }
-  return options;
-}
+it::engine_options options_of(const idt_options *opts) { return opts ? opts->value : it::engine_options{}; }
 
 idt_engine *wrapped(it::engine engine) {
   auto wrapper = std::make_unique<idt_engine>(std::move(engine));
@@ -254,9 +221,9 @@ idt_status idt_engine_new(idt_engine **out, const idt_options *opts, idt_error *
   return guarded(err, [&] {
     if (!out) return fail(err, it::errc::invalid_argument, "idt_engine_new: out is NULL");
     *out = nullptr;
-    auto options = engine_options_of(opts);
-    if (!options) return fail(err, options.error());
-    *out = wrapped(it::engine(std::move(*options)));
+    auto made = it::engine::create(options_of(opts));
+    if (!made) return fail(err, made.error());
+    *out = wrapped(std::move(*made));
     return IDT_OK;
   });
 }
@@ -282,9 +249,7 @@ idt_status idt_engine_restore(idt_engine **out, const char *data, size_t len, co
   return guarded(err, [&] {
     if (!out || (!data && len > 0)) return fail(err, it::errc::invalid_argument, "idt_engine_restore: NULL argument");
     *out = nullptr;
-    auto options = engine_options_of(opts);
-    if (!options) return fail(err, options.error());
-    auto restored = it::engine::restore(std::string_view(data ? data : "", len), std::move(*options));
+    auto restored = it::engine::restore(std::string_view(data ? data : "", len), options_of(opts));
     if (!restored) return fail(err, restored.error());
     *out = wrapped(std::move(*restored));
     return IDT_OK;
@@ -295,9 +260,7 @@ idt_status idt_engine_restore_from(idt_engine **out, const char *path, const idt
   return guarded(err, [&] {
     if (!out || !path) return fail(err, it::errc::invalid_argument, "idt_engine_restore_from: NULL argument");
     *out = nullptr;
-    auto options = engine_options_of(opts);
-    if (!options) return fail(err, options.error());
-    auto restored = it::engine::restore_from(path, std::move(*options));
+    auto restored = it::engine::restore_from(path, options_of(opts));
     if (!restored) return fail(err, restored.error());
     *out = wrapped(std::move(*restored));
     return IDT_OK;
@@ -588,19 +551,19 @@ idt_status idt_engine_assessment(const idt_engine *engine, const char *identity,
 idt_status idt_engine_assessment_json(const idt_engine *engine, const char *identity, size_t len, idt_buffer **out,
                                       idt_error **err) {
   return json_query("idt_engine_assessment_json", engine, identity, len, out, err,
-                    [&](std::string_view name) { return it::assessment_json(engine->engine, name); });
+                    [&](std::string_view name) { return it::assessment_json(engine->engine.evidence(), name); });
 }
 
 idt_status idt_engine_resolve_json(const idt_engine *engine, const char *identity, size_t len, idt_buffer **out,
                                    idt_error **err) {
   return json_query("idt_engine_resolve_json", engine, identity, len, out, err,
-                    [&](std::string_view name) { return it::resolution_json(engine->engine, name); });
+                    [&](std::string_view name) { return it::resolution_json(engine->engine.evidence(), name); });
 }
 
 idt_status idt_engine_blast_radius_json(const idt_engine *engine, const char *identity, size_t len, int64_t since_ns,
                                         idt_buffer **out, idt_error **err) {
   return json_query("idt_engine_blast_radius_json", engine, identity, len, out, err, [&](std::string_view name) {
-    return it::blast_radius_json(engine->engine, name, optional_time(since_ns).value_or(it::timestamp{}));
+    return it::blast_radius_json(engine->engine.evidence(), name, optional_time(since_ns).value_or(it::timestamp{}));
   });
 }
 
@@ -609,20 +572,20 @@ idt_status idt_engine_paths_json(const idt_engine *engine, const char *from, siz
   return json_query("idt_engine_paths_json", engine, from, from_len, out, err,
                     [&](std::string_view start) -> it::result<std::string> {
                       if (!to && to_len > 0) return it::make_error(it::errc::invalid_argument, "idt_engine_paths_json: to is NULL");
-                      return it::paths_json(engine->engine, start, std::string_view(to ? to : "", to_len));
+                      return it::paths_json(engine->engine.evidence(), start, std::string_view(to ? to : "", to_len));
                     });
 }
 
 idt_status idt_engine_where_used_json(const idt_engine *engine, const char *identity, size_t len, idt_buffer **out,
                                       idt_error **err) {
   return json_query("idt_engine_where_used_json", engine, identity, len, out, err,
-                    [&](std::string_view name) { return it::where_used_json(engine->engine, name); });
+                    [&](std::string_view name) { return it::where_used_json(engine->engine.evidence(), name); });
 }
 
 idt_status idt_engine_timeline_json(const idt_engine *engine, const char *identity, size_t len, int64_t since_ns,
                                     idt_buffer **out, idt_error **err) {
   return json_query("idt_engine_timeline_json", engine, identity, len, out, err, [&](std::string_view name) {
-    return it::timeline_json(engine->engine, name, optional_time(since_ns).value_or(it::timestamp{}));
+    return it::timeline_json(engine->engine.evidence(), name, optional_time(since_ns).value_or(it::timestamp{}));
   });
 }
 
@@ -649,7 +612,7 @@ idt_status idt_engine_remediation_json(const idt_engine *engine, const char *ide
                         options.allow_cidrs.emplace_back(allow_cidrs[i]);
                       }
                       options.now = optional_time(now_ns);
-                      auto plan = it::plan_remediation(engine->engine, name, options);
+                      auto plan = it::plan_remediation(engine->engine.evidence(), name, options);
                       if (!plan) return tl::unexpected(plan.error());
                       return it::to_json(*plan);
                     });
@@ -674,7 +637,7 @@ idt_status idt_engine_least_privilege_json(const idt_engine *engine, const char 
                         if (!parsed) return tl::unexpected(parsed.error());
                         options.current.push_back(std::move(*parsed));
                       }
-                      auto result = it::least_privilege_policy(engine->engine, name, options);
+                      auto result = it::least_privilege_policy(engine->engine.evidence(), name, options);
                       if (!result) return tl::unexpected(result.error());
                       return it::to_json(*result);
                     });

@@ -11,7 +11,12 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "usage: %s PATH...\n", argv[0]);
     return 2;
   }
-  identrail::engine engine;
+  auto created = identrail::engine::create();
+  if (!created) {
+    std::fprintf(stderr, "%s\n", created.error().message.c_str());
+    return 1;
+  }
+  auto &engine = *created;
   for (int i = 1; i < argc; ++i) {
     if (auto read = engine.feed_path(argv[i]); !read) {
       std::fprintf(stderr, "%s\n", read.error().message.c_str());
@@ -35,7 +40,7 @@ int main(int argc, char **argv) {
       const auto arn = graph.label(r.resource);
       std::printf("  %.*s\n", static_cast<int>(arn.size()), arn.data());
     }
-    if (auto plan = identrail::plan_remediation(engine, name); plan && !plan->strategies.empty())
+    if (auto plan = identrail::plan_remediation(engine.evidence(), name); plan && !plan->strategies.empty())
       std::printf("  first step: %s\n", plan->strategies.front().steps.front().cli.c_str());
   }
   return 0;

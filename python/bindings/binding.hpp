@@ -33,10 +33,7 @@ inline void unwrap(result<void> r) {
 // thread could reach the engine mid-feed; `busy` turns that into an error
 // instead of a read of a vector being reallocated.
 struct py_engine {
-  py_engine(engine_options options, pybind11::dict made_with) : core(std::move(options)), settings(std::move(made_with)) {
-    collect();
-  }
-  py_engine(engine restored, pybind11::dict made_with) : core(std::move(restored)), settings(std::move(made_with)) {
+  py_engine(engine made, pybind11::dict made_with) : core(std::move(made)), settings(std::move(made_with)) {
     collect();
   }
   engine core;

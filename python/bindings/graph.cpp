@@ -53,7 +53,7 @@ void bind_correlation(py::class_<py_engine> &engine_class) {
       .def(
           "assessment",
           [](const py_engine &e, const std::string &identity) {
-            return answer([&] { return assessment_json(e.read(), identity); });
+            return answer([&] { return assessment_json(e.read().evidence(), identity); });
           },
           py::arg("identity"), "Risk, status, since and reasons of one identity.")
       .def(
@@ -62,21 +62,21 @@ void bind_correlation(py::class_<py_engine> &engine_class) {
             py::list out;
             const auto &engine = e.read();
             for (const auto &a : engine.assessments())
-              out.append(answer([&] { return assessment_json(engine, engine.symbols().str(a.identity)); }));
+              out.append(answer([&] { return assessment_json(engine.evidence(), engine.symbols().str(a.identity)); }));
             return out;
           },
           "Risk and status of every identity, including roles and instances marked through the graph.")
       .def(
           "resolve",
           [](const py_engine &e, const std::string &identity) {
-            return answer([&] { return resolution_json(e.read(), identity); });
+            return answer([&] { return resolution_json(e.read().evidence(), identity); });
           },
           py::arg("identity"), "The chain behind a session and the principal really behind it.")
       .def(
           "blast_radius",
           [](const py_engine &e, const std::string &identity, const py::object &since) {
             const auto when = py_time(since, "since").value_or(timestamp{});
-            return answer([&] { return blast_radius_json(e.read(), identity, when); });
+            return answer([&] { return blast_radius_json(e.read().evidence(), identity, when); });
           },
           py::arg("identity"), py::arg("since") = py::none(),
           "Resources and actions touched since a time by the identity and every session it created.")
@@ -84,21 +84,21 @@ void bind_correlation(py::class_<py_engine> &engine_class) {
           "paths",
           [](const py_engine &e, const std::string &from, const std::string &to, std::size_t max_depth,
              std::size_t max_paths) {
-            return answer([&] { return paths_json(e.read(), from, to, path_options{max_depth, max_paths}); });
+            return answer([&] { return paths_json(e.read().evidence(), from, to, path_options{max_depth, max_paths}); });
           },
           py::arg("source"), py::arg("target"), py::arg("max_depth") = 8, py::arg("max_paths") = 32,
           "Paths from an entry point (IP, key id, instance or identity ARN) to a resource or identity.")
       .def(
           "where_used",
           [](const py_engine &e, const std::string &identity) {
-            return answer([&] { return where_used_json(e.read(), identity); });
+            return answer([&] { return where_used_json(e.read().evidence(), identity); });
           },
           py::arg("identity"), "Addresses (with locations), user agents and keys an identity used.")
       .def(
           "timeline",
           [](const py_engine &e, const std::string &identity, const py::object &since) {
             const auto when = py_time(since, "since").value_or(timestamp{});
-            return answer([&] { return timeline_json(e.read(), identity, when); });
+            return answer([&] { return timeline_json(e.read().evidence(), identity, when); });
           },
           py::arg("identity"), py::arg("since") = py::none(), "Events and detections of an identity in time order.")
       .def(
@@ -116,14 +116,14 @@ void bind_correlation(py::class_<py_engine> &engine_class) {
       .def(
           "remediation",
           [](const py_engine &e, const std::string &identity, std::vector<std::string> allow_cidrs, const py::object &now) {
-            return loads(to_json(unwrap(plan_remediation(e.read(), identity, plan_options(std::move(allow_cidrs), now)))));
+            return loads(to_json(unwrap(plan_remediation(e.read().evidence(), identity, plan_options(std::move(allow_cidrs), now)))));
           },
           py::arg("identity"), py::arg("allow_cidrs") = std::vector<std::string>{}, py::arg("now") = py::none(),
           "Remediation strategies for an identity: ordered AWS calls with CLI commands, policies and warnings.")
       .def(
           "remediation_text",
           [](const py_engine &e, const std::string &identity, std::vector<std::string> allow_cidrs, const py::object &now) {
-            return lossless_str(to_text(unwrap(plan_remediation(e.read(), identity, plan_options(std::move(allow_cidrs), now)))));
+            return lossless_str(to_text(unwrap(plan_remediation(e.read().evidence(), identity, plan_options(std::move(allow_cidrs), now)))));
           },
           py::arg("identity"), py::arg("allow_cidrs") = std::vector<std::string>{}, py::arg("now") = py::none());
 }

@@ -32,25 +32,16 @@ std::vector<std::string> fs_paths(const py::object &paths) {
   return out;
 }
 
+// The C++ options Engine()'s keyword arguments describe; engine::create checks them.
 engine_options make_options(bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors,
                             bool retain_events, std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds,
                             bool detect, const py::object &rules, bool builtin_rules, std::int64_t lateness_seconds,
                             bool skip_invalid_rules) {
   engine_options o;
   o.detect = detect;
-  if (lateness_seconds < 0 || lateness_seconds > 7 * 86400)
-    throw binding_error(errc::invalid_argument, "allowed_lateness_seconds must be 0 to 604800 (7 days)");
   o.detection.allowed_lateness = std::chrono::seconds{lateness_seconds};
-  if (!rules.is_none()) {
-    rule_load_options load;
-    load.skip_invalid = skip_invalid_rules;
-    auto loaded = unwrap(rule_set::from_paths(fs_paths(rules), load));
-    o.rules = builtin_rules ? unwrap(unwrap(rule_set::builtin()).merged_with(loaded)) : std::move(loaded);
-  }
-  if (dedup_horizon_seconds <= 0 || dedup_horizon_seconds > 30 * 86400)
-    throw binding_error(errc::invalid_argument, "dedup_horizon_seconds must be 1 to 2592000 (30 days)");
+  if (!rules.is_none()) o.rule_files = {fs_paths(rules), builtin_rules, skip_invalid_rules};
   o.normalize.dedup_horizon = std::chrono::seconds{dedup_horizon_seconds};
-  if (max_input_bytes == 0) throw binding_error(errc::invalid_argument, "max_input_bytes must be > 0");
   o.normalize.max_decompressed_bytes = max_input_bytes;
   o.normalize.deduplicate = deduplicate;
   o.normalize.keep_raw = keep_raw;
@@ -92,11 +83,8 @@ engine_options options_from(const py::dict &s) {
                               s["detect"].cast<bool>(), s["rules"], s["builtin_rules"].cast<bool>(),
                               s["allowed_lateness_seconds"].cast<std::int64_t>(), s["skip_invalid_rules"].cast<bool>());
   const py::object geo = s["geo_databases"];
-  if (!geo.is_none()) {
-    std::vector<std::string> paths;
-    for (const auto &item : geo) paths.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
-    if (!paths.empty()) options.geolocation = std::make_shared<const geolocator>(unwrap(geolocator::open(paths)));
-  }
+  if (!geo.is_none())
+    for (const auto &item : geo) options.geo_databases.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
   options.normalize.format = unwrap(parse_input_format(s["input_format"].cast<std::string>()));
   const py::object key = s["state_key"];
   if (py::isinstance<py::bytes>(key)) options.state_key = key.cast<std::string>();
@@ -244,7 +232,7 @@ PYBIND11_MODULE(_core, m) {
                                py::arg("allowed_lateness_seconds") = lateness, py::arg("geo_databases") = geo,
                                py::arg("state_key") = state_key, py::arg("skip_invalid_rules") = skip_invalid_rules,
                                py::arg("input_format") = input_format);
-             return std::make_unique<py_engine>(options_from(settings), settings);
+             return std::make_unique<py_engine>(unwrap(engine::create(options_from(settings))), settings);
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
            py::arg("max_errors") = 1000, py::arg("retain_events") = true,
@@ -305,7 +293,7 @@ PYBIND11_MODULE(_core, m) {
             py::list out;
             for (const auto &d : e.announced) {
               auto item = detection_dict(d, e.core.symbols());
-              if (form) item["line"] = detection_json(e.core, d, *form);
+              if (form) item["line"] = detection_json(e.core.evidence(), d, *form);
               out.append(std::move(item));
             }
             e.announced.clear();

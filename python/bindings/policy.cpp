@@ -27,7 +27,7 @@ void bind_least_privilege(py::class_<py_engine> &engine_class) {
         options.flag_time = py_time(flag_time, "flag_time");
         options.current = documents(current_policies, "current_policies");
         options.compact = compact;
-        const auto result = unwrap(least_privilege_policy(e.read(), identity, options));
+        const auto result = unwrap(least_privilege_policy(e.read().evidence(), identity, options));
         return py::module_::import("json").attr("loads")(lossless_str(to_json(result)));
       },
       py::arg("identity"), py::arg("flag_time") = py::none(), py::arg("current_policies") = std::vector<std::string>{},

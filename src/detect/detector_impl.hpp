@@ -7,8 +7,8 @@
 #include <deque>
 
 #include "identrail/detect/detector.hpp"
-#include "identrail/engine.hpp"
-#include "../core/duplicate_filter.hpp"
+#include "identrail/normalize/event.hpp"
+#include "../normalize/duplicate_filter.hpp"
 #include "../core/wildcard.hpp"
 #include "detection_book.hpp"
 #include "evaluate.hpp"

@@ -7,7 +7,7 @@
 #include <charconv>
 
 #include "identrail/normalize/raw_field.hpp"
-#include "../core/aws_networks.hpp"
+#include "../normalize/aws_networks.hpp"
 #include "../core/user_agents.hpp"
 
 namespace identrail {

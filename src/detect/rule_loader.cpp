@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <charconv>
 #include <filesystem>
@@ -1065,10 +1066,14 @@ rule_set::rule_set()
       rejected_(std::make_shared<const std::vector<std::string>>()) {}
 
 std::size_t rule_set::size() const noexcept { return rules_->rules.size(); }
-rule_set rule_set::only(std::size_t index) const { return rule_set_access::make({rules_->rules.at(index)}); }
+rule_set rule_set::only(std::size_t index) const {
+  if (index >= size()) return rule_set{};
+  return rule_set_access::make({rules_->rules[index]});
+}
 
 rule_set rule_set::needed_by(std::size_t index) const {
-  const auto &rule = rules_->rules.at(index);
+  if (index >= size()) return rule_set{};
+  const auto &rule = rules_->rules[index];
   if (!rule.context) return only(index);
   std::vector<compiled_rule> kept{rule};
   auto named = [&](const std::string &id) {
@@ -1080,7 +1085,10 @@ rule_set rule_set::needed_by(std::size_t index) const {
     if (!other.context && named(other.info.id)) kept.push_back(other);
   return rule_set_access::make(std::move(kept));
 }
-const rule_info &rule_set::info(std::size_t index) const { return rules_->rules.at(index).info; }
+const rule_info &rule_set::info(std::size_t index) const noexcept {
+  assert(index < size());
+  return rules_->rules[index].info;
+}
 
 namespace {
 

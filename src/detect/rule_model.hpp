@@ -10,7 +10,7 @@
 
 #include "identrail/detect/rule_set.hpp"
 #include "identrail/normalize/event.hpp"
-#include "../core/cidr.hpp"
+#include "../normalize/cidr.hpp"
 
 namespace re2 {
 class RE2;

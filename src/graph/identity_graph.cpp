@@ -1,6 +1,7 @@
 #include "identrail/graph/identity_graph.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 #include <stdexcept>
 #include <unordered_map>
@@ -328,8 +329,8 @@ struct identity_graph::impl {
     }
   }
 
-  [[nodiscard]] const graph_node &node(node_id id) const {
-    if (id >= store.nodes.size()) throw std::out_of_range("identity_graph: no such node");
+  [[nodiscard]] const graph_node &node(node_id id) const noexcept {
+    assert(id < store.nodes.size());
     return store.nodes[id];
   }
 };
@@ -346,9 +347,12 @@ resolution identity_graph::resolve(symbol identity) const { return impl_->resolv
 
 std::size_t identity_graph::node_count() const noexcept { return impl_->store.nodes.size(); }
 std::size_t identity_graph::edge_count() const noexcept { return impl_->store.edges.size(); }
-const graph_node &identity_graph::node(node_id id) const { return impl_->node(id); }
-const graph_edge &identity_graph::edge(std::size_t index) const { return impl_->store.edges.at(index); }
-std::string_view identity_graph::label(node_id id) const { return impl_->symbols.str(node(id).key); }
+const graph_node &identity_graph::node(node_id id) const noexcept { return impl_->node(id); }
+const graph_edge &identity_graph::edge(std::size_t index) const noexcept {
+  assert(index < impl_->store.edges.size());
+  return impl_->store.edges[index];
+}
+std::string_view identity_graph::label(node_id id) const noexcept { return impl_->symbols.str(node(id).key); }
 const symbol_table &identity_graph::symbols() const noexcept { return impl_->symbols; }
 
 std::optional<node_id> identity_graph::find_identity(std::string_view key) const {

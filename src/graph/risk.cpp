@@ -265,5 +265,15 @@ std::vector<assessment> assess_identities(const identity_graph &graph, std::span
   return out;
 }
 
+assessment_table::assessment_table(std::vector<assessment> rows) : rows_(std::move(rows)) {
+  index_.reserve(rows_.size());
+  for (std::size_t i = 0; i < rows_.size(); ++i) index_.emplace(rows_[i].identity, i);
+}
+
+const assessment *assessment_table::find(symbol identity) const noexcept {
+  const auto it = index_.find(identity);
+  return it == index_.end() ? nullptr : &rows_[it->second];
+}
+
 }  // namespace v0
 }  // namespace identrail

@@ -7,7 +7,7 @@
 #include <optional>
 
 
-#include "../core/duplicate_filter.hpp"
+#include "../normalize/duplicate_filter.hpp"
 #include "../core/state_access.hpp"
 #include "export_formats.hpp"
 #include "gzip.hpp"

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <optional>
 
-#include "../core/cidr.hpp"
+#include "../normalize/cidr.hpp"
 #include "../core/wildcard.hpp"
 #include "identrail/core/time.hpp"
 

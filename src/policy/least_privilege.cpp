@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "identrail/core/action_catalog.hpp"
-#include "identrail/engine.hpp"
+#include "identrail/graph/evidence.hpp"
 #include "identrail/normalize/action_map.hpp"
 #include "identrail/policy/evaluator.hpp"
 #include "../core/json_writer.hpp"
@@ -263,8 +263,8 @@ result<least_privilege_result> generate_least_privilege(std::string identity, st
   return out;
 }
 
-result<std::vector<usage_record>> usage_of(const engine &e, std::string_view identity) {
-  const auto &graph = e.graph();
+result<std::vector<usage_record>> usage_of(const evidence_view &e, std::string_view identity) {
+  const auto &graph = e.graph;
   auto node = graph.find_identity(identity);
   if (!node) return make_error(errc::not_found, "no identity \"" + std::string(identity) + "\" in the logs");
   std::vector<node_id> members{*node};
@@ -298,7 +298,7 @@ result<std::vector<usage_record>> usage_of(const engine &e, std::string_view ide
   return out;
 }
 
-result<least_privilege_result> least_privilege_policy(const engine &e, std::string_view identity,
+result<least_privilege_result> least_privilege_policy(const evidence_view &e, std::string_view identity,
                                                       const least_privilege_options &options) {
   auto usage = usage_of(e, identity);
   if (!usage) return tl::unexpected(usage.error());

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "../core/cidr.hpp"
+#include "../normalize/cidr.hpp"
 #include "../core/json_writer.hpp"
 #include "aws_call.hpp"
 #include "user_inventory.hpp"
@@ -87,7 +87,7 @@ const std::string vpc_endpoint_warning =
     "the private ranges, or an aws:SourceVpce condition, if the identity works through endpoints.";
 
 struct planner {
-  const engine &e;
+  const evidence_view &e;
   const remediation_options &options;
   remediation_plan plan;
   std::vector<std::string> cidrs;
@@ -110,7 +110,7 @@ struct planner {
       cidr_origin = "none: no time the compromise began is known";
       return;
     }
-    const auto &graph = e.graph();
+    const auto &graph = e.graph;
     for (const node_id user : users) {
       for (const auto *edge : graph.where_used(user).addresses) {
         if (edge->first >= *cutoff) continue;
@@ -258,14 +258,14 @@ struct planner {
 
   std::vector<std::string> instances_running_as(node_id role) {
     std::vector<std::string> out;
-    const auto &graph = e.graph();
+    const auto &graph = e.graph;
     for (const auto index : graph.in_edges(role))
       if (graph.edge(index).kind == edge_kind::runs_as) out.emplace_back(graph.label(graph.edge(index).from));
     return out;
   }
 
   void role_strategies(node_id role, std::optional<timestamp> cutoff) {
-    const auto &graph = e.graph();
+    const auto &graph = e.graph;
     const std::string arn(graph.label(role));
     // The policy binds every session of the role: their addresses before the cut-off are its networks.
     const auto sessions = graph.sessions_of(role);
@@ -280,8 +280,8 @@ struct planner {
 
 }  // namespace
 
-result<remediation_plan> plan_remediation(const engine &e, std::string_view identity, const remediation_options &options) {
-  const auto &graph = e.graph();
+result<remediation_plan> plan_remediation(const evidence_view &e, std::string_view identity, const remediation_options &options) {
+  const auto &graph = e.graph;
   const auto node = graph.find_identity_or_instance(identity);
   if (!node) return make_error(errc::not_found, "remediation: no identity or instance \"" + std::string(identity) + "\" in the logs");
   planner p{e, options, {}, {}, {}};
@@ -289,8 +289,8 @@ result<remediation_plan> plan_remediation(const engine &e, std::string_view iden
   p.plan.identity = std::string(identity);
   p.plan.identity_kind = std::string(to_string(kind));
   const auto key = graph.node(*node).key;
-  const auto resolved = e.resolve(key);
-  p.plan.root_principal = std::string(e.symbols().str(resolved.root));
+  const auto resolved = e.graph.resolve(key);
+  p.plan.root_principal = std::string(e.symbols.str(resolved.root));
   if (auto checked = p.check_networks(); !checked) return tl::unexpected(checked.error());
   const auto *status = e.assessment_of(identity);
   const auto cutoff = status ? status->since : std::nullopt;

@@ -56,19 +56,19 @@ const holding_rule holding_rules[] = {
 }  // namespace
 
 
-user_inventory inventory_of_user(const engine &e, std::string_view user_arn, std::string_view user_name) {
+user_inventory inventory_of_user(const evidence_view &e, std::string_view user_arn, std::string_view user_name) {
   user_inventory held;
-  const auto &symbols = e.symbols();
+  const auto &symbols = e.symbols;
   // Organization trails hold every account: a user is a name within one.
   const auto account = detail::arn_account(user_arn);
-  const auto &graph = e.graph();
+  const auto &graph = e.graph;
   if (const auto node = graph.find_identity(user_arn)) {
     for (const auto *edge : graph.where_used(*node).keys) {
       const auto key = graph.label(edge->to);
       if (key.starts_with("AKIA")) add(held.access_keys, std::string(key));
     }
   }
-  const auto &events = e.events();
+  const auto &events = e.events;
   std::vector<std::size_t> order(events.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return events[a].time < events[b].time; });

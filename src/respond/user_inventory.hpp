@@ -1,13 +1,13 @@
 // Private: what the logs say an IAM user holds (keys, password, MFA devices,
 // certificates, SSH keys, service credentials, groups, policies), from the
-// engine's retained events and its graph. Logs are rarely complete: plans
+// retained events and the graph. Logs are rarely complete: plans
 // list each kind through the API as well.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "identrail/engine.hpp"
+#include "identrail/graph/evidence.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -25,7 +25,7 @@ struct user_inventory {
   std::vector<std::string> attached_policies;  // ARNs
 };
 
-[[nodiscard]] user_inventory inventory_of_user(const engine &e, std::string_view user_arn, std::string_view user_name);
+[[nodiscard]] user_inventory inventory_of_user(const evidence_view &e, std::string_view user_arn, std::string_view user_name);
 
 }  // namespace detail
 }  // namespace v0

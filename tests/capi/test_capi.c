@@ -26,7 +26,15 @@ static void test_errors_and_options(void) {
   idt_error_free(err);
   CHECK(idt_options_set_int(opts, (idt_option)999, 1, NULL) == IDT_E_INVALID_ARGUMENT);
   CHECK(idt_options_set_int(opts, IDT_OPT_GZIP_BACKEND, IDT_GZIP_ZLIB, NULL) == IDT_OK);
-  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_HORIZON_SECONDS, 0, NULL) == IDT_E_INVALID_ARGUMENT);
+  /* A value out of range is refused where the options are checked: by the engine. */
+  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_HORIZON_SECONDS, 0, NULL) == IDT_OK);
+  {
+    idt_engine *refused = NULL;
+    CHECK(idt_engine_new(&refused, opts, &err) == IDT_E_INVALID_ARGUMENT && refused == NULL);
+    CHECK(err != NULL && strstr(idt_error_message(err), "dedup_horizon") != NULL);
+    idt_error_free(err);
+    err = NULL;
+  }
   CHECK(idt_options_set_int(opts, IDT_OPT_DEDUP_HORIZON_SECONDS, 86400, NULL) == IDT_OK);
   CHECK(IDT_OPT_DEDUP_WINDOW_SECONDS == IDT_OPT_DEDUP_HORIZON_SECONDS); /* the old name still compiles */
   CHECK(idt_engine_new(NULL, opts, &err) == IDT_E_INVALID_ARGUMENT);

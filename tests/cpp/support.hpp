@@ -55,10 +55,17 @@ inline std::string record(const std::string &id, const std::string &time = "2026
          extra + "}";
 }
 
+// A fresh engine; a test's options are always valid, so an error is a failure of the test.
+inline engine make_engine(engine_options options = {}) {
+  auto made = engine::create(std::move(options));
+  if (!made) throw std::runtime_error("engine::create: " + made.error().message);
+  return std::move(*made);
+}
+
 // The bundled sample trace, read once and finished, shared by the tests that only read it.
 inline const engine &sample_engine() {
   static const engine e = [] {
-    engine built;
+    auto built = make_engine();
     if (!built.feed_path(sample_dir())) throw std::runtime_error("sample unreadable");
     built.finish();
     return built;
@@ -68,7 +75,7 @@ inline const engine &sample_engine() {
 
 // Feeds bytes into a fresh engine and returns it.
 inline engine feed_one(const std::string &bytes, engine_options options = {}) {
-  engine e(std::move(options));
+  auto e = make_engine(std::move(options));
   auto read = e.feed(bytes, "test-input");
   if (!read) throw std::runtime_error(read.error().message);
   return e;

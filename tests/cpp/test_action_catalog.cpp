@@ -98,7 +98,7 @@ TEST(ActionCatalog, ExtraPermissionsAreRecordedAsUse) {
       R"({"eventTime":"2026-03-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"CopyObject","awsRegion":"us-east-1","recipientAccountId":"111122223333",)"
       R"("userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/x","accountId":"111122223333"},)"
       R"("requestParameters":{"bucketName":"dst","key":"copy.csv","x-amz-copy-source":"src/original.csv"}})");
-  const auto usage = usage_of(e, "arn:aws:iam::111122223333:user/x");
+  const auto usage = usage_of(e.evidence(), "arn:aws:iam::111122223333:user/x");
   ASSERT_TRUE(usage);
   const auto r = generate_least_privilege("x", *usage, {});
   ASSERT_TRUE(r);

@@ -13,7 +13,7 @@ namespace {
 std::set<std::string> fired(const rule_set &rules) {
   engine_options options;
   options.rules = rules;
-  engine e(options);
+  auto e = test::make_engine(options);
   EXPECT_TRUE(e.feed_path(test::sample_dir()));
   e.finish();
   std::set<std::string> out;

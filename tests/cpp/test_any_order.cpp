@@ -54,7 +54,7 @@ struct trace {
 };
 
 trace load(const std::string &dir) {
-  engine whole;
+  auto whole = test::make_engine();
   EXPECT_TRUE(whole.feed_path(dir));
   whole.finish();
   trace t;
@@ -90,7 +90,7 @@ std::vector<std::string> delayed(const trace &t, std::chrono::seconds spread, st
 }
 
 std::set<standing> fed_one_by_one(const std::vector<std::string> &records, detector_stats *stats = nullptr) {
-  engine e;
+  auto e = test::make_engine();
   for (const auto &r : records) EXPECT_TRUE(e.feed(r, "live"));
   e.finish();
   if (stats) *stats = e.detection_stats();
@@ -130,7 +130,7 @@ void expect_same_in_any_file_order(const std::string &dir, const trace &t) {
   auto shuffled = files;
   std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(5));
   for (const auto *list : {&files, &reversed, &shuffled}) {
-    engine e;
+    auto e = test::make_engine();
     ASSERT_TRUE(e.feed_paths(*list));
     e.finish();
     EXPECT_SAME(standing_of(e), t.reference);
@@ -145,7 +145,7 @@ TEST(AnyOrder, FilesInAnyOrderGiveTheSameDetections) {
 // Announced by the record that completes it: its evidence ends there (the
 // record is named, or the evidence is capped and the burst's last event is it).
 void expect_announced_on_completion(const trace &t) {
-  engine live;
+  auto live = test::make_engine();
   const std::pair<timestamp, std::string> *current = nullptr;
   std::string current_id;
   std::size_t announced = 0;
@@ -180,7 +180,7 @@ TEST(AnyOrder, LaterEventsReviseADetectionUnderItsId) {
                            "  match: {event_name: ListUsers}\n";
   engine_options options;
   options.rules = *rule_set::from_yaml(yaml, "c.yaml");
-  engine e(options);
+  auto e = test::make_engine(options);
   std::vector<detection> seen;
   e.on_detection([&](const detection &d) { seen.push_back(d); });
   const auto at = [](int minute) { return "2026-03-01T10:0" + std::to_string(minute) + ":00Z"; };
@@ -211,7 +211,7 @@ TEST(AnyOrder, ALateCancelWithdrawsASequence) {
 )";
   engine_options options;
   options.rules = *rule_set::from_yaml(yaml, "s.yaml");
-  engine e(options);
+  auto e = test::make_engine(options);
   ASSERT_TRUE(e.feed(test::record("b", "2026-03-01T10:10:00Z", "StopLogging"), "t"));
   ASSERT_TRUE(e.feed(test::record("a", "2026-03-01T10:00:00Z", "GetCallerIdentity"), "t"));
   ASSERT_EQ(e.detections().size(), 1u);  // a late first step completes it on arrival
@@ -226,7 +226,7 @@ TEST(AnyOrder, AnEarlierFirstSightingSupersedesOrWithdraws) {
                            "  learning: 1h\n";
   engine_options options;
   options.rules = *rule_set::from_yaml(yaml, "n.yaml");
-  engine e(options);
+  auto e = test::make_engine(options);
   const auto in = [](std::string record, const std::string &region) {
     record.replace(record.find("us-east-1"), 9, region);
     return record;
@@ -250,7 +250,7 @@ TEST(AnyOrder, EventsBeyondTheLatenessAreCountedNotUsed) {
                            "  match: {event_name: ListUsers}\n";
   engine_options options;
   options.rules = *rule_set::from_yaml(yaml, "c.yaml");
-  engine e(options);
+  auto e = test::make_engine(options);
   ASSERT_TRUE(e.feed(test::record("new", "2026-03-01T12:00:00Z", "ListUsers"), "t"));
   ASSERT_TRUE(e.feed(test::record("old1", "2026-03-01T10:00:00Z", "ListUsers"), "t"));
   ASSERT_TRUE(e.feed(test::record("old2", "2026-03-01T10:01:00Z", "ListUsers"), "t"));

@@ -155,7 +155,7 @@ TEST(BadInput, NonCloudTrailJson) {
 }
 
 TEST(BadInput, MissingPathIsAnErrorNotACrash) {
-  engine e;
+  auto e = test::make_engine();
   auto read = e.feed_path("/nonexistent/identrail/path");
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().code, errc::not_found);

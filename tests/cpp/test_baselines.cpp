@@ -68,7 +68,7 @@ void burst(std::vector<std::string> &out, const std::string &who, std::int64_t a
 engine run(const std::vector<std::string> &records, const rule_set &rules) {
   engine_options options;
   options.rules = rules;
-  engine e(options);
+  auto e = test::make_engine(options);
   std::string input;
   for (const auto &r : records) input += r + "\n";
   EXPECT_TRUE(e.feed(input, "reads"));
@@ -156,7 +156,7 @@ TEST(Baselines, AnyDeliveryOrderAndACheckpointGiveTheSameAnswer) {
   }
   engine_options options;
   options.rules = rules;
-  engine first(options);
+  auto first = test::make_engine(options);
   std::string head, tail;
   for (std::size_t i = 0; i < ordered.size(); ++i) (i < ordered.size() / 2 ? head : tail) += ordered[i] + "\n";
   ASSERT_TRUE(first.feed(head, "first half"));

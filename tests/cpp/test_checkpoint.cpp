@@ -28,7 +28,7 @@ const std::string instance_role = "arn:aws:iam::111122223333:role/webapp-ec2-rol
 std::string answers(const engine &e) {
   std::string out = report_json(e);
   for (const auto &who : {admin, instance_role}) {
-    const auto policy = least_privilege_policy(e, who);
+    const auto policy = least_privilege_policy(e.evidence(), who);
     out += "\n" + (policy ? to_json(*policy) : policy.error().message);
   }
   return out;
@@ -52,14 +52,14 @@ std::vector<std::string> files_of(const std::string &dir) {
 }
 
 std::string whole_run(const std::vector<std::string> &files) {
-  engine e;
+  auto e = test::make_engine();
   EXPECT_TRUE(e.feed_paths(files));
   e.finish();
   return answers(e);
 }
 
 std::string split_run(const std::vector<std::string> &files, std::size_t at) {
-  engine first;
+  auto first = test::make_engine();
   EXPECT_TRUE(first.feed_paths({files.begin(), files.begin() + static_cast<std::ptrdiff_t>(at)}));
   auto bytes = first.checkpoint();  // before the end-of-input flush, as `--state` does
   EXPECT_TRUE(bytes) << (bytes ? "" : bytes.error().message);
@@ -91,7 +91,7 @@ TEST(Checkpoint, GeneratedDaySplitAnywhereGivesTheWholeRunsAnswers) { expect_spl
 
 TEST(Checkpoint, RecordBySplitsInsideWindowsAndBursts) {
   // Record by record, so a split falls inside an open burst or sequence.
-  engine whole;
+  auto whole = test::make_engine();
   ASSERT_TRUE(whole.feed_path(test::sample_dir()));
   std::vector<std::string> records;
   for (const auto &ev : whole.events()) records.push_back(ev.raw);
@@ -100,7 +100,7 @@ TEST(Checkpoint, RecordBySplitsInsideWindowsAndBursts) {
   std::mt19937 rng(9);
   for (int round = 0; round < 4; ++round) {
     const std::size_t at = rng() % records.size();
-    engine first;
+    auto first = test::make_engine();
     for (std::size_t i = 0; i < at; ++i) ASSERT_TRUE(first.feed(records[i], "live"));
     auto second = engine::restore(*first.checkpoint());
     ASSERT_TRUE(second) << second.error().message;
@@ -119,7 +119,7 @@ TEST(Checkpoint, RecordBySplitsInsideWindowsAndBursts) {
 TEST(Checkpoint, FlagsAndAKeyedCheckpoint) {
   engine_options keyed;
   keyed.state_key = "correct horse battery staple";
-  engine e(keyed);
+  auto e = test::make_engine(keyed);
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   ASSERT_TRUE(e.flag(admin, compromise_status::compromised, from_unix_nanos(0)));
   const auto bytes = *e.checkpoint();
@@ -141,7 +141,7 @@ TEST(Checkpoint, FlagsAndAKeyedCheckpoint) {
 }
 
 TEST(Checkpoint, BadCheckpointsAreRefusedWithTheReason) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   const auto bytes = *e.checkpoint();
   const auto refused = [](std::string_view b) {
@@ -181,7 +181,7 @@ TEST(Checkpoint, AnEditedRuleSetKeepsTheUnchangedRules) {
   };
   engine_options before;
   before.rules = pack("3");
-  engine e(before);
+  auto e = test::make_engine(before);
   ASSERT_TRUE(e.feed(test::record("a", "2026-03-01T10:00:00Z", "ListUsers"), "t"));
   engine_options edited;
   edited.rules = pack("2");
@@ -199,7 +199,7 @@ TEST(Checkpoint, FilesAreWrittenAtomicallyAndPrivately) {
   const auto dir = std::filesystem::temp_directory_path() / ("identrail-ckpt-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "state").string();
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   ASSERT_TRUE(e.checkpoint_to(path));
   struct stat info {};
@@ -211,7 +211,7 @@ TEST(Checkpoint, FilesAreWrittenAtomicallyAndPrivately) {
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-      engine more;
+      auto more = test::make_engine();
       (void)more.feed_path(test::sample_dir());
       (void)more.feed_path(IDENTRAIL_GENERATED_DAY);
       for (;;) (void)more.checkpoint_to(path);
@@ -233,7 +233,7 @@ TEST(Checkpoint, FilesAreWrittenAtomicallyAndPrivately) {
 // checksum (or written by someone else) must still never crash the reader or
 // restore half a state: each is refused with a reason or restored whole.
 TEST(Checkpoint, DamageBehindAValidChecksumIsRefusedNotACrash) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   const auto bytes = *e.checkpoint();
   const auto resealed = [](std::string b) {

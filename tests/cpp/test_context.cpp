@@ -52,7 +52,7 @@ std::vector<std::string> stolen_key(const char *reader_ip) {
 }
 
 engine run(const std::vector<std::string> &records) {
-  engine e;
+  auto e = test::make_engine();
   std::string input;
   for (const auto &r : records) input += r + "\n";
   EXPECT_TRUE(e.feed(input, "stolen-key"));
@@ -116,7 +116,7 @@ TEST(Context, AnyDeliveryOrderAndACheckpointGiveTheSameAnswer) {
   std::stable_partition(reads_first.begin() + 12, reads_first.end(), [](const std::string &r) { return r.find("\"x") != std::string::npos; });
   EXPECT_EQ(answer(run(reads_first)), answer(reference));
 
-  engine first;
+  auto first = test::make_engine();
   std::string head, tail;
   for (std::size_t i = 0; i < records.size(); ++i) (i < 20 ? head : tail) += records[i] + "\n";
   ASSERT_TRUE(first.feed(head, "part 1"));

@@ -42,7 +42,7 @@ TEST(Datasets, AwsProcessingLibraryEdgeCases) {
   };
   std::size_t total_accepted = 0;
   for (const auto &[file, counts] : expected) {
-    engine e;
+    auto e = test::make_engine();
     ASSERT_TRUE(e.feed_path(aws_dir() + "/" + file)) << file;
     EXPECT_EQ(e.stats().accepted, counts.first) << file;
     EXPECT_EQ(e.stats().rejected, counts.second) << file;
@@ -52,7 +52,7 @@ TEST(Datasets, AwsProcessingLibraryEdgeCases) {
   EXPECT_EQ(total_accepted, 37u);
 
   // The whole folder through a directory walk (SOURCES.md is not a log file).
-  engine all;
+  auto all = test::make_engine();
   ASSERT_TRUE(all.feed_path(aws_dir()));
   EXPECT_EQ(all.stats().accepted, 37u);
   EXPECT_EQ(all.stats().rejected, 5u);
@@ -61,7 +61,8 @@ TEST(Datasets, AwsProcessingLibraryEdgeCases) {
 }
 
 TEST(Datasets, AwsCompactGzipMatchesPlain) {
-  engine plain, gz;
+  auto plain = test::make_engine();
+  auto gz = test::make_engine();
   ASSERT_TRUE(plain.feed_path(aws_dir() + "/SerializerTestFileCompact.json"));
   ASSERT_TRUE(gz.feed_path(aws_dir() + "/SerializerTestFileCompact.json.gz"));
   ASSERT_EQ(plain.events().size(), gz.events().size());
@@ -74,7 +75,7 @@ TEST(Datasets, AwsCompactGzipMatchesPlain) {
 }
 
 TEST(Datasets, AwsVariousUserIdentityTypes) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(aws_dir() + "/SerializerTestFileLocation.json"));
   ASSERT_TRUE(e.feed_path(aws_dir() + "/SerializerVariousUserIdentityTestFile.json"));
   ASSERT_FALSE(e.events().empty());
@@ -89,7 +90,7 @@ TEST(Datasets, PantherRuleTestLogs) {
   engine_options options;
   // Panther's hand-written logs reuse ids such as "1" for different events.
   options.normalize.deduplicate = false;
-  engine e(options);
+  auto e = test::make_engine(options);
   simdjson::dom::parser parser;
   std::size_t lines = 0;
   for (const auto &line : test::read_lines(test::datasets() + "/panther-analysis/cloudtrail_rule_tests.jsonl")) {
@@ -119,7 +120,7 @@ TEST(Datasets, PantherRuleTestLogs) {
 
 TEST(Datasets, PantherScenariosAsJsonLines) {
   const auto dir = test::datasets() + "/panther-analysis/test_scenarios/compromised-root-creds";
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(dir + "/attacker_cloudtrail.jsonl"));
   ASSERT_TRUE(e.feed_path(dir + "/victim_cloudtrail.jsonl"));
   EXPECT_EQ(e.stats().accepted + e.stats().duplicates, 16u);
@@ -136,7 +137,7 @@ TEST(Datasets, PantherScenariosAsJsonLines) {
 TEST(Datasets, DatadogExportWithTruncatedFile) {
   const std::string dir = IDENTRAIL_DATADOG_DIR;
   ASSERT_TRUE(std::filesystem::exists(dir)) << "unpacked by the unpack_datadog_zip test fixture";
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(dir));
   // 3 intact files hold 12 records; the broken file's first record precedes
   // the damage and is kept, the rest of that file is reported.

@@ -73,7 +73,7 @@ TEST(DeliveryOrder, AGlobOfFilesGivesTheDirectorysDetectionsAndStatuses) {
   std::vector<std::string> files = *list_input_files(test::sample_dir());
   std::shuffle(files.begin(), files.end(), std::mt19937(9));
   for (const auto &paths : {region_dirs(), files}) {
-    engine e;
+    auto e = test::make_engine();
     ASSERT_TRUE(e.feed_paths(paths));
     e.finish();
     EXPECT_EQ(e.stats().accepted, whole.stats().accepted);

@@ -26,7 +26,7 @@ std::vector<detection> run(const std::string &yaml, const std::vector<std::strin
   EXPECT_TRUE(rules) << (rules ? "" : rules.error().message);
   engine_options options;
   options.rules = *rules;
-  engine e(options);
+  auto e = test::make_engine(options);
   std::string input;
   for (const auto &r : records) input += r + "\n";
   EXPECT_TRUE(e.feed(input, "test"));
@@ -254,7 +254,7 @@ TEST(StatefulRules, LateEventsAreCountedNotDropped) {
   ASSERT_TRUE(rules);
   engine_options options;
   options.rules = *rules;
-  engine e(options);
+  auto e = test::make_engine(options);
   ASSERT_TRUE(e.feed(call("new", 120, "ListUsers") + "\n" + call("old", 0, "ListUsers"), "t"));
   e.finish();
   EXPECT_EQ(e.detection_stats().late, 1u);
@@ -317,7 +317,7 @@ TEST(Sigma, SigmaHqCloudTrailRulesLoadAndFire) {
       R"(,"requestParameters":{"userName":"bob","policyDocument":"{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::<YOUR-BUCKET-NAME>/*\"}"})";
   engine_options options;
   options.rules = *rules;
-  engine e(options);
+  auto e = test::make_engine(options);
   std::string input = call("t1", 0, "stoplogging", "mallory", "cloudtrail.amazonaws.com") + "\n" +  // Sigma ignores case
                       call("t2", 1, "StartLogging", "mallory", "cloudtrail.amazonaws.com") + "\n";
   auto browser = [&](const std::string &id, int minute) {
@@ -357,7 +357,7 @@ TEST(Sigma, UnsupportedFeaturesAreRejectedWithAReason) {
 
 namespace {
 engine analyzed_sample(engine_options options = {}) {
-  engine e(std::move(options));
+  auto e = test::make_engine(std::move(options));
   EXPECT_TRUE(e.feed_path(test::sample_dir()));
   e.finish();
   return e;
@@ -388,7 +388,7 @@ TEST(SampleTrace, RepeatedEventsNeverGiveASecondDetection) {
   const auto once = analyzed_sample();
   engine_options no_dedup;
   no_dedup.normalize.deduplicate = false;
-  engine twice(no_dedup);
+  auto twice = test::make_engine(no_dedup);
   ASSERT_TRUE(twice.feed_path(test::sample_dir()));
   ASSERT_TRUE(twice.feed_path(test::sample_dir()));  // every event delivered again, hours "late"
   twice.finish();
@@ -418,7 +418,7 @@ detection:
   };
   engine_options options;
   options.rules = *rules;
-  engine e(options);
+  auto e = test::make_engine(options);
   ASSERT_TRUE(e.feed(with_agent("yes", "LITERAL*STAR and more") + "\n" + with_agent("no", "literalXstar"), "t"));
   e.finish();
   ASSERT_EQ(e.detections().size(), 1u);
@@ -455,7 +455,7 @@ TEST(StatefulRules, LateCopiesDoNotInflateCounts) {
   engine_options options;
   options.rules = *rule_set::from_yaml(yaml, "c.yaml");
   options.normalize.deduplicate = false;
-  engine e(options);
+  auto e = test::make_engine(options);
   // Two distinct events, each delivered three times: never three different events.
   std::string input;
   for (int copy = 0; copy < 3; ++copy) input += call("x", 0, "ListUsers") + "\n" + call("y", 1, "ListUsers") + "\n";

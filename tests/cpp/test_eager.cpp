@@ -24,7 +24,7 @@ TEST(EagerDetection, SingleEventRulesFireOnTheFeedThatDeliversTheirEvent) {
   for (const auto &ev : whole.events()) in_time_order.push_back(&ev);
   std::stable_sort(in_time_order.begin(), in_time_order.end(),
                    [](const event *a, const event *b) { return a->time < b->time; });
-  engine live;
+  auto live = test::make_engine();
   std::size_t checked = 0;
   for (const event *ev : in_time_order) {
     ASSERT_TRUE(live.feed(ev->raw, "live"));
@@ -50,7 +50,7 @@ TEST(EagerDetection, SingleEventRulesFireOnTheFeedThatDeliversTheirEvent) {
 TEST(EagerDetection, ARepeatedEventFiresOnce) {
   engine_options options;
   options.normalize.deduplicate = false;  // the detector's own filter decides
-  engine e(options);
+  auto e = test::make_engine(options);
   const auto stop = test::record("s1", "2026-03-01T10:00:00Z", "StopLogging");
   auto with_source = stop;
   with_source.replace(with_source.find("ses.amazonaws.com"), 17, "cloudtrail.amazonaws.com");
@@ -71,7 +71,7 @@ TEST(EagerDetection, AQuietStreamStillFiresAbsencesWhenTimeMovesOn) {
 )";
   engine_options options;
   options.rules = *rule_set::from_yaml(yaml, "a.yaml");
-  engine e(options);
+  auto e = test::make_engine(options);
   ASSERT_TRUE(e.feed(test::record("k", "2026-03-01T10:00:00Z", "CreateAccessKey"), "live"));
   e.advance_to(*parse_rfc3339("2026-03-01T10:40:00Z"));  // deadline passed, but not the lateness after it
   EXPECT_TRUE(e.detections().empty());

@@ -7,7 +7,7 @@
 using namespace identrail;
 
 TEST(Report, JsonShapeAndIdentities) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed(test::record("a", "2026-03-01T10:00:00Z") + "\n" + test::record("b", "2026-03-01T10:05:00Z") +
                          "\n{\"bad\": }\n",
                      "mem"));
@@ -42,7 +42,7 @@ TEST(Report, JsonShapeAndIdentities) {
 }
 
 TEST(Report, SessionsReportTheirIssuerAsPrincipalAndTextListsTopIdentities) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::datasets() + "/panther-analysis/test_scenarios/compromised-root-creds"));
   const auto text = report_text(e);
   EXPECT_NE(text.find("Top identities"), std::string::npos);
@@ -60,7 +60,7 @@ TEST(Engine, StreamingWithoutRetentionStillCounts) {
   engine_options options;
   options.retain_events = false;
   options.normalize.keep_raw = false;
-  engine e(options);
+  auto e = test::make_engine(options);
   std::size_t seen = 0;
   e.on_event([&](const event &ev) {
     EXPECT_TRUE(ev.raw.empty());

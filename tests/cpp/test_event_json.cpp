@@ -65,7 +65,7 @@ TEST(EventJson, OcsfApiActivity) {
 }
 
 TEST(EventJson, EveryDatasetRecordSerializesToValidJson) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::datasets() + "/aws-cloudtrail-processing-library"));
   ASSERT_TRUE(e.feed_path(test::datasets() + "/panther-analysis/test_scenarios"));
   simdjson::dom::parser parser;

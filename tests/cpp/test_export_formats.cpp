@@ -53,7 +53,7 @@ std::map<std::string, std::string> described(simdjson::dom::object o) {
 engine read(const std::string &file, input_format format = input_format::automatic) {
   engine_options options;
   options.normalize.format = format;
-  engine e(options);
+  auto e = test::make_engine(options);
   EXPECT_TRUE(e.feed_path(kDir + file)) << file;
   return e;
 }
@@ -115,7 +115,7 @@ TEST(ExportFormats, IdentrailsOwnOcsfOutputReadsBackAsTheSameEvents) {
     append_event_json(ocsf, ev, sample.symbols(), event_json_form::ocsf);
     ocsf += "\n";
   }
-  engine back;
+  auto back = test::make_engine();
   ASSERT_TRUE(back.feed(ocsf, "ocsf"));
   ASSERT_EQ(back.stats().rejected, 0u) << back.errors().front().location << ": " << back.errors().front().reason;
   ASSERT_EQ(back.events().size(), sample.events().size());

@@ -127,7 +127,7 @@ TEST(Formats, ServiceNamesAreKeptAsNames) {
 
 TEST(Formats, DuplicateDeliveryIsCountedNotPassedOn) {
   const auto recs = three_records();
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed(join(recs, "\n"), "first-delivery"));
   ASSERT_TRUE(e.feed(R"({"Records":[)" + recs[1] + "," + recs[2] + "]}", "redelivery"));
   EXPECT_EQ(e.stats().accepted, 3u);
@@ -137,7 +137,7 @@ TEST(Formats, DuplicateDeliveryIsCountedNotPassedOn) {
 
   engine_options keep_all;
   keep_all.normalize.deduplicate = false;
-  engine raw(keep_all);
+  auto raw = test::make_engine(keep_all);
   ASSERT_TRUE(raw.feed(join(recs, "\n") + "\n" + recs[0], "x"));
   EXPECT_EQ(raw.stats().accepted, 4u);
 }
@@ -168,7 +168,7 @@ TEST(Formats, DuplicatesAreCaughtOverTheHorizonAndOlderRecordsAreCounted) {
   const std::string later = test::record("n1", "2026-03-01T12:00:00Z") + "\n" + at10 + "\n" + at10 + "\n" +
                             test::record("n2", "2026-03-02T09:00:00Z") + "\n" + at10 + "\n" +
                             test::record("n3", "2026-03-02T11:00:00Z") + "\n" + at10 + "\n";
-  engine e;  // default horizon: 24 hours back from the newest event time
+  auto e = test::make_engine();  // default horizon: 24 hours back from the newest event time
   ASSERT_TRUE(e.feed(later, "a"));
   // The copy 23 hours behind the newest event is caught; the one 25 hours behind is read and counted.
   EXPECT_EQ(e.stats().duplicates, 2u);
@@ -177,7 +177,7 @@ TEST(Formats, DuplicatesAreCaughtOverTheHorizonAndOlderRecordsAreCounted) {
 
   engine_options narrow;
   narrow.normalize.dedup_horizon = std::chrono::hours{1};
-  engine n(narrow);
+  auto n = test::make_engine(narrow);
   ASSERT_TRUE(n.feed(later, "b"));
   EXPECT_EQ(n.stats().duplicates, 0u);
   EXPECT_EQ(n.stats().possibly_repeated, 4u);
@@ -188,7 +188,7 @@ TEST(Formats, DuplicatesAreCaughtOverTheHorizonAndOlderRecordsAreCounted) {
 // changes no detection.
 TEST(Formats, ARedeliveryHoursLaterIsCaughtAndChangesNoDetection) {
   const auto &whole = test::sample_engine();
-  engine redelivered;
+  auto redelivered = test::make_engine();
   ASSERT_TRUE(redelivered.feed_path(test::sample_dir()));
   std::string copies;
   for (std::size_t i = 0; i < 100; ++i) copies += whole.events()[i * 7].raw + "\n";

@@ -57,7 +57,7 @@ TEST(Geolocation, GraphAddressesCarryTheirLocation) {
   ASSERT_TRUE(geo) << geo.error().message;
   engine_options options;
   options.geolocation = std::make_shared<const geolocator>(std::move(*geo));
-  engine e(options);
+  auto e = test::make_engine(options);
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   const auto &g = e.graph();
   const auto attacker = g.find(node_kind::ip, "185.220.101.45");
@@ -70,7 +70,7 @@ TEST(Geolocation, GraphAddressesCarryTheirLocation) {
   const auto office = g.find(node_kind::ip, "198.51.100.10");
   ASSERT_TRUE(office);
   EXPECT_EQ(g.location_of(*office), nullptr);
-  const auto used = where_used_json(e, "arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890");
+  const auto used = where_used_json(e.evidence(), "arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890");
   ASSERT_TRUE(used);
   EXPECT_NE(used->find(R"("ip":"185.220.101.45","count":)"), std::string::npos);
   EXPECT_NE(used->find(R"("country":"DE","country_name":"Germany","city":"Berlin")"), std::string::npos) << *used;

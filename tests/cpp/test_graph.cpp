@@ -179,7 +179,7 @@ TEST(SampleGraph, ShuffledInputGivesTheSameStatusesAndBlastRadius) {
   // A day-long allowance: the whole trace may arrive in any order.
   engine_options options;
   options.detection.allowed_lateness = std::chrono::hours(24);
-  engine ordered(options);
+  auto ordered = test::make_engine(options);
   ASSERT_TRUE(ordered.feed_path(test::sample_dir()));
   ordered.finish();
   std::vector<std::string> lines;
@@ -188,7 +188,7 @@ TEST(SampleGraph, ShuffledInputGivesTheSameStatusesAndBlastRadius) {
   std::shuffle(lines.begin(), lines.end(), rng);
   std::string ndjson;
   for (const auto &l : lines) ndjson += l + "\n";
-  engine shuffled(options);
+  auto shuffled = test::make_engine(options);
   ASSERT_TRUE(shuffled.feed(ndjson, "shuffled"));
   shuffled.finish();
   ASSERT_EQ(shuffled.detections().size(), ordered.detections().size());
@@ -257,7 +257,7 @@ TEST(SampleGraph, DetectionsAreNodesTriggeredByTheirIdentity) {
 }
 
 TEST(Flags, APersonsWordSetsAndClearsTheStatus) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   e.finish();
   const std::string backdoor = "arn:aws:iam::111122223333:user/svc-backup";
@@ -281,7 +281,7 @@ TEST(Flags, APersonsWordSetsAndClearsTheStatus) {
 }
 
 TEST(Flags, RemediatedWithoutATimeMeansAsOfEverythingRead) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   e.finish();
   ASSERT_TRUE(e.flag(admin, compromise_status::remediated));
@@ -295,7 +295,7 @@ TEST(Flags, RemediatedWithoutATimeMeansAsOfEverythingRead) {
 }
 
 TEST(Flags, ACompromisedSessionMarksThePrincipalBehindIt) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   e.finish();
   // The CI role session is benign; a person says otherwise.
@@ -452,13 +452,13 @@ TEST(QueryJson, EveryAnswerIsCompleteJson) {
   const auto &e = sample();
   const auto session = break_glass_session(e);
   const std::vector<result<std::string>> answers{
-      resolution_json(e, session),
-      assessment_json(e, admin),
-      blast_radius_json(e, admin, at("2026-03-01T13:20:00Z")),
-      paths_json(e, "45.137.21.9", stripe_secret),
-      where_used_json(e, admin),
-      timeline_json(e, admin),
-      blast_radius_json(e, instance_arn),
+      resolution_json(e.evidence(), session),
+      assessment_json(e.evidence(), admin),
+      blast_radius_json(e.evidence(), admin, at("2026-03-01T13:20:00Z")),
+      paths_json(e.evidence(), "45.137.21.9", stripe_secret),
+      where_used_json(e.evidence(), admin),
+      timeline_json(e.evidence(), admin),
+      blast_radius_json(e.evidence(), instance_arn),
   };
   simdjson::dom::parser parser;
   for (const auto &answer : answers) {
@@ -469,7 +469,7 @@ TEST(QueryJson, EveryAnswerIsCompleteJson) {
   simdjson::dom::object chain;
   ASSERT_EQ(parser.parse(*answers[0]).get(chain), simdjson::SUCCESS);
   EXPECT_EQ(std::string_view(chain["root_principal"].get_string().value()), admin);
-  const auto missing = blast_radius_json(e, "arn:aws:iam::111122223333:user/nobody");
+  const auto missing = blast_radius_json(e.evidence(), "arn:aws:iam::111122223333:user/nobody");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, errc::not_found);
   EXPECT_NE(missing.error().message.find("user/nobody"), std::string::npos);

@@ -37,7 +37,7 @@ decision decide(const policy_document &p, const policy_request &r) {
 TEST(LeastPrivilege, TheAdminKeepsOnlyWhatItUsedBeforeTheAttack) {
   least_privilege_options options;
   options.flag_time = at("2026-03-01T13:20:00Z");
-  const auto r = least_privilege_policy(test::sample_engine(), admin, options);
+  const auto r = least_privilege_policy(test::sample_engine().evidence(), admin, options);
   ASSERT_TRUE(r) << r.error().message;
   // The nightly snapshot job run from Lambda with the admin's key: all it did before 13:20.
   EXPECT_EQ(names(r->used_actions), (std::set<std::string>{"ec2:CreateSnapshot", "ec2:DeleteSnapshot", "ec2:DescribeSnapshots"}));
@@ -59,7 +59,7 @@ TEST(LeastPrivilege, TheAdminKeepsOnlyWhatItUsedBeforeTheAttack) {
 }
 
 TEST(LeastPrivilege, TheFlagTimeDefaultsToTheIdentitysStatus) {
-  const auto r = least_privilege_policy(test::sample_engine(), admin);
+  const auto r = least_privilege_policy(test::sample_engine().evidence(), admin);
   ASSERT_TRUE(r);
   ASSERT_TRUE(r->flag_time);
   EXPECT_EQ(*r->flag_time, *test::sample_engine().assessment_of(admin)->since);
@@ -68,7 +68,7 @@ TEST(LeastPrivilege, TheFlagTimeDefaultsToTheIdentitysStatus) {
 
 TEST(LeastPrivilege, ResourcesAreScopedToWhatWasSeen) {
   // The CI role's sessions read and wrote the artifacts bucket.
-  const auto r = least_privilege_policy(test::sample_engine(), "arn:aws:iam::111122223333:role/ci-deploy-role");
+  const auto r = least_privilege_policy(test::sample_engine().evidence(), "arn:aws:iam::111122223333:role/ci-deploy-role");
   ASSERT_TRUE(r) << r.error().message;
   const auto put = std::find_if(r->used_actions.begin(), r->used_actions.end(),
                                 [](const used_action &a) { return a.action == "s3:PutObject"; });
@@ -83,7 +83,7 @@ TEST(LeastPrivilege, CurrentPoliciesBoundTheResultAndShowWhatWentUnused) {
   options.flag_time = at("2026-03-01T13:20:00Z");
   options.current.push_back(*parse_policy(R"({"Statement":[{"Effect":"Allow","Action":["ec2:*Snapshot*","s3:*"],"Resource":"*"},
     {"Effect":"Deny","Action":"ec2:DeleteSnapshot","Resource":"*"}]})"));
-  const auto r = least_privilege_policy(test::sample_engine(), admin, options);
+  const auto r = least_privilege_policy(test::sample_engine().evidence(), admin, options);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->not_granted, std::vector<std::string>{"ec2:DeleteSnapshot on *"});
   EXPECT_EQ(decide(r->policy, request("ec2:DeleteSnapshot", "*")), decision::implicit_deny);
@@ -119,13 +119,13 @@ TEST(LeastPrivilege, PassRoleIsRecordedOnlyWithTheRole) {
         std::string(params) + "}");
   };
   const auto with_role = feed(R"({"functionName":"f","role":"arn:aws:iam::111122223333:role/fn"})");
-  const auto r = generate_least_privilege("x", *usage_of(with_role, "arn:aws:iam::111122223333:user/x"), {});
+  const auto r = generate_least_privilege("x", *usage_of(with_role.evidence(), "arn:aws:iam::111122223333:user/x"), {});
   const auto pass = std::find_if(r->used_actions.begin(), r->used_actions.end(),
                                  [](const used_action &u) { return u.action == "iam:PassRole"; });
   ASSERT_NE(pass, r->used_actions.end());
   EXPECT_EQ(pass->resources, std::vector<std::string>{"arn:aws:iam::111122223333:role/fn"});
   const auto without = feed(R"({"functionName":"f"})");
-  const auto none = generate_least_privilege("x", *usage_of(without, "arn:aws:iam::111122223333:user/x"), {});
+  const auto none = generate_least_privilege("x", *usage_of(without.evidence(), "arn:aws:iam::111122223333:user/x"), {});
   EXPECT_FALSE(names(none->used_actions).contains("iam:PassRole"));
 }
 

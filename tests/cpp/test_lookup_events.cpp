@@ -33,7 +33,7 @@ TEST(LookupEvents, AResultIsReadInEventTimeOrderLikeTheTrail) {
   std::string result = R"({"Events":[)";
   for (std::size_t i = 0; i < newest_first.size(); ++i) result += (i ? "," : "") + entry(*newest_first[i]);
   result += R"(],"NextToken":"abc"})";
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed(result, "lookup.json"));
   e.finish();
   EXPECT_EQ(e.stats().accepted, whole.stats().accepted);
@@ -50,7 +50,7 @@ TEST(LookupEvents, EntriesOneALineAndBadEntriesNamed) {
   const auto &events = whole.events();
   std::string lines = entry(events[0]) + "\n" + R"({"EventId":"e2","CloudTrailEvent":42})" + "\n" +
                       R"({"EventId":"e3","CloudTrailEvent":"{\"eventTime\": broken"})" + "\n" + entry(events[1]) + "\n";
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed(lines, "lookup.jsonl"));
   EXPECT_EQ(e.stats().accepted, 2u);
   EXPECT_EQ(e.stats().rejected, 2u);

@@ -220,7 +220,7 @@ TEST(PolicyConditions, OperatorsAndMissingKeysAsAwsDocuments) {
 TEST(PolicyEvaluate, RemediationPoliciesParseAndDoWhatTheySay) {
   remediation_options options;
   options.now = *parse_rfc3339("2026-03-01T15:00:00Z");
-  const auto plan = plan_remediation(test::sample_engine(), "arn:aws:iam::111122223333:user/ops-admin", options);
+  const auto plan = plan_remediation(test::sample_engine().evidence(), "arn:aws:iam::111122223333:user/ops-admin", options);
   ASSERT_TRUE(plan);
   for (const auto &s : plan->strategies) {
     if (s.policy.empty()) continue;

@@ -54,7 +54,7 @@ void expect_well_formed(const remediation_plan &plan) {
 }  // namespace
 
 TEST(Remediation, TheAdminGetsEveryUserStrategy) {
-  const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:user/ops-admin", fixed_clock());
+  const auto plan = plan_remediation(sample().evidence(), "arn:aws:iam::111122223333:user/ops-admin", fixed_clock());
   ASSERT_TRUE(plan) << plan.error().message;
   expect_well_formed(*plan);
   for (const auto id : {"deny_outside_networks", "deactivate_user", "delete_user", "force_password_reset", "rotate_access_keys"})
@@ -80,7 +80,7 @@ TEST(Remediation, TheAdminGetsEveryUserStrategy) {
 }
 
 TEST(Remediation, DeletingAUserFollowsTheOrderAWSRequires) {
-  const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:user/svc-backup", fixed_clock());
+  const auto plan = plan_remediation(sample().evidence(), "arn:aws:iam::111122223333:user/svc-backup", fixed_clock());
   ASSERT_TRUE(plan) << plan.error().message;
   const auto *remove = strategy(*plan, "delete_user");
   ASSERT_NE(remove, nullptr);
@@ -101,19 +101,19 @@ TEST(Remediation, DeletingAUserFollowsTheOrderAWSRequires) {
 TEST(Remediation, GivenNetworksAreUsedAndCheckedAndBadOnesAreRefused) {
   auto options = fixed_clock();
   options.allow_cidrs = {"198.51.100.0/24", "2001:db8::/32"};
-  const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:user/ops-admin", options);
+  const auto plan = plan_remediation(sample().evidence(), "arn:aws:iam::111122223333:user/ops-admin", options);
   ASSERT_TRUE(plan);
   const auto *deny = strategy(*plan, "deny_outside_networks");
   EXPECT_NE(deny->policy.find(R"(["198.51.100.0/24","2001:db8::/32"])"), std::string::npos) << deny->policy;
   options.allow_cidrs = {"198.51.100.0/33"};
-  const auto bad = plan_remediation(sample(), "arn:aws:iam::111122223333:user/ops-admin", options);
+  const auto bad = plan_remediation(sample().evidence(), "arn:aws:iam::111122223333:user/ops-admin", options);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, errc::invalid_argument);
   EXPECT_NE(bad.error().message.find("198.51.100.0/33"), std::string::npos);
 }
 
 TEST(Remediation, TheInstanceSessionRevokesAndIsolates) {
-  const auto plan = plan_remediation(sample(), "arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890",
+  const auto plan = plan_remediation(sample().evidence(), "arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-0a1b2c3d4e5f67890",
                                      fixed_clock());
   ASSERT_TRUE(plan) << plan.error().message;
   expect_well_formed(*plan);
@@ -133,14 +133,14 @@ TEST(Remediation, TheInstanceSessionRevokesAndIsolates) {
 }
 
 TEST(Remediation, UnknownIdentitiesAreAnError) {
-  const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:user/nobody");
+  const auto plan = plan_remediation(sample().evidence(), "arn:aws:iam::111122223333:user/nobody");
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, errc::not_found);
   EXPECT_NE(plan.error().message.find("user/nobody"), std::string::npos);
 }
 
 TEST(Remediation, CliArgumentsAreShellQuoted) {
-  const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:user/ops-admin", fixed_clock());
+  const auto plan = plan_remediation(sample().evidence(), "arn:aws:iam::111122223333:user/ops-admin", fixed_clock());
   ASSERT_TRUE(plan);
   const auto &cli = strategy(*plan, "force_password_reset")->steps[0].cli;
   // The new password comes from the operator's shell, never from the plan.
@@ -155,7 +155,7 @@ TEST(Remediation, CliArgumentsAreShellQuoted) {
 
 TEST(Remediation, NoNetworksAreProposedWithoutAKnownBeginning) {
   // svc-backup is normal: no time its compromise began, so its addresses (the attacker's) are no allow-list.
-  const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:user/svc-backup", fixed_clock());
+  const auto plan = plan_remediation(sample().evidence(), "arn:aws:iam::111122223333:user/svc-backup", fixed_clock());
   ASSERT_TRUE(plan);
   EXPECT_EQ(strategy(*plan, "deny_outside_networks"), nullptr);
   EXPECT_TRUE(std::any_of(plan->notes.begin(), plan->notes.end(),
@@ -163,7 +163,7 @@ TEST(Remediation, NoNetworksAreProposedWithoutAKnownBeginning) {
 }
 
 TEST(Remediation, ARolesNetworksComeFromAllItsSessions) {
-  const auto plan = plan_remediation(sample(), "arn:aws:iam::111122223333:role/webapp-ec2-role", fixed_clock());
+  const auto plan = plan_remediation(sample().evidence(), "arn:aws:iam::111122223333:role/webapp-ec2-role", fixed_clock());
   ASSERT_TRUE(plan) << plan.error().message;
   const auto *deny = strategy(*plan, "deny_outside_networks");
   ASSERT_NE(deny, nullptr);

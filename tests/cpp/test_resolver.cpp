@@ -42,7 +42,7 @@ TEST(IdentityResolver, ChainsOfRolesLeadBackToTheUser) {
   const std::string first = session_identity("hop-a", "s1", "ASIAHOPA");
   const std::string second = session_identity("hop-b", "s2", "ASIAHOPB");
   // Delivered out of order: the second hop's use comes before the events that created it.
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed(call_as("use-b", 9, second) + "\n" + assume("a1", 1, alice, "hop-a", "s1", "ASIAHOPA") + "\n" +
                          assume("a2", 5, first, "hop-b", "s2", "ASIAHOPB"),
                      "t"));
@@ -57,7 +57,7 @@ TEST(IdentityResolver, ChainsOfRolesLeadBackToTheUser) {
 }
 
 TEST(IdentityResolver, ASessionWithoutItsCreatingEventStopsAtItsRole) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed(call_as("x", 1, session_identity("orphan", "s", "ASIAORPHAN")), "t"));
   const auto r = e.resolve(*e.symbols().find("arn:aws:sts::111122223333:assumed-role/orphan/s"));
   EXPECT_FALSE(r.complete);
@@ -65,7 +65,7 @@ TEST(IdentityResolver, ASessionWithoutItsCreatingEventStopsAtItsRole) {
 }
 
 TEST(IdentityResolver, SampleTraceSessions) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   auto root_of = [&](const std::string &arn) {
     const auto s = e.symbols().find(arn);
@@ -90,7 +90,7 @@ TEST(IdentityResolver, SampleTraceSessions) {
 }
 
 TEST(IdentityResolver, TheSessionTheAttackerCreatedResolvesToTheAdmin) {
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed_path(test::sample_dir()));
   bool found = false;
   for (const auto &id : e.identities()) {

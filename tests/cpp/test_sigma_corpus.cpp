@@ -29,7 +29,7 @@ std::string ct(const std::string &name, const std::string &source, const std::st
 std::vector<std::string> fired(const rule_set &rules, const std::string &record) {
   engine_options options;
   options.rules = rules;
-  engine e(options);
+  auto e = test::make_engine(options);
   EXPECT_TRUE(e.feed(record, "sigma"));
   e.finish();
   EXPECT_EQ(e.stats().accepted, 1u) << record;

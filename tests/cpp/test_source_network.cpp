@@ -73,7 +73,7 @@ TEST(SourceNetwork, StolenInstanceCredentialsAreCaughtOnTheirFirstCallFromOutsid
   const auto thief = as_instance(test::record("t1", "2026-03-01T10:00:04Z", "GetCallerIdentity"), "185.220.101.45");
   const auto own = as_instance(test::record("o1", "2026-03-01T10:00:01Z", "ListBuckets"), "54.210.33.17");
   const auto inside = as_instance(test::record("v1", "2026-03-01T10:00:09Z", "GetObject"), "10.0.12.7");
-  engine e;
+  auto e = test::make_engine();
   ASSERT_TRUE(e.feed(own + "\n" + inside + "\n", "instance"));
   for (const auto &d : e.detections()) EXPECT_NE(d.rule_id, "IDT-IA-005") << d.summary;
   ASSERT_TRUE(e.feed(thief + "\n", "thief"));

@@ -22,7 +22,7 @@ TEST(StratusCatalogue, EverySampleFiresTheRulesTheCoverageTableLists) {
     std::stringstream rules(line.substr(tab + 1));
     for (std::string id; std::getline(rules, id, ',');)
       if (id != "-") want.insert(id);
-    engine e;
+    auto e = test::make_engine();
     ASSERT_TRUE(e.feed_path(dir + file)) << file;
     EXPECT_EQ(e.stats().rejected, 0u) << file;
     e.finish();

@@ -329,7 +329,7 @@ def test_unreachable_s3_and_bad_state_paths_are_one_line_errors(monkeypatch, cap
     assert main(["analyze", "--no-progress", "--state", str(tmp_path)]) == 2
     assert "a directory" in capsys.readouterr().err
     assert main(["analyze", "--no-progress", "--lateness", "-1"]) == 2
-    assert "--lateness -1" in capsys.readouterr().err
+    assert "allowed_lateness must be 0 to 7 days, not -1 s" in capsys.readouterr().err
 
 
 def test_records_that_cannot_be_read_are_said_as_they_come():

@@ -63,14 +63,14 @@ class rule_set {
   // Both sets' rules; an id in both is an error.
   [[nodiscard]] result<rule_set> merged_with(const rule_set &other) const;
 
-  // The set holding only the rule at `index`.
+  // The set holding only the rule at `index` (empty past the end).
   [[nodiscard]] rule_set only(std::size_t index) const;
   // The rule at `index` with what it needs to fire: for a rule judged in
-  // context, the rules whose detections make that context.
+  // context, the rules whose detections make that context (empty past the end).
   [[nodiscard]] rule_set needed_by(std::size_t index) const;
 
   [[nodiscard]] std::size_t size() const noexcept;
-  [[nodiscard]] const rule_info &info(std::size_t index) const;
+  [[nodiscard]] const rule_info &info(std::size_t index) const noexcept;  // index < size()
 
   // Internal: the compiled form the detector runs.
   [[nodiscard]] const std::shared_ptr<const detail::compiled_rules> &compiled() const noexcept { return rules_; }

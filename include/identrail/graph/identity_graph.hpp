@@ -138,9 +138,10 @@ class identity_graph {
 
   [[nodiscard]] std::size_t node_count() const noexcept;
   [[nodiscard]] std::size_t edge_count() const noexcept;
-  [[nodiscard]] const graph_node &node(node_id id) const;
-  [[nodiscard]] const graph_edge &edge(std::size_t index) const;
-  [[nodiscard]] std::string_view label(node_id id) const;  // the key's text
+  // Ids and indexes the graph gave out: id < node_count(), index < edge_count().
+  [[nodiscard]] const graph_node &node(node_id id) const noexcept;
+  [[nodiscard]] const graph_edge &edge(std::size_t index) const noexcept;
+  [[nodiscard]] std::string_view label(node_id id) const noexcept;  // the key's text
   // An identity (user, role, session, ...) by ARN or principal id.
   [[nodiscard]] std::optional<node_id> find_identity(std::string_view key) const;
   // An identity, else an instance: what statuses and plans are given for.

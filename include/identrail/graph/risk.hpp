@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "identrail/core/error.hpp"
@@ -63,6 +64,20 @@ struct assessment {
 [[nodiscard]] std::vector<assessment> assess_identities(const identity_graph &graph, std::span<const symbol> identities,
                                                         std::span<const detection> detections,
                                                         std::span<const status_flag> flags);
+
+// Assessments with a lookup by identity.
+class assessment_table {
+ public:
+  assessment_table() = default;
+  explicit assessment_table(std::vector<assessment> rows);
+
+  [[nodiscard]] const std::vector<assessment> &rows() const noexcept { return rows_; }
+  [[nodiscard]] const assessment *find(symbol identity) const noexcept;
+
+ private:
+  std::vector<assessment> rows_;
+  std::unordered_map<symbol, std::size_t, symbol_hash> index_;
+};
 
 }  // namespace v0
 }  // namespace identrail

@@ -95,6 +95,14 @@ struct event {
   std::string raw;
 };
 
+// The identity an event is attributed to: its ARN, else principal id, else
+// invoking service; empty when the record names none (reported as "unknown").
+[[nodiscard]] inline symbol identity_key_of(const event &e) noexcept {
+  if (!e.who.arn.empty()) return e.who.arn;
+  if (!e.who.principal_id.empty()) return e.who.principal_id;
+  return e.who.invoked_by;
+}
+
 [[nodiscard]] std::string_view to_string(identity_type type) noexcept;
 [[nodiscard]] std::string_view to_string(event_category category) noexcept;
 [[nodiscard]] std::string_view to_string(action_origin origin) noexcept;

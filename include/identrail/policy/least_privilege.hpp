@@ -13,12 +13,11 @@
 
 #include "identrail/core/error.hpp"
 #include "identrail/core/time.hpp"
+#include "identrail/graph/evidence.hpp"
 #include "identrail/policy/policy.hpp"
 
 namespace identrail {
 inline namespace v0 {
-
-class engine;
 
 // What an identity did with one action on one resource ("" when the call named none).
 struct usage_record {
@@ -59,12 +58,12 @@ struct least_privilege_result {
                                                                       std::span<const usage_record> usage,
                                                                       const least_privilege_options &options);
 
-// The usage the engine recorded for an identity: a user's own calls; a role's,
+// The usage the graph recorded for an identity: a user's own calls; a role's,
 // those of all its sessions; a session stands for its role.
-[[nodiscard]] result<std::vector<usage_record>> usage_of(const engine &e, std::string_view identity);
+[[nodiscard]] result<std::vector<usage_record>> usage_of(const evidence_view &e, std::string_view identity);
 
 // usage_of + generate_least_privilege, with the flag time defaulting to the identity's status.
-[[nodiscard]] result<least_privilege_result> least_privilege_policy(const engine &e, std::string_view identity,
+[[nodiscard]] result<least_privilege_result> least_privilege_policy(const evidence_view &e, std::string_view identity,
                                                                     const least_privilege_options &options = {});
 
 // {"identity","flag_time","policy":{...},"used_actions":[...],"excluded_actions":[...],

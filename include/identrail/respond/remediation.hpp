@@ -12,7 +12,7 @@
 
 #include "identrail/core/error.hpp"
 #include "identrail/core/time.hpp"
-#include "identrail/engine.hpp"
+#include "identrail/graph/evidence.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -50,8 +50,8 @@ struct remediation_plan {
   std::vector<std::string> notes;  // what the plan could not cover, and what else to look at
 };
 
-// An error when the identity is unknown to the engine or a CIDR is invalid.
-[[nodiscard]] result<remediation_plan> plan_remediation(const engine &e, std::string_view identity,
+// An error when the evidence does not name the identity or a CIDR is invalid.
+[[nodiscard]] result<remediation_plan> plan_remediation(const evidence_view &e, std::string_view identity,
                                                         const remediation_options &options = {});
 
 // {"identity","identity_kind","root_principal","strategies":[{"id","title","steps":[{"service","operation",

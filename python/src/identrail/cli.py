@@ -63,8 +63,6 @@ def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
                     allowed_lateness_seconds=getattr(args, "lateness", 900),
                     skip_invalid_rules=bool(getattr(args, "skip_invalid", False)),
                     input_format=getattr(args, "input_format", "auto"))
-    if not 0 <= settings["allowed_lateness_seconds"] <= 7 * 86400:
-        raise InvalidArgument(f"--lateness {settings['allowed_lateness_seconds']}: must be 0 to 604800 seconds (7 days)")
     state = getattr(args, "state", None)
     if state and os.path.isdir(state):
         raise InvalidArgument(f"--state {state}: a directory; the state is a file (it is created when missing)")

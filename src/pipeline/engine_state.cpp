@@ -16,9 +16,9 @@
 #include <filesystem>
 
 #include "engine_impl.hpp"
-#include "core/atomic_file.hpp"
-#include "core/state_access.hpp"
-#include "normalize/input_files.hpp"
+#include "../core/atomic_file.hpp"
+#include "../core/state_access.hpp"
+#include "../normalize/input_files.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -215,7 +215,9 @@ result<void> engine::checkpoint_to(const std::string &path) const {
 result<engine> engine::restore(std::string_view bytes, engine_options options) {
   auto sections = verified_sections(bytes, options.state_key);
   if (!sections) return tl::unexpected(sections.error());
-  engine e(std::move(options));
+  auto created = create(std::move(options));
+  if (!created) return created;
+  engine e = std::move(*created);
   auto &s = *e.impl_;
   state_reader top(*sections, nullptr, "checkpoint");
   std::vector<symbol> symbols;

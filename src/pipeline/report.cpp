@@ -1,4 +1,4 @@
-#include "identrail/report.hpp"
+#include "identrail/pipeline/report.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -95,7 +95,7 @@ std::string report_json(const engine &e, const report_options &options) {
       json_array detections(root.key("detections"));
       for (const auto &d : e.detections()) {
         json_object o(detections.next());
-        detail::write_detection_fields(o, e, d);
+        detail::write_detection_fields(o, e.evidence(), d);
       }
     }
     std::unordered_map<symbol, std::uint64_t, symbol_hash> detection_counts;

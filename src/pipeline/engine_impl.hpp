@@ -5,18 +5,17 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "identrail/engine.hpp"
-#include "core/state_io.hpp"
+#include "identrail/pipeline/engine.hpp"
+#include "../core/state_io.hpp"
 
 namespace identrail {
 inline namespace v0 {
 
 struct engine::impl {
-  explicit impl(engine_options opts)
-      : options(std::move(opts)), normalize(symbols, options.normalize), unknown(symbols.intern("unknown")),
-        detect(options.detect ? (options.rules ? *options.rules : rule_set::builtin().value_or(rule_set{}))
-                              : rule_set{},
-               symbols, detector_options_for(options)) {}
+  // From options detail::prepare() made ready: the rules are compiled.
+  explicit impl(engine_options ready)
+      : options(std::move(ready)), normalize(symbols, options.normalize), unknown(symbols.intern("unknown")),
+        detect(options.rules.value_or(rule_set{}), symbols, detector_options_for(options)) {}
 
   // One duplicate filter, not two: the detector filters repeats only when the
   // normalizer does not, and then over the same horizon.
@@ -36,8 +35,7 @@ struct engine::impl {
   identity_graph graph{symbols, options.geolocation};
   std::vector<status_flag> flags;
   // Assessments are derived data: rebuilt on the first request after a change.
-  mutable std::vector<assessment> assessed;
-  mutable std::unordered_map<symbol, std::size_t, symbol_hash> assessed_index;
+  mutable assessment_table assessed;
   mutable bool assessed_fresh = false;
   std::function<void(const detection &)> detection_callback;
   std::vector<event> events;

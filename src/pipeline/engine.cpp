@@ -1,4 +1,5 @@
 #include "engine_impl.hpp"
+#include "engine_options.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -6,13 +7,13 @@
 namespace identrail {
 inline namespace v0 {
 
-symbol identity_key_of(const event &e) noexcept {
-  if (!e.who.arn.empty()) return e.who.arn;
-  if (!e.who.principal_id.empty()) return e.who.principal_id;
-  return e.who.invoked_by;
+result<engine> engine::create(engine_options options) {
+  auto ready = detail::prepare(std::move(options));
+  if (!ready) return tl::unexpected(ready.error());
+  return engine(std::make_unique<impl>(std::move(*ready)));
 }
 
-engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {
+engine::engine(std::unique_ptr<impl> made) : impl_(std::move(made)) {
   auto *state = impl_.get();
   state->detect.on_detection([state](const detection &d) {
     if (state->options.correlate) state->graph.observe(d);
@@ -69,38 +70,27 @@ const std::vector<assessment> &engine::assessments() const {
     std::vector<symbol> keys;
     keys.reserve(state.identities.size());
     for (const auto &id : state.identities) keys.push_back(id.key);
-    state.assessed = assess_identities(state.graph, keys, state.detect.detections(), state.flags);
-    state.assessed_index.clear();
-    for (std::size_t i = 0; i < state.assessed.size(); ++i) state.assessed_index.emplace(state.assessed[i].identity, i);
+    state.assessed = assessment_table(assess_identities(state.graph, keys, state.detect.detections(), state.flags));
     state.assessed_fresh = true;
   }
-  return state.assessed;
+  return state.assessed.rows();
 }
 
-const assessment *engine::assessment_of(std::string_view identity) const {
-  const auto &all = assessments();
-  const auto key = impl_->symbols.find(identity);
-  if (!key) return nullptr;
-  const auto it = impl_->assessed_index.find(*key);
-  return it == impl_->assessed_index.end() ? nullptr : &all[it->second];
+const assessment *engine::assessment_of(std::string_view identity) const { return evidence().assessment_of(identity); }
+
+evidence_view engine::evidence() const {
+  (void)assessments();
+  const auto &state = *impl_;
+  return evidence_view{.symbols = state.symbols,
+                       .graph = state.graph,
+                       .assessments = state.assessed,
+                       .events = state.events,
+                       .detections = state.detect.detections(),
+                       .events_retained = !state.events.empty() || state.normalize.stats().accepted == 0};
 }
 
 std::vector<timeline_entry> engine::timeline(std::string_view identity, timestamp since) const {
-  std::vector<timeline_entry> rows;
-  const auto key = impl_->symbols.find(identity);
-  if (!key) return rows;
-  const auto &events = impl_->events;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const symbol found = identity_key_of(events[i]);
-    if ((found.empty() ? impl_->unknown : found) == *key && events[i].time >= since)
-      rows.push_back({events[i].time, timeline_entry::kind::event, i});
-  }
-  const auto &found = impl_->detect.detections();
-  for (std::size_t i = 0; i < found.size(); ++i)
-    if (found[i].identity == *key && found[i].last_seen >= since)
-      rows.push_back({found[i].first_seen, timeline_entry::kind::detection, i});
-  std::stable_sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.time < b.time; });
-  return rows;
+  return timeline_of(evidence(), identity, since);
 }
 const std::vector<detection> &engine::detections() const noexcept { return impl_->detect.detections(); }
 const detector_stats &engine::detection_stats() const noexcept { return impl_->detect.stats(); }

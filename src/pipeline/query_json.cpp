@@ -1,4 +1,4 @@
-#include "identrail/graph/query_json.hpp"
+#include "identrail/pipeline/query_json.hpp"
 
 #include "../core/json_writer.hpp"
 
@@ -9,8 +9,8 @@ namespace {
 using detail::json_array;
 using detail::json_object;
 
-result<node_id> identity_node(const engine &e, std::string_view identity) {
-  const auto &g = e.graph();
+result<node_id> identity_node(const evidence_view &e, std::string_view identity) {
+  const auto &g = e.graph;
   if (auto id = g.find_identity_or_instance(identity)) return *id;
   return make_error(errc::not_found, "no identity \"" + std::string(identity) + "\" in the logs");
 }
@@ -34,24 +34,24 @@ void write_edge_times(json_object &o, const graph_edge &e) {
 
 }  // namespace
 
-result<std::string> resolution_json(const engine &e, std::string_view identity) {
-  const auto key = e.symbols().find(identity);
-  if (!key || !e.graph().find_identity(identity))
+result<std::string> resolution_json(const evidence_view &e, std::string_view identity) {
+  const auto key = e.symbols.find(identity);
+  if (!key || !e.graph.find_identity(identity))
     return make_error(errc::not_found, "no identity \"" + std::string(identity) + "\" in the logs");
-  const auto r = e.resolve(*key);
+  const auto r = e.graph.resolve(*key);
   std::string out;
   {
     json_object o(out);
     o.str("identity", identity);
-    o.str("root_principal", e.symbols().str(r.root));
+    o.str("root_principal", e.symbols.str(r.root));
     o.boolean("complete", r.complete);
     json_array chain(o.key("chain"));
-    for (const auto link : r.chain) chain.str(e.symbols().str(link));
+    for (const auto link : r.chain) chain.str(e.symbols.str(link));
   }
   return out;
 }
 
-result<std::string> assessment_json(const engine &e, std::string_view identity) {
+result<std::string> assessment_json(const evidence_view &e, std::string_view identity) {
   const auto *a = e.assessment_of(identity);
   if (!a) return make_error(errc::not_found, "no identity \"" + std::string(identity) + "\" in the logs");
   std::string out;
@@ -70,10 +70,10 @@ result<std::string> assessment_json(const engine &e, std::string_view identity) 
   return out;
 }
 
-result<std::string> blast_radius_json(const engine &e, std::string_view identity, timestamp since) {
+result<std::string> blast_radius_json(const evidence_view &e, std::string_view identity, timestamp since) {
   auto id = identity_node(e, identity);
   if (!id) return tl::unexpected(id.error());
-  const auto &g = e.graph();
+  const auto &g = e.graph;
   const auto radius = g.blast_radius_of(*id, since);
   std::string out;
   {
@@ -103,8 +103,8 @@ result<std::string> blast_radius_json(const engine &e, std::string_view identity
   return out;
 }
 
-result<std::string> paths_json(const engine &e, std::string_view from, std::string_view to, const path_options &options) {
-  const auto &g = e.graph();
+result<std::string> paths_json(const evidence_view &e, std::string_view from, std::string_view to, const path_options &options) {
+  const auto &g = e.graph;
   const auto start = g.find_any(from);
   if (!start) return make_error(errc::not_found, "no node \"" + std::string(from) + "\" in the graph");
   const auto end = g.find_any(to);
@@ -127,10 +127,10 @@ result<std::string> paths_json(const engine &e, std::string_view from, std::stri
   return out;
 }
 
-result<std::string> where_used_json(const engine &e, std::string_view identity) {
+result<std::string> where_used_json(const evidence_view &e, std::string_view identity) {
   auto id = identity_node(e, identity);
   if (!id) return tl::unexpected(id.error());
-  const auto &g = e.graph();
+  const auto &g = e.graph;
   const auto places = g.where_used(*id);
   std::string out;
   {
@@ -171,21 +171,21 @@ result<std::string> where_used_json(const engine &e, std::string_view identity) 
   return out;
 }
 
-result<std::string> timeline_json(const engine &e, std::string_view identity, timestamp since) {
+result<std::string> timeline_json(const evidence_view &e, std::string_view identity, timestamp since) {
   auto id = identity_node(e, identity);
   if (!id) return tl::unexpected(id.error());
-  const auto &s = e.symbols();
+  const auto &s = e.symbols;
   std::string out;
   {
     json_object o(out);
     o.str("identity", identity);
-    o.boolean("events_retained", !e.events().empty() || e.stats().accepted == 0);
+    o.boolean("events_retained", e.events_retained);
     json_array entries(o.key("entries"));
-    for (const auto &row : e.timeline(identity, since)) {
+    for (const auto &row : timeline_of(e, identity, since)) {
       json_object entry(entries.next());
       entry.str("time", format_rfc3339(row.time));
       if (row.what == timeline_entry::kind::event) {
-        const auto &ev = e.events()[row.index];
+        const auto &ev = e.events[row.index];
         entry.str("type", "event");
         entry.str("action", s.str(ev.action));
         entry.str("event_id", ev.id);
@@ -194,7 +194,7 @@ result<std::string> timeline_json(const engine &e, std::string_view identity, ti
         entry.boolean("success", ev.result.success);
         entry.str_if("error_code", s.str(ev.result.error_code));
       } else {
-        const auto &d = e.detections()[row.index];
+        const auto &d = e.detections[row.index];
         entry.str("type", "detection");
         entry.str("rule_id", d.rule_id);
         entry.str("severity", to_string(d.level));

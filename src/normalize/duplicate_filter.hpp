@@ -8,7 +8,7 @@
 
 #include "identrail/core/symbol.hpp"
 #include "identrail/normalize/event.hpp"
-#include "state_io.hpp"
+#include "../core/state_io.hpp"
 
 namespace identrail {
 inline namespace v0 {

@@ -9,8 +9,8 @@ namespace identrail {
 inline namespace v0 {
 namespace detail {
 
-void write_detection_fields(json_object &o, const engine &e, const detection &d) {
-  const auto &s = e.symbols();
+void write_detection_fields(json_object &o, const evidence_view &e, const detection &d) {
+  const auto &s = e.symbols;
   o.str("id", d.id);
   o.num("revision", d.revision);
   if (d.withdrawn) o.boolean("withdrawn", true);
@@ -27,7 +27,7 @@ void write_detection_fields(json_object &o, const engine &e, const detection &d)
     for (const auto &t : d.techniques) techniques.str(t);
   }
   o.str("identity", s.str(d.identity));
-  o.str("root_principal", s.str(e.resolve(d.identity).root));
+  o.str("root_principal", s.str(e.graph.resolve(d.identity).root));
   o.str("group_key", d.group_key);
   o.str("source_ip", s.str(d.source));
   o.str("first_seen", format_rfc3339(d.first_seen));
@@ -58,13 +58,13 @@ long long millis(timestamp t) {
 // OCSF Detection Finding (class 2004) in the OCSF version of the API Activity
 // output (1.1.0): a new detection creates the finding, a revision updates it,
 // a withdrawal closes it.
-void write_ocsf_finding(std::string &out, const engine &e, const detection &d) {
+void write_ocsf_finding(std::string &out, const evidence_view &e, const detection &d) {
   static constexpr detail::ocsf_class kFinding{2004, "Detection Finding", 2, "Findings"};
   const int activity = d.withdrawn ? 3 : d.revision == 0 ? 1 : 2;
   static constexpr const char *kActivities[] = {"", "Create", "Update", "Close"};
   static constexpr const char *kSeverities[] = {"Informational", "Low", "Medium", "High", "Critical"};
   const auto level = static_cast<int>(d.level);
-  const auto &s = e.symbols();
+  const auto &s = e.symbols;
   json_object o(out);
   detail::write_ocsf_class(o, kFinding, activity, kActivities[activity]);
   o.num("severity_id", level + 1);
@@ -127,12 +127,12 @@ void write_ocsf_finding(std::string &out, const engine &e, const detection &d) {
   json_object unmapped(o.key("unmapped"));
   unmapped.num("revision", d.revision);
   unmapped.str("group_key", d.group_key);
-  unmapped.str("root_principal", s.str(e.resolve(d.identity).root));
+  unmapped.str("root_principal", s.str(e.graph.resolve(d.identity).root));
 }
 
 }  // namespace
 
-std::string detection_json(const engine &e, const detection &d, detection_json_form form) {
+std::string detection_json(const evidence_view &e, const detection &d, detection_json_form form) {
   std::string out;
   if (form == detection_json_form::ocsf) {
     write_ocsf_finding(out, e, d);
