@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define IDT_VERSION_MAJOR 0
-#define IDT_VERSION_MINOR 1
+#define IDT_VERSION_MINOR 2
 #define IDT_VERSION_PATCH 0
 
 typedef int32_t idt_status;
@@ -63,7 +63,7 @@ typedef struct idt_event idt_event;
 typedef struct idt_buffer idt_buffer;
 typedef struct idt_detection idt_detection;
 
-/* "0.1.0" */
+/* "0.2.0" */
 IDT_API const char *idt_version(void);
 
 IDT_API int32_t idt_error_code(const idt_error *err);

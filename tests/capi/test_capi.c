@@ -465,7 +465,7 @@ static void test_input_formats(void) {
 }
 
 int main(void) {
-  CHECK(strcmp(idt_version(), "0.1.0") == 0);
+  CHECK(strcmp(idt_version(), "0.2.0") == 0);
   test_errors_and_options();
   test_feed_and_iterate();
   test_duplicate_horizon();

@@ -85,8 +85,8 @@ void respond_to_some(const engine &e) {
   for (const auto &a : e.assessments()) {
     if (++asked > 3) break;
     const auto name = e.symbols().str(a.identity);
-    (void)plan_remediation(e, name);
-    (void)least_privilege_policy(e, name);
+    (void)plan_remediation(e.evidence(), name);
+    (void)least_privilege_policy(e.evidence(), name);
     if (const auto node = e.graph().find_identity(name)) (void)e.graph().blast_radius_of(*node);
   }
 }
