@@ -1176,7 +1176,11 @@ result<rule_set> rule_set::from_paths(const std::vector<std::string> &paths, con
     std::move(one.rules.begin(), one.rules.end(), std::back_inserter(all.rules));
     all.errors.insert(all.errors.end(), one.errors.begin(), one.errors.end());
   }
-  return make_set(std::move(all), options);
+  auto loaded = make_set(std::move(all), options);
+  if (!loaded || !options.with_builtin) return loaded;
+  auto pack = builtin();
+  if (!pack) return pack;
+  return pack->merged_with(*loaded);
 }
 
 const std::vector<std::string> &rule_set::rejected() const noexcept { return *rejected_; }

@@ -1,6 +1,7 @@
 #include "identrail/pipeline/query_json.hpp"
 
 #include "../core/json_writer.hpp"
+#include "identrail/version.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -42,6 +43,7 @@ result<std::string> resolution_json(const evidence_view &e, std::string_view ide
   std::string out;
   {
     json_object o(out);
+    o.num("schema_version", json_schema_version);
     o.str("identity", identity);
     o.str("root_principal", e.symbols.str(r.root));
     o.boolean("complete", r.complete);
@@ -57,6 +59,7 @@ result<std::string> assessment_json(const evidence_view &e, std::string_view ide
   std::string out;
   {
     json_object o(out);
+    o.num("schema_version", json_schema_version);
     o.str("identity", identity);
     o.str("status", to_string(a->status));
     o.str("risk", to_string(a->risk));
@@ -78,6 +81,7 @@ result<std::string> blast_radius_json(const evidence_view &e, std::string_view i
   std::string out;
   {
     json_object o(out);
+    o.num("schema_version", json_schema_version);
     o.str("identity", identity);
     o.str("since", format_rfc3339(since));
     {
@@ -104,6 +108,8 @@ result<std::string> blast_radius_json(const evidence_view &e, std::string_view i
 }
 
 result<std::string> paths_json(const evidence_view &e, std::string_view from, std::string_view to, const path_options &options) {
+  if (options.max_depth == 0 || options.max_depth > 64 || options.max_paths == 0 || options.max_paths > 10000)
+    return make_error(errc::invalid_argument, "paths: max_depth must be 1 to 64 and max_paths 1 to 10000");
   const auto &g = e.graph;
   const auto start = g.find_any(from);
   if (!start) return make_error(errc::not_found, "no node \"" + std::string(from) + "\" in the graph");
@@ -112,6 +118,7 @@ result<std::string> paths_json(const evidence_view &e, std::string_view from, st
   std::string out;
   {
     json_object o(out);
+    o.num("schema_version", json_schema_version);
     o.str("from", from);
     o.str("to", to);
     json_array paths(o.key("paths"));
@@ -135,6 +142,7 @@ result<std::string> where_used_json(const evidence_view &e, std::string_view ide
   std::string out;
   {
     json_object o(out);
+    o.num("schema_version", json_schema_version);
     o.str("identity", identity);
     {
       json_array addresses(o.key("addresses"));
@@ -178,6 +186,7 @@ result<std::string> timeline_json(const evidence_view &e, std::string_view ident
   std::string out;
   {
     json_object o(out);
+    o.num("schema_version", json_schema_version);
     o.str("identity", identity);
     o.boolean("events_retained", e.events_retained);
     json_array entries(o.key("entries"));

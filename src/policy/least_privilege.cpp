@@ -1,4 +1,5 @@
 #include "identrail/policy/least_privilege.hpp"
+#include "identrail/version.hpp"
 
 #include <algorithm>
 #include <map>
@@ -329,6 +330,7 @@ std::string to_json(const least_privilege_result &r) {
   std::string out;
   {
     json_object root(out);
+    root.num("schema_version", json_schema_version);
     root.str("identity", r.identity);
     if (r.flag_time) root.str("flag_time", format_rfc3339(*r.flag_time));
     else root.raw("flag_time", "null");

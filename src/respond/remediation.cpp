@@ -1,4 +1,5 @@
 #include "identrail/respond/remediation.hpp"
+#include "identrail/version.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -343,6 +344,7 @@ std::string to_json(const remediation_plan &plan) {
   std::string out;
   {
     detail::json_object root(out);
+    root.num("schema_version", json_schema_version);
     root.str("identity", plan.identity);
     root.str("identity_kind", plan.identity_kind);
     root.str("root_principal", plan.root_principal);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "identrail/core/error.hpp"
 #include "identrail/core/geolocation.hpp"
 #include "identrail/core/symbol.hpp"
 #include "identrail/detect/detection.hpp"
@@ -38,6 +39,10 @@ struct detector_options {
   // fields; without it those fields are absent and rules on them never fire.
   std::shared_ptr<const geolocator> geolocation;
 };
+
+// errc::invalid_argument naming the option out of range (a lateness over 7
+// days, a zero bound); engine::create checks them too.
+[[nodiscard]] result<void> check_options(const detector_options &options);
 
 struct detector_stats {
   std::uint64_t events = 0;      // events taken in

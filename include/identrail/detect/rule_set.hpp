@@ -42,6 +42,8 @@ struct rule_load_options {
   // Load the valid rules and list the others in rule_set::rejected(); by
   // default one invalid rule fails the load, whose error lists every one.
   bool skip_invalid = false;
+  // from_paths: the built-in pack as well as the files' rules (an id in both is an error).
+  bool with_builtin = false;
 };
 
 class rule_set {

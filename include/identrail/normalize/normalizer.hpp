@@ -53,6 +53,10 @@ struct normalizer_options {
 // "auto", "cloudtrail", "cloudtrail-lake", "elasticsearch", "datadog", "ocsf".
 [[nodiscard]] result<input_format> parse_input_format(std::string_view name);
 
+// errc::invalid_argument naming the option out of range (a horizon over 30
+// days, a zero input limit); engine::create checks them too.
+[[nodiscard]] result<void> check_options(const normalizer_options &options);
+
 // One record (or whole input) that could not be decoded.
 struct decode_error {
   std::string source;    // file path or the caller's name for a buffer

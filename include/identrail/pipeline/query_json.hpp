@@ -1,5 +1,6 @@
 // The graph queries as JSON: the one rendering the C ABI, Python and the CLI
-// share, so every language sees the same answer.
+// share, so every language sees the same answer. Each answer starts with
+// "schema_version" (json_schema_version, identrail/version.hpp).
 #pragma once
 
 #include <string>

@@ -1,0 +1,18 @@
+#include <string>
+
+#include "identrail/normalize/normalizer.hpp"
+
+namespace identrail {
+inline namespace v0 {
+
+result<void> check_options(const normalizer_options &o) {
+  using std::chrono::seconds;
+  if (o.deduplicate && (o.dedup_horizon < seconds{1} || o.dedup_horizon > seconds{30 * 86400}))
+    return make_error(errc::invalid_argument, "dedup_horizon must be 1 second to 30 days, not " +
+                                                  std::to_string(o.dedup_horizon.count()) + " s");
+  if (o.max_decompressed_bytes == 0) return make_error(errc::invalid_argument, "max_decompressed_bytes must be > 0");
+  return {};
+}
+
+}  // namespace v0
+}  // namespace identrail
