@@ -12,7 +12,11 @@ APT_PACKAGES=(
   libmaxmind-db-writer-perl  # the tests write their own small GeoIP database
   uap-core                   # user-agent families (compiled in)
   clang libclang-rt-14-dev   # the decoder fuzzer (libFuzzer), scripts/fuzz.sh
+  llvm-14                    # llvm-objcopy: the static C library keeps only the API's symbols global
 )
+# Go and Rust build the bindings; a machine that has them (in PATH) keeps its own.
+command -v go >/dev/null 2>&1 || APT_PACKAGES+=(golang-go)
+command -v cargo >/dev/null 2>&1 || APT_PACKAGES+=(cargo rust-clippy)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

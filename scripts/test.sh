@@ -32,6 +32,14 @@ ctest --test-dir build/consumer --output-on-failure
 cc -std=c99 -Wall -Wextra -Werror examples/c/analyze.c -o build/consumer/analyze_c_pkgconfig \
   $(PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" pkg-config --cflags --libs identrail)
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/consumer/analyze_c_pkgconfig examples/data/sample >/dev/null
+# And linked statically (identrail-static.pc): the binary needs no libidentrail_c.so.
+cc -std=c99 -Wall -Wextra -Werror examples/c/analyze.c -o build/consumer/analyze_c_static \
+  $(PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" pkg-config --cflags --libs identrail-static)
+if ldd build/consumer/analyze_c_static | grep -q identrail; then
+  echo "analyze_c_static links libidentrail_c.so dynamically" >&2
+  exit 1
+fi
+build/consumer/analyze_c_static examples/data/sample | grep -q "detections"
 
 step "Python module and CLI (pytest)"
 .venv/bin/python -m pip install -q ".[test]"

@@ -1,12 +1,18 @@
-# Compares the dynamic symbols a library defines with the expected list.
-execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
+# Compares the global symbols a library defines (dynamic ones for a shared
+# library, STATIC=ON for an archive) with the expected list.
+if(STATIC)
+  set(nm_flags -g --defined-only)
+else()
+  set(nm_flags -D --defined-only)
+endif()
+execute_process(COMMAND nm ${nm_flags} ${LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${LIB}")
 endif()
-string(REGEX MATCHALL "[ \t][TDBRVW] [^\n]+" lines "${nm_out}")
+string(REGEX MATCHALL "[ \t][TDBRVWuC] [^\n]+" lines "${nm_out}")
 set(actual)
 foreach(line IN LISTS lines)
-  string(REGEX REPLACE "^[ \t][TDBRVW] ([^@\n]+).*" "\\1" name "${line}")
+  string(REGEX REPLACE "^[ \t][TDBRVWuC] ([^@\n]+).*" "\\1" name "${line}")
   if(NOT name MATCHES "^IDENTRAIL_")
     list(APPEND actual ${name})
   endif()
