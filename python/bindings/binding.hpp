@@ -106,5 +106,10 @@ void bind_correlation(pybind11::class_<py_engine> &engine_class);
 void bind_policy(pybind11::module_ &m);
 // Adds Engine.least_privilege (policy.cpp).
 void bind_least_privilege(pybind11::class_<py_engine> &engine_class);
+// Adds identrail.RuleSet (rules.cpp).
+void bind_rule_set(pybind11::module_ &m);
+
+// One path or an iterable of them (str, bytes or os.PathLike), as the file system names them.
+std::vector<std::string> fs_paths(const pybind11::object &paths);
 
 }  // namespace identrail::python

@@ -67,6 +67,25 @@ void bind_correlation(py::class_<py_engine> &engine_class) {
           },
           "Risk and status of every identity, including roles and instances marked through the graph.")
       .def(
+          "identities",
+          [](const py_engine &e) {
+            py::list out;
+            const auto &engine = e.read();
+            const auto &symbols = engine.symbols();
+            for (const auto &id : engine.identities()) {
+              py::list ips;
+              for (const auto ip : id.source_ips) ips.append(std::string(symbols.str(ip)));
+              out.append(py::dict(py::arg("identity") = std::string(symbols.str(id.key)),
+                                  py::arg("type") = std::string(to_string(id.type)),
+                                  py::arg("first_seen") = format_rfc3339(id.first_seen),
+                                  py::arg("last_seen") = format_rfc3339(id.last_seen), py::arg("events") = id.events,
+                                  py::arg("failed") = id.failed, py::arg("source_ips") = ips));
+            }
+            return out;
+          },
+          "Every identity the logs name, in order of first appearance: type, first and last seen, events, failed "
+          "calls and source addresses (distinct, capped).")
+      .def(
           "resolve",
           [](const py_engine &e, const std::string &identity) {
             return answer([&] { return resolution_json(e.read().evidence(), identity); });

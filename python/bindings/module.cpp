@@ -13,7 +13,7 @@ using identrail::python::lossless_str;
 using identrail::python::py_engine;
 using identrail::python::unwrap;
 
-namespace {
+namespace identrail::python {
 
 // A path as the OS sees it: str (with surrogate escapes for undecodable bytes),
 // bytes or os.PathLike, as os.fsencode takes them.
@@ -22,7 +22,6 @@ std::string fs_path(const py::object &path_like) {
   return std::string(encoded);
 }
 
-// One path or an iterable of them.
 std::vector<std::string> fs_paths(const py::object &paths) {
   std::vector<std::string> out;
   if (py::isinstance<py::str>(paths) || py::isinstance<py::bytes>(paths) || py::hasattr(paths, "__fspath__"))
@@ -32,6 +31,13 @@ std::vector<std::string> fs_paths(const py::object &paths) {
   return out;
 }
 
+}  // namespace identrail::python
+
+using identrail::python::fs_path;
+using identrail::python::fs_paths;
+
+namespace {
+
 // The C++ options Engine()'s keyword arguments describe; engine::create checks them.
 engine_options make_options(bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors,
                             bool retain_events, std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds,
@@ -40,7 +46,14 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
   engine_options o;
   o.detect = detect;
   o.detection.allowed_lateness = std::chrono::seconds{lateness_seconds};
-  if (!rules.is_none()) o.rule_files = {fs_paths(rules), builtin_rules, skip_invalid_rules};
+  if (py::isinstance<rule_set>(rules)) {
+    if (builtin_rules)
+      throw binding_error(errc::invalid_argument,
+                          "builtin_rules with a RuleSet: make it with RuleSet.load(paths, builtin=True)");
+    o.rules = rules.cast<rule_set>();
+  } else if (!rules.is_none()) {
+    o.rule_files = {fs_paths(rules), builtin_rules, skip_invalid_rules};
+  }
   o.normalize.dedup_horizon = std::chrono::seconds{dedup_horizon_seconds};
   o.normalize.max_decompressed_bytes = max_input_bytes;
   o.normalize.deduplicate = deduplicate;
@@ -346,6 +359,10 @@ PYBIND11_MODULE(_core, m) {
               throw binding_error(errc::invalid_argument,
                                   "an Engine with a state_key is not pickled: the key would travel with the state; "
                                   "use checkpoint() and Engine.restore(data, state_key=...)");
+            if (py::isinstance<rule_set>(e.settings["rules"]))
+              throw binding_error(errc::invalid_argument,
+                                  "an Engine made with a RuleSet is not pickled (compiled rules have no portable "
+                                  "form): give rules= as paths, or checkpoint() and Engine.restore(data, rules=...)");
             const auto &core = e.read();
             std::string bytes;
             {
@@ -459,6 +476,7 @@ PYBIND11_MODULE(_core, m) {
             return lossless_str(report_text(e.read(), o));
           },
           py::arg("top") = 10, "The readable report of `identrail analyze`.");
+  identrail::python::bind_rule_set(m);
   identrail::python::bind_correlation(engine_class);
   identrail::python::bind_policy(m);
   identrail::python::bind_least_privilege(engine_class);

@@ -9,10 +9,14 @@ namespace py = pybind11;
 namespace identrail::python {
 namespace {
 
-std::vector<policy_document> documents(const std::vector<std::string> &texts, const char *kind) {
+// Policies as JSON texts or identrail.Policy objects (parsed once).
+std::vector<policy_document> documents(const py::list &given, const char *kind) {
   std::vector<policy_document> out;
-  for (std::size_t i = 0; i < texts.size(); ++i)
-    out.push_back(unwrap(parse_policy(texts[i], std::string(kind) + "[" + std::to_string(i) + "]")));
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const py::object item = given[i];
+    if (py::isinstance<policy_document>(item)) out.push_back(item.cast<policy_document>());
+    else out.push_back(unwrap(parse_policy(item.cast<std::string>(), std::string(kind) + "[" + std::to_string(i) + "]")));
+  }
   return out;
 }
 
@@ -21,8 +25,8 @@ std::vector<policy_document> documents(const std::vector<std::string> &texts, co
 void bind_least_privilege(py::class_<py_engine> &engine_class) {
   engine_class.def(
       "least_privilege",
-      [](const py_engine &e, const std::string &identity, const py::object &flag_time,
-         const std::vector<std::string> &current_policies, bool compact) {
+      [](const py_engine &e, const std::string &identity, const py::object &flag_time, const py::list &current_policies,
+         bool compact) {
         least_privilege_options options;
         options.flag_time = py_time(flag_time, "flag_time");
         options.current = documents(current_policies, "current_policies");
@@ -30,13 +34,23 @@ void bind_least_privilege(py::class_<py_engine> &engine_class) {
         const auto result = unwrap(least_privilege_policy(e.read().evidence(), identity, options));
         return py::module_::import("json").attr("loads")(lossless_str(to_json(result)));
       },
-      py::arg("identity"), py::arg("flag_time") = py::none(), py::arg("current_policies") = std::vector<std::string>{},
+      py::arg("identity"), py::arg("flag_time") = py::none(), py::arg("current_policies") = py::list(),
       py::arg("compact") = false,
       "A least-privilege policy from what the identity used successfully before flag_time (default: when its "
       "status began), bounded by its current policies (JSON texts).");
 }
 
 void bind_policy(py::module_ &m) {
+  py::class_<policy_document>(m, "Policy", "An IAM policy document, parsed once; immutable, shareable across threads.")
+      .def_static(
+          "parse", [](const std::string &json, const std::string &source) { return unwrap(parse_policy(json, source)); },
+          py::arg("json"), py::arg("source") = "policy",
+          "Raises identrail.Error naming the source, the JSON path and the reason.")
+      .def("to_json", [](const policy_document &p) { return lossless_str(to_json(p)); }, "The document, normalized.")
+      .def("__len__", [](const policy_document &p) { return p.statements.size(); }, "Its statements.")
+      .def("__repr__", [](const policy_document &p) {
+        return "<identrail.Policy of " + std::to_string(p.statements.size()) + " statements>";
+      });
   m.def(
       "parse_policy",
       [](const std::string &json, const std::string &source) {
@@ -47,9 +61,8 @@ void bind_policy(py::module_ &m) {
   m.def(
       "evaluate_policy",
       [](const std::string &principal, const std::string &action, const std::string &resource,
-         const std::map<std::string, std::vector<std::string>> &context, const std::vector<std::string> &identity,
-         const std::vector<std::string> &boundary, const std::vector<std::string> &scps,
-         const std::vector<std::string> &resource_policies) {
+         const std::map<std::string, std::vector<std::string>> &context, const py::list &identity,
+         const py::list &boundary, const py::list &scps, const py::list &resource_policies) {
         policy_set set;
         set.identity = documents(identity, "identity");
         set.boundary = documents(boundary, "boundary");
@@ -65,9 +78,9 @@ void bind_policy(py::module_ &m) {
       },
       py::arg("principal"), py::arg("action"), py::arg("resource") = "*",
       py::arg("context") = std::map<std::string, std::vector<std::string>>{},
-      py::arg("identity") = std::vector<std::string>{}, py::arg("boundary") = std::vector<std::string>{},
-      py::arg("scps") = std::vector<std::string>{}, py::arg("resource_policies") = std::vector<std::string>{},
-      "Evaluates a request against IAM policies (JSON texts): explicit deny, then SCPs and boundary, then "
+      py::arg("identity") = py::list(), py::arg("boundary") = py::list(), py::arg("scps") = py::list(),
+      py::arg("resource_policies") = py::list(),
+      "Evaluates a request against IAM policies (JSON texts or identrail.Policy): explicit deny, then SCPs and boundary, then "
       "identity or resource allow. Returns the decision and the statement that decided.");
 }
 

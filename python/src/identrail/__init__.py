@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
 from . import errors
-from ._core import (DecodeError, Engine, Event, Stats, __version__, check_rules, evaluate_policy, list_input_files,
-                    parse_policy, test_rules)
+from ._core import (DecodeError, Engine, Event, Policy, RuleSet, Stats, __version__, check_rules, evaluate_policy,
+                    list_input_files, parse_policy, test_rules)
 from .errors import BadState, Error, IncompatibleState, InvalidArgument, NotFoundError, ParseError
 
 if TYPE_CHECKING:
     import networkx
     import pandas
 
-__all__ = ["Engine", "Event", "Stats", "DecodeError", "Error", "ParseError", "NotFoundError", "InvalidArgument",
+__all__ = ["Engine", "Event", "Stats", "RuleSet", "Policy", "DecodeError", "Error", "ParseError", "NotFoundError", "InvalidArgument",
            "BadState", "IncompatibleState",
            "errors", "read", "events", "to_pandas", "detections_to_pandas", "sample_path", "list_input_files",
            "check_rules", "test_rules", "to_networkx", "assessments_to_pandas", "parse_policy", "evaluate_policy", "__version__"]
