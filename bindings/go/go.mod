@@ -1,0 +1,3 @@
+module github.com/identrail/identrail/bindings/go
+
+go 1.21

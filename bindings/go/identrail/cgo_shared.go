@@ -1,0 +1,6 @@
+//go:build !identrail_static
+
+package identrail
+
+// #cgo pkg-config: identrail
+import "C"
