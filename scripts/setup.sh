@@ -13,10 +13,11 @@ APT_PACKAGES=(
   uap-core                   # user-agent families (compiled in)
   clang libclang-rt-14-dev   # the decoder fuzzer (libFuzzer), scripts/fuzz.sh
   llvm-14                    # llvm-objcopy: the static C library keeps only the API's symbols global
+  libclang1-14               # bindgen: identrail-sys generates its bindings from identrail.h
 )
 # Go and Rust build the bindings; a machine that has them (in PATH) keeps its own.
 command -v go >/dev/null 2>&1 || APT_PACKAGES+=(golang-go)
-command -v cargo >/dev/null 2>&1 || APT_PACKAGES+=(cargo rust-clippy)
+command -v cargo >/dev/null 2>&1 || APT_PACKAGES+=(cargo rust-clippy rustfmt)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
@@ -48,4 +49,10 @@ if command -v npm >/dev/null 2>&1 &&
   echo "setup: installing @cloud-copilot/iam-simulate@${IAM_SIMULATE_VERSION} into .tools/"
   npm install --silent --no-audit --no-fund --prefix .tools/iam-simulate \
     "@cloud-copilot/iam-simulate@${IAM_SIMULATE_VERSION}" >/dev/null
+fi
+
+# The Rust crates' dependencies (Cargo.lock), fetched now so the build runs
+# --offline --locked. The Go module needs nothing beyond the standard library.
+if command -v cargo >/dev/null 2>&1; then
+  cargo fetch --locked --quiet
 fi
