@@ -124,15 +124,22 @@ func (e *Engine) FeedNamed(data []byte, source string) error {
 	})
 }
 
-// FeedPath reads a file, or every log file under a directory.
-func (e *Engine) FeedPath(path string) error {
+// withPath makes one call that takes the engine and a path.
+func (e *Engine) withPath(path string, call func(*C.idt_engine, *C.char, **C.idt_error) C.idt_status) error {
 	if err := e.live(); err != nil {
 		return err
 	}
 	defer runtime.KeepAlive(e)
 	return withCString(path, func(p *C.char) error {
 		var cerr *C.idt_error
-		return check(C.idt_engine_feed_path(e.handle, p, &cerr), cerr)
+		return check(call(e.handle, p, &cerr), cerr)
+	})
+}
+
+// FeedPath reads a file, or every log file under a directory.
+func (e *Engine) FeedPath(path string) error {
+	return e.withPath(path, func(h *C.idt_engine, p *C.char, err **C.idt_error) C.idt_status {
+		return C.idt_engine_feed_path(h, p, err)
 	})
 }
 
@@ -246,13 +253,8 @@ func (e *Engine) Checkpoint() ([]byte, error) {
 
 // CheckpointTo writes a checkpoint atomically, mode 0600.
 func (e *Engine) CheckpointTo(path string) error {
-	if err := e.live(); err != nil {
-		return err
-	}
-	defer runtime.KeepAlive(e)
-	return withCString(path, func(p *C.char) error {
-		var cerr *C.idt_error
-		return check(C.idt_engine_checkpoint_to(e.handle, p, &cerr), cerr)
+	return e.withPath(path, func(h *C.idt_engine, p *C.char, err **C.idt_error) C.idt_status {
+		return C.idt_engine_checkpoint_to(h, p, err)
 	})
 }
 

@@ -1,6 +1,5 @@
 use identrail_sys as sys;
 
-use crate::engine::Engine;
 use crate::ffi::{string, string_n};
 use crate::UnixNanos;
 
@@ -80,34 +79,9 @@ impl Detection {
 }
 
 /// The engine's standing detections, copied one at a time.
-pub struct Detections<'a> {
-    engine: &'a Engine,
-    next: usize,
-    end: usize,
-}
+pub type Detections<'a> = crate::indexed::Indexed<'a, Detection>;
 
-impl<'a> Detections<'a> {
-    pub(crate) fn new(engine: &'a Engine) -> Detections<'a> {
-        // SAFETY: a live engine.
-        let end = unsafe { sys::idt_engine_detection_count(engine.raw) };
-        Detections { engine, next: 0, end }
-    }
+/// The item at `index` of a live engine (index below its count).
+pub(crate) unsafe fn detection_at(engine: *const sys::idt_engine, index: usize) -> Detection {
+    Detection::from_raw(sys::idt_engine_detection_at(engine, index))
 }
-
-impl Iterator for Detections<'_> {
-    type Item = Detection;
-    fn next(&mut self) -> Option<Detection> {
-        if self.next >= self.end {
-            return None;
-        }
-        // SAFETY: index < count of a live engine, which the borrow keeps unchanged.
-        let view = unsafe { sys::idt_engine_detection_at(self.engine.raw, self.next) };
-        self.next += 1;
-        Some(unsafe { Detection::from_raw(view) })
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.end - self.next, Some(self.end - self.next))
-    }
-}
-
-impl ExactSizeIterator for Detections<'_> {}

@@ -5,10 +5,11 @@ use std::path::Path;
 
 use identrail_sys as sys;
 
-use crate::detection::{Detection, Detections};
+use crate::detection::{detection_at, Detection, Detections};
 use crate::error::{Error, Result};
-use crate::event::Events;
+use crate::event::{event_at, Events};
 use crate::ffi::{call, cpath, cstring, ptr_len, string, take_buffer};
+use crate::indexed::Indexed;
 use crate::options::Options;
 
 /// The pipeline: decodes, detects and correlates what it is fed. `Send`, not
@@ -212,12 +213,14 @@ impl Engine {
 
     /// The detections as they are now (latest revision, withdrawn ones left out), in the order first found.
     pub fn detections(&self) -> Detections<'_> {
-        Detections::new(self)
+        // SAFETY: &self keeps the engine alive and unchanged while the iterator lives.
+        unsafe { Indexed::new(self.raw, sys::idt_engine_detection_count(self.raw), detection_at) }
     }
 
     /// The accepted events (when `retain_events`), in the order accepted.
     pub fn events(&self) -> Events<'_> {
-        Events::new(self)
+        // SAFETY: as detections.
+        unsafe { Indexed::new(self.raw, sys::idt_engine_event_count(self.raw), event_at) }
     }
 
     /// Everything that changes later answers, versioned and checksummed.

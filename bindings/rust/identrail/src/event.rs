@@ -1,6 +1,5 @@
 use identrail_sys as sys;
 
-use crate::engine::Engine;
 use crate::ffi::{string, string_n};
 use crate::UnixNanos;
 
@@ -86,34 +85,9 @@ impl Event {
 }
 
 /// The engine's retained events, copied one at a time.
-pub struct Events<'a> {
-    engine: &'a Engine,
-    next: usize,
-    end: usize,
-}
+pub type Events<'a> = crate::indexed::Indexed<'a, Event>;
 
-impl<'a> Events<'a> {
-    pub(crate) fn new(engine: &'a Engine) -> Events<'a> {
-        // SAFETY: a live engine.
-        let end = unsafe { sys::idt_engine_event_count(engine.raw) };
-        Events { engine, next: 0, end }
-    }
+/// The item at `index` of a live engine (index below its count).
+pub(crate) unsafe fn event_at(engine: *const sys::idt_engine, index: usize) -> Event {
+    Event::from_raw(sys::idt_engine_event_at(engine, index))
 }
-
-impl Iterator for Events<'_> {
-    type Item = Event;
-    fn next(&mut self) -> Option<Event> {
-        if self.next >= self.end {
-            return None;
-        }
-        // SAFETY: index < count of a live engine, which the borrow keeps unchanged.
-        let view = unsafe { sys::idt_engine_event_at(self.engine.raw, self.next) };
-        self.next += 1;
-        Some(unsafe { Event::from_raw(view) })
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.end - self.next, Some(self.end - self.next))
-    }
-}
-
-impl ExactSizeIterator for Events<'_> {}

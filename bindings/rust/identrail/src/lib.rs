@@ -38,6 +38,7 @@ mod engine;
 mod error;
 mod event;
 mod ffi;
+mod indexed;
 mod normalizer;
 mod options;
 mod policy;
