@@ -22,7 +22,11 @@
  *    an idt_policy and an idt_policy_set, which are immutable once made and may be
  *    shared by any number of threads and engines.
  *  - An idt_event stays valid while its engine (or normalizer, until
- *    idt_normalizer_clear_events) lives; its strings too.
+ *    idt_normalizer_clear_events) lives; its strings too. So do decode errors'
+ *    strings. A detection's view stays valid too, but shows the latest
+ *    revision: the strings an earlier revision gave out last until the next
+ *    call that reads input (feed, finish, advance_to) on its engine; copy what
+ *    you keep.
  *
  * ABI policy (0.x): a minor release may change the ABI, and then raises the
  * soname (libidentrail_c.so.0.2, .0.3, ...); a function it replaces stays for
@@ -316,7 +320,7 @@ IDT_API idt_status idt_engine_finish(idt_engine *engine, idt_error **err);
 
 /* Detections as they are now (latest revision, withdrawn ones left out), in
  * the order first found. A view stays valid while the engine lives and always
- * shows its detection's latest revision. */
+ * shows its detection's latest revision (its strings: see the conventions). */
 IDT_API size_t idt_engine_detection_count(const idt_engine *engine);
 IDT_API const idt_detection *idt_engine_detection_at(const idt_engine *engine, size_t index);
 
@@ -459,7 +463,7 @@ typedef enum idt_query {
 } idt_query;
 
 /* Per-call options: typed setters on keys, so a new option never changes a
- * signature. A query refuses an option it does not read (IDT_E_INVALID_ARGUMENT
+ * signature. A time option set to IDT_NO_TIME is unset again. A query refuses an option it does not read (IDT_E_INVALID_ARGUMENT
  * naming both), so a misplaced option is never silently ignored. */
 typedef enum idt_query_option {
   IDT_QOPT_SINCE_NS = 1,      /* only what happened from then on (Unix nanoseconds) */

@@ -200,11 +200,11 @@ idt_status idt_query_options_set_int(idt_query_options *opts, idt_query_option k
   return guarded(err, [&] {
     if (!opts) return null_argument(err, "idt_query_options_set_int");
     switch (key) {
-      case IDT_QOPT_SINCE_NS: opts->since = it::from_unix_nanos(value); return IDT_OK;
+      case IDT_QOPT_SINCE_NS: opts->since = optional_time(value); return IDT_OK;
       case IDT_QOPT_MAX_DEPTH: return set_count(opts->max_depth, "IDT_QOPT_MAX_DEPTH", value, 64, err);
       case IDT_QOPT_MAX_PATHS: return set_count(opts->max_paths, "IDT_QOPT_MAX_PATHS", value, 10000, err);
-      case IDT_QOPT_NOW_NS: opts->now = it::from_unix_nanos(value); return IDT_OK;
-      case IDT_QOPT_FLAG_TIME_NS: opts->flag_time = it::from_unix_nanos(value); return IDT_OK;
+      case IDT_QOPT_NOW_NS: opts->now = optional_time(value); return IDT_OK;
+      case IDT_QOPT_FLAG_TIME_NS: opts->flag_time = optional_time(value); return IDT_OK;
       case IDT_QOPT_COMPACT: opts->compact = value != 0; return IDT_OK;
       case IDT_QOPT_FORCE_INT32_: break;
     }

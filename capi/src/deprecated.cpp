@@ -66,10 +66,12 @@ idt_status idt_engine_timeline_json(const idt_engine *engine, const char *identi
 
 idt_status idt_engine_paths_json(const idt_engine *engine, const char *from, size_t from_len, const char *to,
                                  size_t to_len, idt_buffer **out, idt_error **err) {
-  if (!to && to_len > 0) return guarded(err, [&] { return null_argument(err, "idt_engine_paths_json"); });
-  idt_query_options o;
-  o.to = std::string(text(to, to_len));
-  return query(engine, IDT_QUERY_PATHS, from, from_len, o, out, err);
+  return guarded(err, [&] {
+    if (!to && to_len > 0) return null_argument(err, "idt_engine_paths_json");
+    idt_query_options o;
+    o.to = std::string(text(to, to_len));
+    return query(engine, IDT_QUERY_PATHS, from, from_len, o, out, err);
+  });
 }
 
 idt_status idt_engine_remediation_json(const idt_engine *engine, const char *identity, size_t len,

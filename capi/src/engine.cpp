@@ -19,7 +19,8 @@ const idt_detection &idt_engine::view_of(const it::detection &d) {
 
 void idt_engine::refresh() {
   for (std::size_t i = views.size(); i < engine.events().size(); ++i)
-    views.push_back(idt_event{&engine.events(), &engine.symbols(), i});
+    views.push_back(idt_event{&engine.events(), &engine.symbols(), i, {}, {}});
+  for (std::size_t i = errors.size(); i < engine.errors().size(); ++i) errors.push_back(engine.errors()[i]);
   if (!standing_stale) return;
   standing.clear();
   for (const auto &d : engine.detections()) standing.push_back(view_by_id.at(d.id));
@@ -195,17 +196,17 @@ idt_status idt_engine_get_stat(const idt_engine *engine, idt_stat key, uint64_t 
   });
 }
 
-size_t idt_engine_error_count(const idt_engine *engine) { return engine ? engine->engine.errors().size() : 0; }
+size_t idt_engine_error_count(const idt_engine *engine) { return engine ? engine->errors.size() : 0; }
 const char *idt_engine_error_source(const idt_engine *engine, size_t index) {
-  const auto *e = engine ? error_at(engine->engine.errors(), index) : nullptr;
+  const auto *e = engine ? error_at(engine->errors, index) : nullptr;
   return e ? e->source.c_str() : "";
 }
 const char *idt_engine_error_location(const idt_engine *engine, size_t index) {
-  const auto *e = engine ? error_at(engine->engine.errors(), index) : nullptr;
+  const auto *e = engine ? error_at(engine->errors, index) : nullptr;
   return e ? e->location.c_str() : "";
 }
 const char *idt_engine_error_reason(const idt_engine *engine, size_t index) {
-  const auto *e = engine ? error_at(engine->engine.errors(), index) : nullptr;
+  const auto *e = engine ? error_at(engine->errors, index) : nullptr;
   return e ? e->reason.c_str() : "";
 }
 

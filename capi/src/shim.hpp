@@ -32,11 +32,18 @@ struct idt_rule_set {
 };
 // An event by index into its owner's vector: owners only append (or clear, which
 // the normalizer documents), so an index never goes stale after a reallocation.
+// The event's own strings (id, error message) move with a reallocation, so the
+// view hands out copies it keeps; symbols live in the table and never move.
 struct idt_event {
   const std::vector<it::event> *events;
   const it::symbol_table *symbols;
   std::size_t index;
+  mutable std::optional<std::string> id, error_message;
   [[nodiscard]] const it::event &get() const { return (*events)[index]; }
+  [[nodiscard]] std::string_view kept(std::optional<std::string> &slot, const std::string &text) const {
+    if (!slot) slot = text;
+    return *slot;
+  }
 };
 // A detection's latest revision as C sees it: one view per detection id, kept
 // while the engine lives, so a handed-out pointer never dangles.
@@ -57,8 +64,10 @@ struct idt_engine {
   idt_detection_callback callback = nullptr;
   void *callback_data = nullptr;
 
+  std::deque<it::decode_error> errors;  // copies: the engine's vector moves its strings as it grows
+
   const idt_detection &view_of(const it::detection &d);
-  // After every call that reads input: views for the new events and detections.
+  // After every call that reads input: views for the new events, errors and detections.
   void refresh();
 };
 
@@ -68,8 +77,10 @@ struct idt_normalizer {
   it::normalizer decode;
   std::vector<it::event> events;
   std::deque<idt_event> views;
+  std::deque<it::decode_error> errors;  // copies, as the engine's
   void refresh() {
-    for (std::size_t i = views.size(); i < events.size(); ++i) views.push_back(idt_event{&events, &symbols, i});
+    for (std::size_t i = views.size(); i < events.size(); ++i) views.push_back(idt_event{&events, &symbols, i, {}, {}});
+    for (std::size_t i = errors.size(); i < decode.errors().size(); ++i) errors.push_back(decode.errors()[i]);
   }
 };
 
@@ -163,6 +174,6 @@ inline idt_status give_text(std::string_view value, const char **out, size_t *le
 
 // The decode counts both the engine and the normalizer report.
 idt_status stat_of(const it::decode_stats &stats, idt_stat key, uint64_t *value, idt_error **err);
-const it::decode_error *error_at(const std::vector<it::decode_error> &errors, size_t index);
+const it::decode_error *error_at(const std::deque<it::decode_error> &errors, size_t index);
 
 }  // namespace idt_shim

@@ -7,7 +7,8 @@ inline namespace v0 {
 
 result<void> check_options(const normalizer_options &o) {
   using std::chrono::seconds;
-  if (o.deduplicate && (o.dedup_horizon < seconds{1} || o.dedup_horizon > seconds{30 * 86400}))
+  // Checked even with deduplication off: the detector's repeat filter then runs over the same horizon.
+  if (o.dedup_horizon < seconds{1} || o.dedup_horizon > seconds{30 * 86400})
     return make_error(errc::invalid_argument, "dedup_horizon must be 1 second to 30 days, not " +
                                                   std::to_string(o.dedup_horizon.count()) + " s");
   if (o.max_decompressed_bytes == 0) return make_error(errc::invalid_argument, "max_decompressed_bytes must be > 0");

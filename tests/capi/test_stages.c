@@ -408,6 +408,38 @@ static void test_the_policy_evaluator_alone(void) {
   idt_policy_set_free(set);
 }
 
+/* Strings handed out stay valid while the engine grows (ASan would see a read of freed memory). */
+static void test_strings_outlive_later_input(void) {
+  idt_engine *engine = NULL;
+  idt_options *opts = NULL;
+  const char *id = NULL, *message = NULL, *source;
+  char id_copy[128], message_copy[256];
+  size_t i, len = 0;
+  CHECK(idt_options_new(&opts, NULL) == IDT_OK);
+  CHECK(idt_options_set_int(opts, IDT_OPT_DEDUPLICATE, 0, NULL) == IDT_OK); /* every feed appends */
+  CHECK(idt_engine_new(&engine, opts, NULL) == IDT_OK);
+  idt_options_free(opts);
+  CHECK(idt_engine_feed(engine, "[1]\n", 4, "first.json", NULL) == IDT_OK);
+  source = idt_engine_error_source(engine, 0);
+  CHECK(idt_engine_feed_path(engine, IDENTRAIL_SAMPLE_DIR, NULL) == IDT_OK);
+  for (i = 0; i < idt_engine_event_count(engine) && !message; ++i) {
+    const idt_event *ev = idt_engine_event_at(engine, i);
+    const char *m = NULL;
+    if (idt_event_get(ev, IDT_FIELD_ERROR_MESSAGE, &m, &len, NULL) == IDT_OK && len > 0 && len < sizeof message_copy) {
+      message = m;
+      CHECK(idt_event_get(ev, IDT_FIELD_ID, &id, NULL, NULL) == IDT_OK);
+    }
+  }
+  CHECK(message != NULL && id != NULL);
+  if (!message || !id) return;
+  strcpy(message_copy, message);
+  strcpy(id_copy, id);
+  for (i = 0; i < 4; ++i) CHECK(idt_engine_feed_path(engine, IDENTRAIL_SAMPLE_DIR, NULL) == IDT_OK);
+  CHECK(strcmp(message, message_copy) == 0 && strcmp(id, id_copy) == 0);
+  CHECK(strcmp(source, "first.json") == 0);
+  idt_engine_free(engine);
+}
+
 int main(void) {
   test_invalid_keys_are_errors();
   test_a_rule_set_is_shared_by_engines_and_threads();
@@ -416,6 +448,7 @@ int main(void) {
   test_per_call_options();
   test_answers_carry_a_schema_and_the_old_calls_agree();
   test_the_policy_evaluator_alone();
+  test_strings_outlive_later_input();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures ? 1 : 0;
 }

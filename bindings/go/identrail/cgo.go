@@ -5,6 +5,8 @@ package identrail
 import "C"
 
 import (
+	"fmt"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -28,8 +30,12 @@ func bytesArg(b []byte) (*C.char, C.size_t) {
 	return (*C.char)(unsafe.Pointer(&b[0])), C.size_t(len(b))
 }
 
-// withCString runs f with a NUL-terminated copy of s in C memory.
+// withCString runs f with a NUL-terminated copy of s in C memory. A NUL inside
+// s is refused: C would read a shorter string (a state key cut to nothing).
 func withCString(s string, f func(*C.char) error) error {
+	if strings.IndexByte(s, 0) >= 0 {
+		return &Error{Code: ErrInvalidArgument.Code, Message: fmt.Sprintf("%q: contains a NUL byte", s)}
+	}
 	c := C.CString(s)
 	defer C.free(unsafe.Pointer(c))
 	return f(c)
@@ -71,9 +77,14 @@ func fromNanos(ns int64) time.Time {
 }
 
 // cStrings copies Go strings into a C array of C strings; free releases all of it.
-func cStrings(list []string) (array **C.char, free func()) {
+func cStrings(list []string) (array **C.char, free func(), err error) {
+	for _, s := range list {
+		if strings.IndexByte(s, 0) >= 0 {
+			return nil, nil, &Error{Code: ErrInvalidArgument.Code, Message: fmt.Sprintf("%q: contains a NUL byte", s)}
+		}
+	}
 	if len(list) == 0 {
-		return nil, func() {}
+		return nil, func() {}, nil
 	}
 	size := C.size_t(len(list)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))
 	raw := (**C.char)(C.malloc(size))
@@ -86,5 +97,5 @@ func cStrings(list []string) (array **C.char, free func()) {
 			C.free(unsafe.Pointer(item))
 		}
 		C.free(unsafe.Pointer(raw))
-	}
+	}, nil
 }

@@ -258,7 +258,8 @@ type Resolution struct {
 // Resolve gives the chain behind an identity.
 func (e *Engine) Resolve(identity string) (Resolution, error) {
 	var r Resolution
-	return r, e.queryInto(QueryResolution, identity, nil, &r)
+	err := e.queryInto(QueryResolution, identity, nil, &r)
+	return r, err
 }
 
 // RemediationStep is one AWS API call of a plan, with its AWS CLI form.
@@ -291,7 +292,8 @@ type RemediationPlan struct {
 // Remediation plans the containment of an identity; opts may set Now and AllowCIDRs.
 func (e *Engine) Remediation(identity string, opts *QueryOptions) (RemediationPlan, error) {
 	var p RemediationPlan
-	return p, e.queryInto(QueryRemediation, identity, opts, &p)
+	err := e.queryInto(QueryRemediation, identity, opts, &p)
+	return p, err
 }
 
 // UsedAction is an action the identity used, where and how often.
@@ -319,5 +321,6 @@ type LeastPrivilege struct {
 // LeastPrivilegePolicy builds the policy; opts may set FlagTime, CurrentPolicies and Compact.
 func (e *Engine) LeastPrivilegePolicy(identity string, opts *QueryOptions) (LeastPrivilege, error) {
 	var r LeastPrivilege
-	return r, e.queryInto(QueryLeastPrivilege, identity, opts, &r)
+	err := e.queryInto(QueryLeastPrivilege, identity, opts, &r)
+	return r, err
 }

@@ -117,6 +117,7 @@ func (e *Engine) FeedNamed(data []byte, source string) error {
 		return err
 	}
 	defer runtime.KeepAlive(e)
+	defer e.repanic()
 	return withCString(source, func(name *C.char) error {
 		var cerr *C.idt_error
 		p, n := bytesArg(data)
@@ -138,6 +139,7 @@ func (e *Engine) withPath(path string, call func(*C.idt_engine, *C.char, **C.idt
 
 // FeedPath reads a file, or every log file under a directory.
 func (e *Engine) FeedPath(path string) error {
+	defer e.repanic()
 	return e.withPath(path, func(h *C.idt_engine, p *C.char, err **C.idt_error) C.idt_status {
 		return C.idt_engine_feed_path(h, p, err)
 	})
@@ -149,7 +151,11 @@ func (e *Engine) FeedPaths(paths ...string) error {
 		return err
 	}
 	defer runtime.KeepAlive(e)
-	array, free := cStrings(paths)
+	defer e.repanic()
+	array, free, err := cStrings(paths)
+	if err != nil {
+		return err
+	}
 	defer free()
 	var cerr *C.idt_error
 	return check(C.idt_engine_feed_paths(e.handle, array, C.size_t(len(paths)), &cerr), cerr)
@@ -161,6 +167,7 @@ func (e *Engine) Finish() error {
 		return err
 	}
 	defer runtime.KeepAlive(e)
+	defer e.repanic()
 	var cerr *C.idt_error
 	return check(C.idt_engine_finish(e.handle, &cerr), cerr)
 }
@@ -171,6 +178,7 @@ func (e *Engine) AdvanceTo(now time.Time) error {
 		return err
 	}
 	defer runtime.KeepAlive(e)
+	defer e.repanic()
 	var cerr *C.idt_error
 	return check(C.idt_engine_advance_to(e.handle, C.int64_t(now.UnixNano()), &cerr), cerr)
 }
@@ -289,7 +297,8 @@ func (e *Engine) buffer(call func(*C.idt_engine, **C.idt_buffer, **C.idt_error) 
 // OnDetection calls f for each detection the moment its evidence is complete,
 // and again for each revision (same ID, higher Revision; Withdrawn on the last
 // when a late event undoes it). nil removes it. See the package documentation
-// for the goroutine it runs on.
+// for the goroutine it runs on. A panic in f stops further calls and is raised
+// again when the feeding call returns; f must not call runtime.Goexit (t.Fatal).
 func (e *Engine) OnDetection(f func(Detection)) error {
 	if err := e.live(); err != nil {
 		return err
@@ -298,7 +307,7 @@ func (e *Engine) OnDetection(f func(Detection)) error {
 	var userData unsafe.Pointer
 	if f != nil {
 		userData = C.malloc(C.size_t(unsafe.Sizeof(C.uintptr_t(0))))
-		*(*C.uintptr_t)(userData) = C.uintptr_t(cgo.NewHandle(f))
+		*(*C.uintptr_t)(userData) = C.uintptr_t(cgo.NewHandle(&callbackState{f: f}))
 	}
 	var cerr *C.idt_error
 	if err := check(C.identrail_set_callback(e.handle, userData, &cerr), cerr); err != nil {
@@ -311,6 +320,18 @@ func (e *Engine) OnDetection(f func(Detection)) error {
 	e.releaseCallback()
 	e.callback = userData
 	return nil
+}
+
+// repanic raises, on the caller's goroutine, a panic the callback raised inside the library.
+func (e *Engine) repanic() {
+	if e.callback == nil {
+		return
+	}
+	state := cgo.Handle(*(*C.uintptr_t)(e.callback)).Value().(*callbackState)
+	if r := state.panicked; r != nil {
+		state.panicked = nil
+		panic(r)
+	}
 }
 
 func (e *Engine) releaseCallback() {

@@ -255,3 +255,42 @@ func TestTheNormalizerAlone(t *testing.T) {
 		t.Fatalf("first event: %+v", events[0])
 	}
 }
+
+func TestAPanicInTheCallbackComesBackAfterTheCall(t *testing.T) {
+	e, err := identrail.NewEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	calls := 0
+	if err := e.OnDetection(func(identrail.Detection) {
+		calls++
+		panic("the caller's bug")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != "the caller's bug" {
+				t.Fatalf("recovered %v", r)
+			}
+		}()
+		_ = e.FeedPath(sample)
+		_ = e.Finish()
+		t.Fatal("no panic reached the caller")
+	}()
+	if calls != 1 {
+		t.Fatalf("%d calls after a panic stopped them", calls)
+	}
+	// The engine is whole: the library returned normally.
+	if err := e.Finish(); err != nil || len(e.Detections()) == 0 {
+		t.Fatalf("after the panic: %v, %d detections", err, len(e.Detections()))
+	}
+}
+
+func TestANulInsideAStringIsRefused(t *testing.T) {
+	_, err := identrail.NewEngine(identrail.WithStateKey("\x00secret"))
+	if !errors.Is(err, identrail.ErrInvalidArgument) || !strings.Contains(err.Error(), "NUL") {
+		t.Fatalf("a state key with a NUL: %v", err)
+	}
+}

@@ -172,7 +172,10 @@ func (n *Normalizer) Accepted() (uint64, error) {
 	defer runtime.KeepAlive(n)
 	var v C.uint64_t
 	var cerr *C.idt_error
-	return uint64(v), check(C.idt_normalizer_get_stat(n.handle, C.IDT_STAT_ACCEPTED, &v, &cerr), cerr)
+	if err := check(C.idt_normalizer_get_stat(n.handle, C.IDT_STAT_ACCEPTED, &v, &cerr), cerr); err != nil {
+		return 0, err
+	}
+	return uint64(v), nil
 }
 
 // Errors lists the rejected records.

@@ -38,7 +38,10 @@ func BuiltinRules() (*RuleSet, error) {
 
 // LoadRules compiles YAML rule files or directories; errors name the file, line and rule.
 func LoadRules(paths []string, flags RuleFlags) (*RuleSet, error) {
-	array, free := cStrings(paths)
+	array, free, err := cStrings(paths)
+	if err != nil {
+		return nil, err
+	}
 	defer free()
 	var handle *C.idt_rule_set
 	var cerr *C.idt_error

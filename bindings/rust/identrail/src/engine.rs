@@ -16,7 +16,9 @@ use crate::options::Options;
 /// `Sync`: one thread at a time.
 pub struct Engine {
     pub(crate) raw: *mut sys::idt_engine,
-    callback: Option<Box<Callback>>,
+    // From Box::into_raw and reached only through this pointer (the library
+    // holds a copy), so no borrow of a Box invalidates what the library calls.
+    callback: *mut Callback,
 }
 
 // SAFETY: the library allows an engine to move between threads as long as one
@@ -73,7 +75,10 @@ impl Engine {
     fn made(f: impl FnOnce(*mut *mut sys::idt_engine, *mut *mut sys::idt_error) -> sys::idt_status) -> Result<Engine> {
         let mut raw = std::ptr::null_mut();
         call(|err| f(&mut raw, err))?;
-        Ok(Engine { raw, callback: None })
+        Ok(Engine {
+            raw,
+            callback: std::ptr::null_mut(),
+        })
     }
 
     /// An engine; with default options it runs the built-in rule pack.
@@ -102,7 +107,8 @@ impl Engine {
     }
 
     fn after_input(&mut self, read: Result<()>) -> Result<()> {
-        if let Some(payload) = self.callback.as_mut().and_then(|c| c.panic.take()) {
+        // SAFETY: null or the live callback state this engine owns; the library is not running it now.
+        if let Some(payload) = unsafe { self.callback.as_mut() }.and_then(|c| c.panic.take()) {
             resume_unwind(payload);
         }
         read
@@ -160,14 +166,24 @@ impl Engine {
     /// the feeding call. A panic in `f` stops further calls and is raised
     /// again when that call returns.
     pub fn on_detection<F: FnMut(&Detection) + Send + 'static>(&mut self, f: F) -> Result<()> {
-        let mut state = Box::new(Callback {
+        let state = Box::into_raw(Box::new(Callback {
             f: Box::new(f),
             panic: None,
+        }));
+        // SAFETY: a live engine; the state lives until replaced or the engine is dropped.
+        let set = call(|err| unsafe {
+            sys::idt_engine_set_detection_callback(self.raw, Some(trampoline), state.cast::<c_void>(), err)
         });
-        let user_data = (state.as_mut() as *mut Callback).cast::<c_void>();
-        // SAFETY: the Box stays where it is (owned by self) until replaced after the next registration.
-        call(|err| unsafe { sys::idt_engine_set_detection_callback(self.raw, Some(trampoline), user_data, err) })?;
-        self.callback = Some(state);
+        if let Err(e) = set {
+            // SAFETY: never registered, so ours alone.
+            drop(unsafe { Box::from_raw(state) });
+            return Err(e);
+        }
+        let previous = std::mem::replace(&mut self.callback, state);
+        if !previous.is_null() {
+            // SAFETY: the library no longer holds it: the new registration replaced it.
+            drop(unsafe { Box::from_raw(previous) });
+        }
         Ok(())
     }
 
@@ -258,6 +274,11 @@ impl Engine {
 impl Drop for Engine {
     fn drop(&mut self) {
         // SAFETY: made by the library, freed once; the callback state goes after the engine that calls it.
-        unsafe { sys::idt_engine_free(self.raw) }
+        unsafe {
+            sys::idt_engine_free(self.raw);
+            if !self.callback.is_null() {
+                drop(Box::from_raw(self.callback));
+            }
+        }
     }
 }
