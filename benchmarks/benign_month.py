@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A benign month of CloudTrail for one organisation, as NDJSON in event-time order.
 
-    benign_month.py [--identities N] [--days D] [--seed S] [--out FILE[.gz]]
+    benign_month.py [--identities N] [--days D] [--seed S] [--out FILE[.gz] | --out-dir DIR [--per-file N]]
 
 What it models is how accounts behave, not what any detector looks for:
 - people with IAM users: developers and admins on the CLI and the console, in their own time
@@ -220,6 +220,28 @@ def population(t: Trail, identities: int, days: int) -> tuple[list[Person], int,
     return crew, sso, ci, [Machine(t, kinds[n % 3], n) for n in range(max(0, machines))]
 
 
+class Parts:
+    """Lines into numbered gzip files of a fixed number of records each."""
+
+    def __init__(self, directory: Path, per_file: int):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory, self.per_file, self.count, self.index, self.file = directory, per_file, 0, 0, None
+
+    def write(self, line: str) -> None:
+        if self.file is None or self.count == self.per_file:
+            self.close()
+            self.index += 1
+            self.file = gzip.open(self.directory / f"part-{self.index:05d}.jsonl.gz", "wt", encoding="utf-8",
+                                  compresslevel=1)
+            self.count = 0
+        self.file.write(line)
+        self.count += 1
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--identities", type=int, default=2000)
@@ -227,11 +249,18 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start", default="2026-03-01")
     parser.add_argument("--out", help="FILE.ndjson or FILE.ndjson.gz (default: standard output)")
+    parser.add_argument("--out-dir", help="gzip NDJSON files of --per-file records each, in event-time order, "
+                                          "as a delivery directory is read (bounded memory on both sides)")
+    parser.add_argument("--per-file", type=int, default=20_000)
+    parser.add_argument("--max-records", type=int, default=0, help="stop after this many records (0: no limit)")
     args = parser.parse_args()
+    if args.out and args.out_dir:
+        parser.error("--out and --out-dir: one or the other")
     t = Trail(args.seed)
     crew, sso, ci, machines = population(t, args.identities, args.days)
     start = datetime.fromisoformat(args.start).replace(tzinfo=timezone.utc)
-    out = (gzip.open(args.out, "wt", encoding="utf-8") if args.out and args.out.endswith(".gz")
+    out = (Parts(Path(args.out_dir), args.per_file) if args.out_dir
+           else gzip.open(args.out, "wt", encoding="utf-8") if args.out and args.out.endswith(".gz")
            else open(args.out, "w", encoding="utf-8") if args.out else sys.stdout)
     total = 0
     later: list[dict] = []  # calls of a day that fall after its midnight (people west of UTC)
@@ -251,9 +280,11 @@ def main() -> int:
         cut = (day + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ") if index + 1 < args.days else "~"
         later = [r for r in t.events if r["eventTime"] >= cut]
         for record in t.events:
-            if record["eventTime"] < cut:
+            if record["eventTime"] < cut and (not args.max_records or total < args.max_records):
                 out.write(json.dumps(record, separators=(",", ":")) + "\n")
                 total += 1
+        if args.max_records and total >= args.max_records:
+            break
     if out is not sys.stdout:
         out.close()
     print(f"benign_month: {total} records, {args.identities} identities, {args.days} days", file=sys.stderr)

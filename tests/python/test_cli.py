@@ -137,3 +137,19 @@ def test_standard_input_over_the_limit_is_a_one_line_error(monkeypatch, capsys):
     assert main(["analyze", "--no-progress", "-"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "<stdin>: over the input limit of 16 bytes" in err
+
+
+def test_analyze_keeps_no_events_and_answers_the_same(capsys):
+    """The report comes from the engine's state: keeping every event changes nothing in it."""
+    answers = {}
+    for keep in ([], ["--keep-events"]):
+        for form in ([], ["--json"]):
+            assert main(["analyze", "--no-progress", *keep, *form]) == 0
+            answers[(bool(keep), bool(form))] = capsys.readouterr().out
+    assert answers[(False, False)] == answers[(True, False)]
+    assert json.loads(answers[(False, True)]) == json.loads(answers[(True, True)])
+    # --json is the library's own rendering, written as it is.
+    engine = identrail.Engine()
+    engine.feed_path(identrail.sample_path())
+    engine.finish()
+    assert answers[(False, True)] == engine.report_json() + "\n"

@@ -62,7 +62,10 @@ def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
                     geo_databases=getattr(args, "geoip", None), state_key=os.environ.get(STATE_KEY_VARIABLE) or None,
                     allowed_lateness_seconds=getattr(args, "lateness", 900),
                     skip_invalid_rules=bool(getattr(args, "skip_invalid", False)),
-                    input_format=getattr(args, "input_format", "auto"))
+                    input_format=getattr(args, "input_format", "auto"),
+                    # Streaming commands keep no events (memory grows with identities, not events);
+                    # the ones whose answers read events (timelines, user inventories) keep them.
+                    retain_events=getattr(args, "keep_events", True))
     state = getattr(args, "state", None)
     if state and os.path.isdir(state):
         raise InvalidArgument(f"--state {state}: a directory; the state is a file (it is created when missing)")
@@ -116,9 +119,11 @@ def _read_and_flag(args: argparse.Namespace) -> Engine:
 
 def _analyze(args: argparse.Namespace) -> int:
     engine = _read_and_flag(args)
-    if args.json:
-        report = json.loads(engine.report_json(graph=not args.no_graph))
-        json.dump(report, sys.stdout, indent=2 if args.pretty else None)
+    if args.json and args.pretty:
+        json.dump(json.loads(engine.report_json(graph=not args.no_graph)), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.json:  # the library's JSON as it is: parsing and writing it again cost more than the analysis
+        sys.stdout.write(engine.report_json(graph=not args.no_graph))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(engine.report_text(top=args.top))
@@ -361,6 +366,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print the machine report as JSON")
     analyze.add_argument("--no-graph", action="store_true", help="leave the identity graph out of --json")
     analyze.add_argument("--top", type=int, default=10, metavar="N", help="rows in the top tables (default 10)")
+    analyze.add_argument("--keep-events", action="store_true",
+                         help="keep every event in memory (the report does not need them; memory then grows with "
+                              "the input)")
     analyze.add_argument("--state", metavar="FILE",
                          help="go on from this checkpoint if it exists, and write it (atomically, mode 0600) before "
                               f"the end-of-input flush, so the next run continues this one; ${STATE_KEY_VARIABLE} "
@@ -437,7 +445,7 @@ def _parser() -> argparse.ArgumentParser:
     live.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
                       help="read every document as this format (default auto)")
     rule_options(live)
-    live.set_defaults(run=_watch)
+    live.set_defaults(run=_watch, keep_events=False)  # a live engine runs for days: it keeps no events
 
     ev = sub.add_parser("events", help="write the normalized events as JSON lines")
     inputs(ev)

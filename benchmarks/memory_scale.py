@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Peak memory of `identrail analyze` against the number of events read.
+
+    memory_scale.py [--events 100000 1000000 5000000] [--identities 2000] [--work DIR] [--keep-events]
+
+For each size it writes a benign organisation's traffic (benign_month.py: a fixed
+population, more days for more events) as gzip delivery files, then runs the
+installed `identrail analyze DIR` (text report, then --json) and reports the
+child's peak resident memory (getrusage) and wall time. The goal (issue 13):
+peak memory grows with identities, resources and the duplicate horizon, not with
+events. --keep-events runs the same with every event kept, for comparison.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PER_DAY = {2000: 143_000}  # records a day from benign_month.py, measured, to choose the days
+
+
+def generate(directory: Path, events: int, identities: int) -> None:
+    if directory.exists() and (directory / "done").exists():
+        return
+    shutil.rmtree(directory, ignore_errors=True)
+    per_day = PER_DAY.get(identities, identities * 72)
+    days = max(1, -(-events // per_day))
+    subprocess.run([sys.executable, str(HERE / "benign_month.py"), "--identities", str(identities), "--days",
+                    str(days), "--max-records", str(events), "--out-dir", str(directory)], check=True)
+    (directory / "done").write_text(str(events))
+
+
+# The largest child a process has had is all getrusage tells, so each run gets a
+# fresh parent of its own that reports its one child's peak.
+_PEAK_OF_ONE = ("import resource, subprocess, sys\n"
+                "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MiB of one run of command."""
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _PEAK_OF_ONE, *command], check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, int(out.stdout.split()[-1]) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, nargs="+", default=[100_000, 1_000_000, 5_000_000])
+    parser.add_argument("--identities", type=int, default=2000)
+    parser.add_argument("--work", default="build/memory-scale")
+    parser.add_argument("--keep-events", action="store_true")
+    parser.add_argument("--identrail", default=shutil.which("identrail") or ".venv/bin/identrail")
+    args = parser.parse_args()
+    extra = ["--keep-events"] if args.keep_events else []
+    print(f"{'events':>10} {'text s':>8} {'text MiB':>9} {'json s':>8} {'json MiB':>9}  (identities {args.identities})")
+    for events in sorted(args.events):
+        directory = Path(args.work) / f"{events}"
+        generate(directory, events, args.identities)
+        text = measure([args.identrail, "analyze", "--no-progress", *extra, str(directory)])
+        json_ = measure([args.identrail, "analyze", "--no-progress", "--json", *extra, str(directory)])
+        print(f"{events:>10} {text[0]:>8.1f} {text[1]:>9.0f} {json_[0]:>8.1f} {json_[1]:>9.0f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
