@@ -20,18 +20,19 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PER_DAY = {2000: 143_000}  # records a day from benign_month.py, measured, to choose the days
-
-
-def generate(directory: Path, events: int, identities: int) -> None:
-    if directory.exists() and (directory / "done").exists():
-        return
+def generate(directory: Path, events: int, identities: int) -> int:
+    """The records written: as many as asked, unless the generator's days ran out."""
+    done = directory / "done"
+    if done.exists():
+        return int(done.read_text())
     shutil.rmtree(directory, ignore_errors=True)
-    per_day = PER_DAY.get(identities, identities * 72)
-    days = max(1, -(-events // per_day))
-    subprocess.run([sys.executable, str(HERE / "benign_month.py"), "--identities", str(identities), "--days",
-                    str(days), "--max-records", str(events), "--out-dir", str(directory)], check=True)
-    (directory / "done").write_text(str(events))
+    days = max(2, -(-events // (identities * 30)))  # a weekend day has ~35 records an identity: days to spare
+    run = subprocess.run([sys.executable, str(HERE / "benign_month.py"), "--identities", str(identities), "--days",
+                          str(days), "--max-records", str(events), "--out-dir", str(directory)], check=True,
+                         capture_output=True, text=True)
+    written = int(run.stderr.split("benign_month: ")[1].split()[0])
+    done.write_text(str(written))
+    return written
 
 
 # The largest child a process has had is all getrusage tells, so each run gets a
@@ -60,7 +61,7 @@ def main() -> int:
     print(f"{'events':>10} {'text s':>8} {'text MiB':>9} {'json s':>8} {'json MiB':>9}  (identities {args.identities})")
     for events in sorted(args.events):
         directory = Path(args.work) / f"{events}"
-        generate(directory, events, args.identities)
+        events = generate(directory, events, args.identities)
         text = measure([args.identrail, "analyze", "--no-progress", *extra, str(directory)])
         json_ = measure([args.identrail, "analyze", "--no-progress", "--json", *extra, str(directory)])
         print(f"{events:>10} {text[0]:>8.1f} {text[1]:>9.0f} {json_[0]:>8.1f} {json_[1]:>9.0f}", flush=True)
