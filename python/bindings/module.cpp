@@ -2,6 +2,11 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "binding.hpp"
 
 namespace py = pybind11;
@@ -468,6 +473,31 @@ PYBIND11_MODULE(_core, m) {
             return lossless_str(report_json(e.read(), o));
           },
           py::arg("graph") = true, "The machine report of `identrail analyze --json` (graph: include the identity graph).")
+      .def(
+          "write_report_json",
+          [](const py_engine &e, int fd, bool graph) {
+            report_options o;
+            o.include_graph = graph;
+            std::string report = report_json(e.read(), o);
+            report += '\n';  // in place: a copy of a report of millions of events is hundreds of MB
+            // Straight to the descriptor: no Python str of the report and no encoded copy of it.
+            int failed = 0;
+            {
+              py::gil_scoped_release release;
+              for (std::size_t written = 0; written < report.size() && failed == 0;) {
+                const auto n = ::write(fd, report.data() + written, report.size() - written);
+                if (n >= 0) written += static_cast<std::size_t>(n);
+                else if (errno != EINTR) failed = errno;
+              }
+            }
+            if (failed != 0) {  // as OSError, so a closed pipe is BrokenPipeError, as for print()
+              errno = failed;
+              PyErr_SetFromErrno(PyExc_OSError);
+              throw py::error_already_set();
+            }
+          },
+          py::arg("fd"), py::arg("graph") = true,
+          "Writes the report_json() text and a newline to a file descriptor, without making a Python string of it.")
       .def(
           "report_text",
           [](const py_engine &e, std::size_t top) {

@@ -77,8 +77,7 @@ void write_edge_attributes(json_object &o, const identity_graph &g, const graph_
   }
 }
 
-std::string node_link_json(const identity_graph &g) {
-  std::string out;
+void append_node_link_json(std::string &out, const identity_graph &g) {
   {
     json_object root(out);
     root.boolean("directed", true);
@@ -102,7 +101,6 @@ std::string node_link_json(const identity_graph &g) {
       write_edge_attributes(o, g, e);
     }
   }
-  return out;
 }
 
 std::string cytoscape_json(const identity_graph &g) {
@@ -190,14 +188,20 @@ std::string boost_format(const identity_graph &g, graph_format format) {
 
 }  // namespace
 
-std::string export_graph(const identity_graph &graph, graph_format format) {
+void append_export(std::string &out, const identity_graph &graph, graph_format format) {
   switch (format) {
-    case graph_format::json: return node_link_json(graph);
-    case graph_format::cytoscape: return cytoscape_json(graph);
+    case graph_format::json: append_node_link_json(out, graph); return;
+    case graph_format::cytoscape: out += cytoscape_json(graph); return;
     case graph_format::dot:
-    case graph_format::graphml: return boost_format(graph, format);
+    case graph_format::graphml: out += boost_format(graph, format); return;
   }
-  return node_link_json(graph);
+  append_node_link_json(out, graph);
+}
+
+std::string export_graph(const identity_graph &graph, graph_format format) {
+  std::string out;
+  append_export(out, graph, format);
+  return out;
 }
 
 }  // namespace v0

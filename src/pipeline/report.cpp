@@ -158,7 +158,7 @@ std::string report_json(const engine &e, const report_options &options) {
       }
     }
     if (options.include_graph) {
-      root.raw("graph", export_graph(e.graph(), graph_format::json));
+      append_export(root.key("graph"), e.graph(), graph_format::json);
     } else {
       json_object graph(root.key("graph"));
       { json_array nodes(graph.key("nodes")); }

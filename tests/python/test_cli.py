@@ -153,3 +153,19 @@ def test_analyze_keeps_no_events_and_answers_the_same(capsys):
     engine.feed_path(identrail.sample_path())
     engine.finish()
     assert answers[(False, True)] == engine.report_json() + "\n"
+
+
+def test_analyze_json_to_a_file_and_to_a_closed_pipe(tmp_path):
+    """Written by the library straight to the descriptor: the same bytes, and a reader that stops early is no error."""
+    out = tmp_path / "report.json"
+    with out.open("wb") as sink:
+        run = subprocess.run([sys.executable, "-m", "identrail", "analyze", "--no-progress", "--json"], stdout=sink,
+                             stderr=subprocess.PIPE, text=True)
+    assert run.returncode == 0, run.stderr
+    engine = identrail.Engine()
+    engine.feed_path(identrail.sample_path())
+    engine.finish()
+    assert out.read_text() == engine.report_json() + "\n"
+    head = subprocess.run(f"{sys.executable} -m identrail analyze --no-progress --json | head -c 10", shell=True,
+                          capture_output=True, text=True)
+    assert head.returncode == 0 and head.stdout == out.read_text()[:10] and "Traceback" not in head.stderr

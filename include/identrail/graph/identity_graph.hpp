@@ -182,6 +182,8 @@ enum class graph_format : std::uint8_t {
 };
 
 [[nodiscard]] std::string export_graph(const identity_graph &graph, graph_format format);
+// The same, appended to `out`: a report that writes the graph in place makes no copy of it.
+void append_export(std::string &out, const identity_graph &graph, graph_format format);
 
 }  // namespace v0
 }  // namespace identrail

@@ -123,8 +123,13 @@ def _analyze(args: argparse.Namespace) -> int:
         json.dump(json.loads(engine.report_json(graph=not args.no_graph)), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.json:  # the library's JSON as it is: parsing and writing it again cost more than the analysis
-        sys.stdout.write(engine.report_json(graph=not args.no_graph))
-        sys.stdout.write("\n")
+        sys.stdout.flush()
+        try:
+            descriptor = sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):  # a stream without one (captured output)
+            sys.stdout.write(engine.report_json(graph=not args.no_graph) + "\n")
+        else:
+            engine.write_report_json(descriptor, graph=not args.no_graph)
     else:
         sys.stdout.write(engine.report_text(top=args.top))
     return 0
