@@ -133,10 +133,37 @@ def test_standard_input_over_the_limit_is_a_one_line_error(monkeypatch, capsys):
     import io
     from identrail import cli
     monkeypatch.setattr(cli, "MAX_STDIN_BYTES", 16)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines([record("a")]))))
+    monkeypatch.setattr(cli, "STDIN_CHUNK", 8)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"[" + lines([record("a")]) + b"]")))
     assert main(["analyze", "--no-progress", "-"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "<stdin>: over the input limit of 16 bytes" in err
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines([record("a")]))))
+    assert main(["analyze", "--no-progress", "-"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "over the input limit of 16 bytes" in err
+
+
+def test_json_lines_on_standard_input_are_read_in_chunks_alike(monkeypatch, capsys):
+    """Chunks cut at line ends give the answers of one read; an error names where its chunk starts."""
+    import io
+    from identrail import cli
+    records = [record(f"e{i}", time=f"2026-03-01T10:{i:02d}:00Z") for i in range(30)]
+    records[17] = {"eventName": "ListBuckets", "eventID": "no-time"}
+    data = lines(records)
+    answers = []
+    for chunk in (len(data) + 1, 700):
+        monkeypatch.setattr(cli, "STDIN_CHUNK", chunk)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        assert main(["analyze", "--no-progress", "--json", "-"]) == 0
+        answers.append(json.loads(capsys.readouterr().out))
+    whole, chunked = answers
+    assert chunked["events"] == whole["events"] and chunked["events"]["accepted"] == 29
+    assert [d["id"] for d in chunked["detections"]] == [d["id"] for d in whole["detections"]]
+    (error,) = chunked["errors"]
+    line = int(error["location"].split()[1])
+    start = int(error["source"].split("from line ")[1].split()[0]) if "from line" in error["source"] else 1
+    assert start + line - 1 == 18, error  # the 18th line, wherever the chunk began
 
 
 def test_analyze_keeps_no_events_and_answers_the_same(capsys):

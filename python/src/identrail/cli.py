@@ -29,6 +29,7 @@ STDIN = "-"
 STATE_KEY_VARIABLE = "IDENTRAIL_STATE_KEY"  # a secret that authenticates --state files (HMAC-SHA256)
 WEBHOOK_SECRET_VARIABLE = "IDENTRAIL_WEBHOOK_SECRET"  # signs webhook bodies (X-Identrail-Signature)
 MAX_STDIN_BYTES = 1 << 30  # the engine's limit for one input
+STDIN_CHUNK = 32 << 20  # JSON lines from standard input are fed this much at a time, cut at line ends
 
 
 
@@ -50,10 +51,46 @@ def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
     for path in bar:
         engine.feed_path(path)
     if STDIN in paths:  # read once, after the files: any format a file may hold (JSON lines from a pipe)
-        data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
+        _feed_stdin(engine)
+
+
+def _json_lines(head: bytes) -> bool:
+    """Whether input starting with head is JSON lines: a whole object on its first line (not gzip, not an
+    indented document, not an array)."""
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0].rstrip()
+    return first.startswith(b"{") and first.endswith(b"}")
+
+
+def _feed_stdin(engine: Engine) -> None:
+    """JSON lines are fed in chunks cut at line ends, so memory does not grow with a pipe's length; each
+    chunk after the first is named by where it starts, so an error's line is found. Any other input (a
+    trail file, gzip, an export) is one document, read whole up to the engine's input limit."""
+    stream = sys.stdin.buffer
+    pending = stream.read(STDIN_CHUNK)
+    while b"\n" not in pending and len(pending) <= MAX_STDIN_BYTES:  # the first line decides the form
+        more = stream.read(STDIN_CHUNK)
+        if not more:
+            break
+        pending += more
+    if not _json_lines(pending):
+        data = pending + stream.read(MAX_STDIN_BYTES + 1 - len(pending))
         if len(data) > MAX_STDIN_BYTES:
             raise LimitExceeded(f"<stdin>: over the input limit of {MAX_STDIN_BYTES} bytes: split it into files")
         engine.feed(data, "<stdin>")
+        return
+    line, byte = 1, 0
+    while pending:
+        more = stream.read(STDIN_CHUNK)
+        cut = pending.rfind(b"\n") + 1 if more else len(pending)
+        if cut == 0:  # a line longer than the chunk: read on until it ends
+            if len(pending) > MAX_STDIN_BYTES:
+                raise LimitExceeded(f"<stdin>: a line at byte {byte} is over the input limit of {MAX_STDIN_BYTES} bytes")
+            pending += more
+            continue
+        engine.feed(pending[:cut], "<stdin>" if byte == 0 else f"<stdin> from line {line} (byte {byte})")
+        line += pending.count(b"\n", 0, cut)
+        byte += cut
+        pending = pending[cut:] + more
 
 
 def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
