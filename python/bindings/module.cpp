@@ -478,18 +478,21 @@ PYBIND11_MODULE(_core, m) {
           [](const py_engine &e, int fd, bool graph) {
             report_options o;
             o.include_graph = graph;
-            std::string report = report_json(e.read(), o);
-            report += '\n';  // in place: a copy of a report of millions of events is hundreds of MB
-            // Straight to the descriptor: no Python str of the report and no encoded copy of it.
+            // Straight to the descriptor in pieces: no Python str of the report, no whole copy of it.
             int failed = 0;
-            {
+            const auto write_all = [&](std::string_view text) {
               py::gil_scoped_release release;
-              for (std::size_t written = 0; written < report.size() && failed == 0;) {
-                const auto n = ::write(fd, report.data() + written, report.size() - written);
+              for (std::size_t written = 0; written < text.size() && failed == 0;) {
+                const auto n = ::write(fd, text.data() + written, text.size() - written);
                 if (n >= 0) written += static_cast<std::size_t>(n);
                 else if (errno != EINTR) failed = errno;
               }
-            }
+            };
+            report_json(e.read(), o, [&](std::string &piece) {
+              write_all(piece);
+              piece.clear();
+            });
+            write_all("\n");
             if (failed != 0) {  // as OSError, so a closed pipe is BrokenPipeError, as for print()
               errno = failed;
               PyErr_SetFromErrno(PyExc_OSError);

@@ -77,7 +77,13 @@ void write_edge_attributes(json_object &o, const identity_graph &g, const graph_
   }
 }
 
-void append_node_link_json(std::string &out, const identity_graph &g) {
+// Between records of a long list: where a drain may take the text written so far.
+constexpr std::size_t kPiece = std::size_t{1} << 20;
+void drain_if_full(std::string &out, const std::function<void(std::string &)> &drain) {
+  if (drain && out.size() >= kPiece) drain(out);
+}
+
+void append_node_link_json(std::string &out, const identity_graph &g, const std::function<void(std::string &)> &drain) {
   {
     json_object root(out);
     root.boolean("directed", true);
@@ -86,6 +92,7 @@ void append_node_link_json(std::string &out, const identity_graph &g) {
     {
       json_array nodes(root.key("nodes"));
       for (node_id id = 0; id < g.node_count(); ++id) {
+        drain_if_full(out, drain);
         json_object o(nodes.next());
         o.str("id", node_name(id));
         write_node_attributes(o, g, id);
@@ -93,6 +100,7 @@ void append_node_link_json(std::string &out, const identity_graph &g) {
     }
     json_array edges(root.key("edges"));
     for (std::size_t i = 0; i < g.edge_count(); ++i) {
+      drain_if_full(out, drain);
       const auto &e = g.edge(i);
       json_object o(edges.next());
       o.str("source", node_name(e.from));
@@ -188,14 +196,15 @@ std::string boost_format(const identity_graph &g, graph_format format) {
 
 }  // namespace
 
-void append_export(std::string &out, const identity_graph &graph, graph_format format) {
+void append_export(std::string &out, const identity_graph &graph, graph_format format,
+                   const std::function<void(std::string &)> &drain) {
   switch (format) {
-    case graph_format::json: append_node_link_json(out, graph); return;
+    case graph_format::json: append_node_link_json(out, graph, drain); return;
     case graph_format::cytoscape: out += cytoscape_json(graph); return;
     case graph_format::dot:
     case graph_format::graphml: out += boost_format(graph, format); return;
   }
-  append_node_link_json(out, graph);
+  append_node_link_json(out, graph, drain);
 }
 
 std::string export_graph(const identity_graph &graph, graph_format format) {

@@ -46,13 +46,33 @@ int attention_rank(const assessment &a) {
 
 }  // namespace
 
+namespace detail {
+// The report into `out`, handing `out` to drain (when given) as the graph fills it.
+void write_report_json(std::string &out, const engine &e, const report_options &options,
+                       const std::function<void(std::string &)> &drain);
+}  // namespace detail
+
 std::string report_json(const engine &e) { return report_json(e, report_options{}); }
 
 std::string report_json(const engine &e, const report_options &options) {
-  const auto &s = e.symbols();
-  const auto &stats = e.stats();
   std::string out;
   out.reserve(4096 + e.identities().size() * 256);
+  detail::write_report_json(out, e, options, {});
+  return out;
+}
+
+void report_json(const engine &e, const report_options &options, const std::function<void(std::string &)> &drain) {
+  std::string out;
+  detail::write_report_json(out, e, options, drain);
+  if (!out.empty()) drain(out);
+}
+
+namespace detail {
+
+void write_report_json(std::string &out, const engine &e, const report_options &options,
+                       const std::function<void(std::string &)> &drain) {
+  const auto &s = e.symbols();
+  const auto &stats = e.stats();
   {
     json_object root(out);
     root.num("version", report_schema_version);
@@ -158,15 +178,16 @@ std::string report_json(const engine &e, const report_options &options) {
       }
     }
     if (options.include_graph) {
-      append_export(root.key("graph"), e.graph(), graph_format::json);
+      append_export(root.key("graph"), e.graph(), graph_format::json, drain);
     } else {
       json_object graph(root.key("graph"));
       { json_array nodes(graph.key("nodes")); }
       { json_array edges(graph.key("edges")); }
     }
   }
-  return out;
 }
+
+}  // namespace detail
 
 std::string report_text(const engine &e, const report_options &options) {
   const auto &s = e.symbols();

@@ -71,3 +71,29 @@ TEST(Engine, StreamingWithoutRetentionStillCounts) {
   EXPECT_TRUE(e.events().empty());
   EXPECT_EQ(e.identities().at(0).events, 2u);
 }
+
+TEST(Report, DrainedInPiecesItIsTheSameJsonInBoundedMemory) {
+  std::string input;
+  for (int i = 0; i < 8000; ++i) {
+    const auto id = "r" + std::to_string(i);
+    input += test::record(id, "2026-03-01T10:00:00Z", "GetObject",
+                          R"(,"resources":[{"ARN":"arn:aws:s3:::reports/object-)" + std::to_string(i) +
+                              R"(.csv","type":"AWS::S3::Object"}])") +
+             "\n";
+  }
+  auto e = test::feed_one(input);
+  e.finish();
+  const auto whole = report_json(e);
+  std::string joined;
+  std::size_t pieces = 0, largest = 0;
+  report_json(e, report_options{}, [&](std::string &piece) {
+    ++pieces;
+    largest = std::max(largest, piece.size());
+    joined += piece;
+    piece.clear();
+  });
+  EXPECT_EQ(joined, whole);
+  EXPECT_GT(whole.size(), std::size_t{2} << 20);  // a graph of more than two pieces
+  EXPECT_GE(pieces, 3u);
+  EXPECT_LT(largest, (std::size_t{1} << 20) + (64 << 10));  // a piece, and at most one node or edge more
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -182,8 +183,11 @@ enum class graph_format : std::uint8_t {
 };
 
 [[nodiscard]] std::string export_graph(const identity_graph &graph, graph_format format);
-// The same, appended to `out`: a report that writes the graph in place makes no copy of it.
-void append_export(std::string &out, const identity_graph &graph, graph_format format);
+// The same, appended to `out`: a report that writes the graph in place makes no copy of it. With a
+// drain (node-link JSON), `out` is handed to it whenever it passes about 1 MiB, to be written and
+// cleared, so a graph of any size is written in bounded memory.
+void append_export(std::string &out, const identity_graph &graph, graph_format format,
+                   const std::function<void(std::string &)> &drain = {});
 
 }  // namespace v0
 }  // namespace identrail

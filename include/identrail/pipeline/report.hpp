@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "identrail/pipeline/engine.hpp"
@@ -21,6 +22,9 @@ struct report_options {
 // {"version","events":{...},"errors":[...],"detections":[],"identities":[...],"graph":{...}}
 [[nodiscard]] std::string report_json(const engine &e);
 [[nodiscard]] std::string report_json(const engine &e, const report_options &options);
+// The same JSON handed to `drain` in pieces as it is written (about 1 MiB each, and the rest at the
+// end); drain writes a piece out and clears it, so memory stays that of a piece whatever the graph's size.
+void report_json(const engine &e, const report_options &options, const std::function<void(std::string &)> &drain);
 [[nodiscard]] std::string report_text(const engine &e, const report_options &options = {});
 
 // One detection (or revision of one) as a line of a live output: flat,
