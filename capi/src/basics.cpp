@@ -22,8 +22,8 @@ idt_status stat_of(const it::decode_stats &stats, idt_stat key, uint64_t *value,
   return fail(err, it::errc::invalid_argument, "unknown stat " + std::to_string(key));
 }
 
-const it::decode_error *error_at(const std::deque<it::decode_error> &errors, size_t index) {
-  return index < errors.size() ? &errors[index] : nullptr;
+const char *error_text(const std::deque<it::decode_error> *errors, size_t index, std::string it::decode_error::*text) {
+  return errors && index < errors->size() ? ((*errors)[index].*text).c_str() : "";
 }
 
 }  // namespace idt_shim

@@ -198,16 +198,13 @@ idt_status idt_engine_get_stat(const idt_engine *engine, idt_stat key, uint64_t 
 
 size_t idt_engine_error_count(const idt_engine *engine) { return engine ? engine->errors.size() : 0; }
 const char *idt_engine_error_source(const idt_engine *engine, size_t index) {
-  const auto *e = engine ? error_at(engine->errors, index) : nullptr;
-  return e ? e->source.c_str() : "";
+  return error_text(engine ? &engine->errors : nullptr, index, &it::decode_error::source);
 }
 const char *idt_engine_error_location(const idt_engine *engine, size_t index) {
-  const auto *e = engine ? error_at(engine->errors, index) : nullptr;
-  return e ? e->location.c_str() : "";
+  return error_text(engine ? &engine->errors : nullptr, index, &it::decode_error::location);
 }
 const char *idt_engine_error_reason(const idt_engine *engine, size_t index) {
-  const auto *e = engine ? error_at(engine->errors, index) : nullptr;
-  return e ? e->reason.c_str() : "";
+  return error_text(engine ? &engine->errors : nullptr, index, &it::decode_error::reason);
 }
 
 size_t idt_engine_event_count(const idt_engine *engine) { return engine ? engine->views.size() : 0; }

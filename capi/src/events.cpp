@@ -148,16 +148,13 @@ idt_status idt_normalizer_get_stat(const idt_normalizer *normalizer, idt_stat ke
 
 size_t idt_normalizer_error_count(const idt_normalizer *n) { return n ? n->errors.size() : 0; }
 const char *idt_normalizer_error_source(const idt_normalizer *n, size_t index) {
-  const auto *e = n ? error_at(n->errors, index) : nullptr;
-  return e ? e->source.c_str() : "";
+  return error_text(n ? &n->errors : nullptr, index, &it::decode_error::source);
 }
 const char *idt_normalizer_error_location(const idt_normalizer *n, size_t index) {
-  const auto *e = n ? error_at(n->errors, index) : nullptr;
-  return e ? e->location.c_str() : "";
+  return error_text(n ? &n->errors : nullptr, index, &it::decode_error::location);
 }
 const char *idt_normalizer_error_reason(const idt_normalizer *n, size_t index) {
-  const auto *e = n ? error_at(n->errors, index) : nullptr;
-  return e ? e->reason.c_str() : "";
+  return error_text(n ? &n->errors : nullptr, index, &it::decode_error::reason);
 }
 void idt_normalizer_free(idt_normalizer *normalizer) { delete normalizer; }
 

@@ -174,6 +174,7 @@ inline idt_status give_text(std::string_view value, const char **out, size_t *le
 
 // The decode counts both the engine and the normalizer report.
 idt_status stat_of(const it::decode_stats &stats, idt_stat key, uint64_t *value, idt_error **err);
-const it::decode_error *error_at(const std::deque<it::decode_error> &errors, size_t index);
+// One text of a decode error (source, location or reason); "" for no list or past its end.
+const char *error_text(const std::deque<it::decode_error> *errors, size_t index, std::string it::decode_error::*text);
 
 }  // namespace idt_shim

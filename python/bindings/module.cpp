@@ -52,7 +52,7 @@ engine_options make_options(bool deduplicate, bool keep_raw, const std::string &
   o.detect = detect;
   o.detection.allowed_lateness = std::chrono::seconds{lateness_seconds};
   if (py::isinstance<rule_set>(rules)) {
-    if (builtin_rules)
+    if (builtin_rules)  // engine::create refuses it too; this names the Python way out
       throw binding_error(errc::invalid_argument,
                           "builtin_rules with a RuleSet: make it with RuleSet.load(paths, builtin=True)");
     o.rules = rules.cast<rule_set>();
@@ -101,8 +101,7 @@ engine_options options_from(const py::dict &s) {
                               s["detect"].cast<bool>(), s["rules"], s["builtin_rules"].cast<bool>(),
                               s["allowed_lateness_seconds"].cast<std::int64_t>(), s["skip_invalid_rules"].cast<bool>());
   const py::object geo = s["geo_databases"];
-  if (!geo.is_none())
-    for (const auto &item : geo) options.geo_databases.push_back(fs_path(py::reinterpret_borrow<py::object>(item)));
+  if (!geo.is_none()) options.geo_databases = fs_paths(geo);
   options.normalize.format = unwrap(parse_input_format(s["input_format"].cast<std::string>()));
   const py::object key = s["state_key"];
   if (py::isinstance<py::bytes>(key)) options.state_key = key.cast<std::string>();

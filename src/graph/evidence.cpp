@@ -5,7 +5,8 @@
 namespace identrail {
 inline namespace v0 {
 
-const assessment *evidence_view::assessment_of(std::string_view identity) const noexcept {
+const assessment *evidence_view::assessment_of(std::string_view identity) const {
+  if (refresh_assessments) refresh_assessments();
   const auto key = symbols.find(identity);
   return key ? assessments.find(*key) : nullptr;
 }

@@ -79,14 +79,14 @@ const std::vector<assessment> &engine::assessments() const {
 const assessment *engine::assessment_of(std::string_view identity) const { return evidence().assessment_of(identity); }
 
 evidence_view engine::evidence() const {
-  (void)assessments();
   const auto &state = *impl_;
   return evidence_view{.symbols = state.symbols,
                        .graph = state.graph,
                        .assessments = state.assessed,
                        .events = state.events,
                        .detections = state.detect.detections(),
-                       .events_retained = !state.events.empty() || state.normalize.stats().accepted == 0};
+                       .events_retained = !state.events.empty() || state.normalize.stats().accepted == 0,
+                       .refresh_assessments = [this] { (void)assessments(); }};
 }
 
 std::vector<timeline_entry> engine::timeline(std::string_view identity, timestamp since) const {

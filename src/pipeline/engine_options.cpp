@@ -10,8 +10,9 @@ namespace {
 error invalid(const std::string &what) { return error{errc::invalid_argument, what}; }
 
 result<void> check_combination(const engine_options &o) {
-  if (o.rules && !o.rule_files.paths.empty())
-    return tl::unexpected(invalid("rules and rule_files both given: compile the files into the rule set instead"));
+  if (o.rules && (!o.rule_files.paths.empty() || o.rule_files.keep_builtin || o.rule_files.skip_invalid))
+    return tl::unexpected(invalid("rules and rule_files both given: compile the files into the rule set instead "
+                                  "(rule_set::from_paths, with_builtin and skip_invalid)"));
   return {};
 }
 

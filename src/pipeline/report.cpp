@@ -113,9 +113,10 @@ void write_report_json(std::string &out, const engine &e, const report_options &
     }
     {
       json_array detections(root.key("detections"));
+      const auto evidence = e.evidence();
       for (const auto &d : e.detections()) {
         json_object o(detections.next());
-        detail::write_detection_fields(o, e.evidence(), d);
+        detail::write_detection_fields(o, evidence, d);
       }
     }
     std::unordered_map<symbol, std::uint64_t, symbol_hash> detection_counts;

@@ -145,6 +145,9 @@ static void test_a_rule_set_is_shared_by_engines_and_threads(void) {
   idt_rule_set_free(builtin);
   CHECK(idt_engine_new(&engine, opts, NULL) == IDT_OK);
   idt_engine_free(engine);
+  CHECK(idt_options_set_int(opts, IDT_OPT_BUILTIN_RULES, 1, NULL) == IDT_OK); /* a flag for files it has none of */
+  EXPECT_ERROR(idt_engine_new(&engine, opts, &err), IDT_E_INVALID_ARGUMENT, "both given");
+  CHECK(idt_options_set_int(opts, IDT_OPT_BUILTIN_RULES, 0, NULL) == IDT_OK);
   CHECK(idt_options_set_string(opts, IDT_OPT_RULES_PATH, paths[0], NULL) == IDT_OK);
   EXPECT_ERROR(idt_engine_new(&engine, opts, &err), IDT_E_INVALID_ARGUMENT, "both given");
   idt_options_free(opts);

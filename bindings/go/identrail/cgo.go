@@ -33,8 +33,8 @@ func bytesArg(b []byte) (*C.char, C.size_t) {
 // withCString runs f with a NUL-terminated copy of s in C memory. A NUL inside
 // s is refused: C would read a shorter string (a state key cut to nothing).
 func withCString(s string, f func(*C.char) error) error {
-	if strings.IndexByte(s, 0) >= 0 {
-		return &Error{Code: ErrInvalidArgument.Code, Message: fmt.Sprintf("%q: contains a NUL byte", s)}
+	if err := noNUL(s); err != nil {
+		return err
 	}
 	c := C.CString(s)
 	defer C.free(unsafe.Pointer(c))
@@ -76,11 +76,19 @@ func fromNanos(ns int64) time.Time {
 	return time.Unix(0, ns).UTC()
 }
 
+// noNUL refuses a string C would read shorter than Go holds it.
+func noNUL(s string) error {
+	if strings.IndexByte(s, 0) >= 0 {
+		return &Error{Code: ErrInvalidArgument.Code, Message: fmt.Sprintf("%q: contains a NUL byte", s)}
+	}
+	return nil
+}
+
 // cStrings copies Go strings into a C array of C strings; free releases all of it.
 func cStrings(list []string) (array **C.char, free func(), err error) {
 	for _, s := range list {
-		if strings.IndexByte(s, 0) >= 0 {
-			return nil, nil, &Error{Code: ErrInvalidArgument.Code, Message: fmt.Sprintf("%q: contains a NUL byte", s)}
+		if err := noNUL(s); err != nil {
+			return nil, nil, err
 		}
 	}
 	if len(list) == 0 {

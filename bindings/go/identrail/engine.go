@@ -32,17 +32,9 @@ type Engine struct {
 
 // NewEngine makes an engine; with no options it runs the built-in rule pack.
 func NewEngine(opts ...Option) (*Engine, error) {
-	copts, err := cOptions(opts)
-	if err != nil {
-		return nil, err
-	}
-	defer C.idt_options_free(copts)
-	var handle *C.idt_engine
-	var cerr *C.idt_error
-	if err := check(C.idt_engine_new(&handle, copts, &cerr), cerr); err != nil {
-		return nil, err
-	}
-	return wrapEngine(handle), nil
+	return makeEngine(opts, func(copts *C.idt_options, out **C.idt_engine, cerr **C.idt_error) C.idt_status {
+		return C.idt_engine_new(out, copts, cerr)
+	})
 }
 
 // Restore makes an engine that goes on where a checkpoint left off, with the
@@ -50,6 +42,26 @@ func NewEngine(opts ...Option) (*Engine, error) {
 // corrupt or unauthentic checkpoint; ErrIncompatibleState for one of a newer
 // format or another rule set.
 func Restore(checkpoint []byte, opts ...Option) (*Engine, error) {
+	return makeEngine(opts, func(copts *C.idt_options, out **C.idt_engine, cerr **C.idt_error) C.idt_status {
+		data, n := bytesArg(checkpoint)
+		return C.idt_engine_restore(out, data, n, copts, cerr)
+	})
+}
+
+// RestoreFrom restores from a checkpoint file (see Restore).
+func RestoreFrom(path string, opts ...Option) (*Engine, error) {
+	if err := noNUL(path); err != nil {
+		return nil, err
+	}
+	return makeEngine(opts, func(copts *C.idt_options, out **C.idt_engine, cerr **C.idt_error) C.idt_status {
+		p := C.CString(path)
+		defer C.free(unsafe.Pointer(p))
+		return C.idt_engine_restore_from(out, p, copts, cerr)
+	})
+}
+
+// makeEngine builds the C options, makes the engine with them and wraps it.
+func makeEngine(opts []Option, create func(*C.idt_options, **C.idt_engine, **C.idt_error) C.idt_status) (*Engine, error) {
 	copts, err := cOptions(opts)
 	if err != nil {
 		return nil, err
@@ -57,26 +69,7 @@ func Restore(checkpoint []byte, opts ...Option) (*Engine, error) {
 	defer C.idt_options_free(copts)
 	var handle *C.idt_engine
 	var cerr *C.idt_error
-	data, n := bytesArg(checkpoint)
-	if err := check(C.idt_engine_restore(&handle, data, n, copts, &cerr), cerr); err != nil {
-		return nil, err
-	}
-	return wrapEngine(handle), nil
-}
-
-// RestoreFrom restores from a checkpoint file (see Restore).
-func RestoreFrom(path string, opts ...Option) (*Engine, error) {
-	copts, err := cOptions(opts)
-	if err != nil {
-		return nil, err
-	}
-	defer C.idt_options_free(copts)
-	var handle *C.idt_engine
-	err = withCString(path, func(p *C.char) error {
-		var cerr *C.idt_error
-		return check(C.idt_engine_restore_from(&handle, p, copts, &cerr), cerr)
-	})
-	if err != nil {
+	if err := check(create(copts, &handle, &cerr), cerr); err != nil {
 		return nil, err
 	}
 	return wrapEngine(handle), nil

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -29,9 +30,12 @@ struct evidence_view {
   std::span<const detection> detections = {};
   // False when events were read but not kept: a timeline then has detections only.
   bool events_retained = true;
+  // Brings `assessments` up to date before it is read, for an owner that computes them on demand (the
+  // engine): answers that never read them (paths, blast radius, timelines) then never pay for them.
+  std::function<void()> refresh_assessments = {};
 
   // The assessment of an identity named by ARN or principal id; null when unknown.
-  [[nodiscard]] const assessment *assessment_of(std::string_view identity) const noexcept;
+  [[nodiscard]] const assessment *assessment_of(std::string_view identity) const;
 };
 
 // One row of an identity's timeline: an event (index into events) or a
