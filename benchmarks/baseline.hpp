@@ -1,55 +1,12 @@
-// The baseline both benchmarks compare with: simdjson's on-demand API alone
-// pulling out of a record the fields identrail models, with nothing kept.
+// The baseline the benchmarks compare with (src/pipeline/baseline_fields.hpp,
+// the one identrail bench uses).
 #pragma once
 
-#include <simdjson.h>
-
-#include <cstddef>
-#include <string_view>
+#include "pipeline/baseline_fields.hpp"
 
 namespace identrail::bench {
 
 namespace od = simdjson::ondemand;
-
-// The baseline: simdjson alone pulling the fields identrail models out of every record.
-inline std::size_t extract_fields(od::object record) {
-  std::size_t sink = 0;
-  auto take = [&](od::value v) {
-    std::string_view s;
-    if (v.get_string().get(s) == simdjson::SUCCESS) sink += s.size();
-  };
-  for (auto field : record) {
-    const std::string_view key = field.unescaped_key().value_unsafe();
-    od::value v = field.value().value_unsafe();
-    if (key == "userIdentity") {
-      for (auto f : v.get_object().value_unsafe()) {
-        const std::string_view k = f.unescaped_key().value_unsafe();
-        od::value iv = f.value().value_unsafe();
-        if (k == "sessionContext") {
-          for (auto sc : iv.get_object().value_unsafe()) {
-            const std::string_view sk = sc.unescaped_key().value_unsafe();
-            od::value sv = sc.value().value_unsafe();
-            if (sk == "sessionIssuer" || sk == "attributes")
-              for (auto x : sv.get_object().value_unsafe()) take(x.value().value_unsafe());
-          }
-        } else {
-          take(iv);
-        }
-      }
-    } else if (key == "resources") {
-      for (auto r : v.get_array().value_unsafe())
-        for (auto x : r.get_object().value_unsafe())
-          if (x.unescaped_key().value_unsafe() == "ARN") take(x.value().value_unsafe());
-    } else if (key == "readOnly" || key == "managementEvent") {
-      bool b = false;
-      if (v.get_bool().get(b) == simdjson::SUCCESS) sink += b;
-    } else if (key == "eventTime" || key == "eventSource" || key == "eventName" || key == "awsRegion" ||
-               key == "sourceIPAddress" || key == "userAgent" || key == "errorCode" || key == "errorMessage" ||
-               key == "eventID" || key == "eventType" || key == "recipientAccountId" || key == "eventCategory") {
-      take(v);
-    }
-  }
-  return sink;
-}
+using identrail::detail::extract_fields;
 
 }  // namespace identrail::bench

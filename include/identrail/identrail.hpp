@@ -17,6 +17,7 @@
 #include "identrail/normalize/event_json.hpp"
 #include "identrail/normalize/normalizer.hpp"
 #include "identrail/normalize/raw_field.hpp"
+#include "identrail/pipeline/bench.hpp"
 #include "identrail/pipeline/engine.hpp"
 #include "identrail/pipeline/query_json.hpp"
 #include "identrail/pipeline/report.hpp"

@@ -535,6 +535,24 @@ PYBIND11_MODULE(_core, m) {
       py::arg("engine"), "Runs the examples every rule of the engine carries (its `tests:`).");
 
   m.def(
+      "_bench",
+      [](const py::object &paths, std::size_t generate, std::size_t identities, std::uint64_t seed, std::size_t top,
+         std::uint32_t sampling, std::size_t max_input_bytes, const py::dict &settings) {
+        bench_options options;
+        options.engine = options_from(engine_settings(settings));
+        if (!paths.is_none()) options.paths = fs_paths(paths);
+        options.traffic = {generate, identities, seed};
+        options.top_rules = top;
+        options.rule_cost_sampling = sampling;
+        options.max_input_bytes = max_input_bytes;
+        py::gil_scoped_release release;
+        return bench_json(unwrap(run_bench(options)));
+      },
+      py::arg("paths"), py::arg("generate"), py::arg("identities"), py::arg("seed"), py::arg("top"),
+      py::arg("sampling"), py::arg("max_input_bytes"), py::arg("settings"),
+      "identrail.bench()'s measurement as JSON (docs/bench.md).");
+
+  m.def(
       "list_input_files",
       [](const py::object &paths_like) {
         py::list out;

@@ -17,5 +17,18 @@ const std::vector<detection> &detector::detections() const noexcept { return imp
 const detector_stats &detector::stats() const noexcept { return impl_->stats; }
 const rule_set &detector::rules() const noexcept { return impl_->rules; }
 
+std::vector<rule_cost> detector::rule_costs() const {
+  const auto &sampler = impl_->costs;
+  std::vector<rule_cost> out;
+  if (sampler.sampled_calls == 0 || impl_->stats.events == 0) return out;
+  // Sampled time scaled to every evaluation, then spread over the events.
+  const double scale = static_cast<double>(sampler.calls) / static_cast<double>(sampler.sampled_calls) /
+                       static_cast<double>(impl_->stats.events);
+  const auto &compiled = impl_->rules.compiled()->rules;
+  for (std::size_t i = 0; i < compiled.size(); ++i)
+    out.push_back({compiled[i].info.id, sampler.runs[i], static_cast<double>(sampler.nanos[i]) * scale});
+  return out;
+}
+
 }  // namespace v0
 }  // namespace identrail

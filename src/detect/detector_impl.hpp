@@ -112,6 +112,8 @@ struct detector::impl {
   void build_index() {
     const auto &compiled = rules.compiled()->rules;
     next_due.assign(compiled.size(), INT64_MAX);
+    costs.nanos.assign(compiled.size(), 0);
+    costs.runs.assign(compiled.size(), 0);
     for (std::size_t i = 0; i < compiled.size(); ++i)
       if (compiled[i].kind == rule_kind::allow) allowances.push_back(i);
     exempted_by.resize(compiled.size());
@@ -197,6 +199,21 @@ struct detector::impl {
   bool releasing = false;  // evaluating an event released in time order, not one that came late
   std::function<void(const detection &)> callback;
   detector_stats stats;
+
+  // Rule costs from one evaluation in N (detector_options::rule_cost_sampling).
+  struct cost_sampler {
+    std::uint64_t calls = 0, sampled_calls = 0;
+    std::vector<std::uint64_t> nanos, runs;  // per rule
+    bool due(std::uint32_t every) {
+      if (every == 0 || ++calls % every != 0) return false;
+      ++sampled_calls;
+      return true;
+    }
+    void add(std::size_t rule, std::chrono::steady_clock::duration took) {
+      nanos[rule] += static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+      ++runs[rule];
+    }
+  } costs;
 
   std::int64_t lateness_ns() const { return nanos(options.allowed_lateness); }
 
@@ -295,18 +312,26 @@ struct detector::impl {
     if (when == phase::on_arrival && e.action == assume_role && e.result.success && !context_rules.empty())
       if (const auto session = fields.get(assumed_session); session && !session->empty())
         suspicions.link(symbols.intern(*session), identity, to_unix_nanos(e.time));
-    const auto &compiled = rules.compiled()->rules;
     std::fill(allowed_now.begin(), allowed_now.end(), static_cast<signed char>(-1));
-    for (const std::size_t i : rules_for(e, when)) {
-      if (!exempted_by[i].empty() && exempt(i, fields)) continue;
-      const auto &rule = compiled[i];
-      const bool matches = evaluate(rule.match, fields);
-
-      // `until` cancels sequences whatever the prefilter says.
-      const bool cancels = rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields);
-      if (cancels) add_hit(rule, runtime[i], fields, hit_of(e, identity, true));
-      else if (matches) run(rule, runtime[i], fields, identity);
+    if (!costs.due(options.rule_cost_sampling)) {
+      for (const std::size_t i : rules_for(e, when)) evaluate_rule(i, e, fields, identity);
+      return;
     }
+    for (const std::size_t i : rules_for(e, when)) {
+      const auto started = std::chrono::steady_clock::now();
+      evaluate_rule(i, e, fields, identity);
+      costs.add(i, std::chrono::steady_clock::now() - started);
+    }
+  }
+
+  void evaluate_rule(std::size_t i, const event &e, field_reader &fields, symbol identity) {
+    if (!exempted_by[i].empty() && exempt(i, fields)) return;
+    const auto &rule = rules.compiled()->rules[i];
+    const bool matches = evaluate(rule.match, fields);
+    // `until` cancels sequences whatever the prefilter says.
+    const bool cancels = rule.kind == rule_kind::sequence && rule.until && evaluate(*rule.until, fields);
+    if (cancels) add_hit(rule, runtime[i], fields, hit_of(e, identity, true));
+    else if (matches) run(rule, runtime[i], fields, identity);
   }
 
   // The key state is kept under: symbol ids where the field is interned (an

@@ -29,6 +29,10 @@ result<std::size_t> engine::feed(std::string_view bytes, std::string_view source
   return impl_->normalize.feed(bytes, source, impl_->sink);
 }
 
+result<std::size_t> engine::feed_padded(std::string_view bytes, std::size_t capacity, std::string_view source) {
+  return impl_->normalize.feed_padded(bytes, capacity, source, impl_->sink);
+}
+
 result<std::size_t> engine::feed_path(const std::string &path, const std::function<void(const std::string &)> &on_file) {
   return impl_->normalize.feed_path(path, impl_->sink, on_file);
 }

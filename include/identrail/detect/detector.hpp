@@ -38,6 +38,10 @@ struct detector_options {
   // Locates source addresses for the asn, as_organization, country and city
   // fields; without it those fields are absent and rules on them never fire.
   std::shared_ptr<const geolocator> geolocation;
+  // Times every rule on one evaluation in N (0: never) for rule_costs(). A
+  // sampled evaluation costs two clock reads a candidate rule; the others one
+  // counter.
+  std::uint32_t rule_cost_sampling = 0;
 };
 
 // errc::invalid_argument naming the option out of range (a lateness over 7
@@ -57,6 +61,15 @@ struct detector_stats {
   std::uint64_t revisions = 0;   // updates announced: more evidence, or earlier evidence
   std::uint64_t withdrawn = 0;   // detections a late event undid
   std::uint64_t pending = 0;     // held back for absence rules, waiting for the watermark
+};
+
+// What one rule costs, estimated from the sampled evaluations
+// (detector_options::rule_cost_sampling): its matching and its state work,
+// not the sweeps and absence deadlines that run between events.
+struct rule_cost {
+  std::string rule_id;
+  std::uint64_t sampled = 0;        // sampled evaluations that ran this rule
+  double nanos_per_event = 0;       // estimated over every event taken in
 };
 
 // Stateful: one thread at a time. Reads strings through the engine's symbol table.
@@ -86,6 +99,8 @@ class detector {
   [[nodiscard]] const std::vector<detection> &detections() const noexcept;
   [[nodiscard]] const detector_stats &stats() const noexcept;
   [[nodiscard]] const rule_set &rules() const noexcept;
+  // Per rule, in rule order; empty unless rule_cost_sampling is set.
+  [[nodiscard]] std::vector<rule_cost> rule_costs() const;
 
  private:
   friend struct detail::state_access;

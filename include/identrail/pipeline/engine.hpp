@@ -86,6 +86,10 @@ class engine {
   engine &operator=(engine &&) noexcept;
 
   [[nodiscard]] result<std::size_t> feed(std::string_view bytes, std::string_view source = "<memory>");
+  // As feed(), without copying: `capacity` readable bytes, at least
+  // bytes.size() + input_padding (normalizer::feed_padded).
+  [[nodiscard]] result<std::size_t> feed_padded(std::string_view bytes, std::size_t capacity,
+                                                std::string_view source = "<memory>");
   [[nodiscard]] result<std::size_t> feed_path(const std::string &path,
                                               const std::function<void(const std::string &)> &on_file = {});
   // Files and directories as one input, their files in CloudTrail delivery order.
