@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
 from . import errors
 from ._core import (DecodeError, Engine, Event, Policy, RuleSet, Stats, __version__, _bench, check_rules,
-                    evaluate_policy, list_input_files, parse_policy, test_rules)
+                    evaluate_policy, generate_traffic, list_input_files, parse_policy, test_rules)
 from .errors import BadState, Error, IncompatibleState, InvalidArgument, NotFoundError, ParseError
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Engine", "Event", "Stats", "RuleSet", "Policy", "DecodeError", "Error", "ParseError", "NotFoundError", "InvalidArgument",
            "BadState", "IncompatibleState",
            "errors", "read", "events", "to_pandas", "detections_to_pandas", "sample_path", "list_input_files",
-           "check_rules", "test_rules", "to_networkx", "assessments_to_pandas", "parse_policy", "evaluate_policy", "bench",
+           "check_rules", "test_rules", "to_networkx", "assessments_to_pandas", "parse_policy", "evaluate_policy", "bench", "generate_traffic",
            "__version__"]
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
