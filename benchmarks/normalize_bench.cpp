@@ -153,6 +153,34 @@ void BM_identrail_ndjson_keep_raw(benchmark::State &s) { run_normalizer(s, true,
 void BM_identrail_records_gz_libdeflate(benchmark::State &s) { run_normalizer(s, false, true, gzip_backend::libdeflate); }
 void BM_identrail_records_gz_zlib(benchmark::State &s) { run_normalizer(s, false, true, gzip_backend::zlib); }
 
+// The gzip delivery files handed over at once (feed_buffers), decoded on
+// `threads` threads; the events still reach the sink in file order.
+void run_threads(benchmark::State &state, unsigned threads) {
+  const auto &c = data();
+  symbol_table symbols;
+  normalizer_options options;
+  options.keep_raw = false;
+  options.threads = threads;
+  normalizer n(symbols, options);
+  std::vector<input_buffer> inputs;
+  for (const auto &file : c.gz_files) inputs.push_back({file, "bench.json.gz", 0});
+  const event_sink sink = [&](const event &e) {
+    benchmark::DoNotOptimize(e.action);
+    return true;
+  };
+  for (auto _ : state) {
+    const auto before = n.stats();
+    (void)n.feed_buffers(inputs, sink);
+    const auto &after = n.stats();
+    if (after.accepted + after.duplicates - before.accepted - before.duplicates != g_events || after.rejected != 0)
+      state.SkipWithError("normalizer lost events");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * g_events));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.ndjson.size()));
+}
+void BM_identrail_records_gz_1_thread(benchmark::State &s) { run_threads(s, 1); }
+void BM_identrail_records_gz_2_threads(benchmark::State &s) { run_threads(s, 2); }
+
 BENCHMARK(BM_simdjson_baseline)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_simdjson_baseline_gz)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_identrail_ndjson)->Unit(benchmark::kMillisecond)->MinTime(2.0);
@@ -160,6 +188,8 @@ BENCHMARK(BM_identrail_ndjson_no_dedup)->Unit(benchmark::kMillisecond)->MinTime(
 BENCHMARK(BM_identrail_ndjson_keep_raw)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_identrail_records_gz_libdeflate)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_identrail_records_gz_zlib)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_identrail_records_gz_1_thread)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
+BENCHMARK(BM_identrail_records_gz_2_threads)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
 
 // Collects events/s per benchmark so the ratios come from this one run.
 class ratio_reporter : public benchmark::ConsoleReporter {

@@ -126,6 +126,8 @@ typedef enum idt_option {
   IDT_OPT_BUILTIN_RULES = 10,         /* bool: keep the built-in pack next to IDT_OPT_RULES_PATH rules */
   IDT_OPT_SKIP_INVALID_RULES = 11,    /* bool, default 0: load the valid rules of IDT_OPT_RULES_PATH and list the
                                          others (idt_engine_rule_rejection_at); by default one fails the engine */
+  IDT_OPT_DECODE_THREADS = 12,        /* files (and buffers) decoded at once by idt_engine_feed_paths, 1 to 256,
+                                         default 1; events still reach the rules in order: the answers are the same */
   IDT_OPT_FORCE_INT32_ = 0x7fffffff   /* keeps any int a valid value, as C callers may pass one */
 } idt_option;
 

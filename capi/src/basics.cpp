@@ -77,6 +77,11 @@ idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value,
       case IDT_OPT_ALLOWED_LATENESS_SECONDS: o.detection.allowed_lateness = std::chrono::seconds{value}; return IDT_OK;
       case IDT_OPT_BUILTIN_RULES: o.rule_files.keep_builtin = on; return IDT_OK;
       case IDT_OPT_SKIP_INVALID_RULES: o.rule_files.skip_invalid = on; return IDT_OK;
+      case IDT_OPT_DECODE_THREADS:  // engine::create says what is out of range; this keeps the cast exact
+        if (value < 1 || value > 256)
+          return fail(err, it::errc::invalid_argument, "IDT_OPT_DECODE_THREADS: must be 1 to 256");
+        o.normalize.threads = static_cast<unsigned>(value);
+        return IDT_OK;
       case IDT_OPT_FORCE_INT32_: break;
     }
     return fail(err, it::errc::invalid_argument, "idt_options_set_int: unknown option " + std::to_string(key));

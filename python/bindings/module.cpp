@@ -77,7 +77,7 @@ py::dict engine_settings(const py::dict &given) {
   static const char *const known[] = {"deduplicate", "keep_raw", "gzip", "max_errors", "retain_events",
                                       "max_input_bytes", "dedup_horizon_seconds", "detect", "rules", "builtin_rules",
                                       "allowed_lateness_seconds", "geo_databases", "state_key",
-                                      "skip_invalid_rules", "input_format"};
+                                      "skip_invalid_rules", "input_format", "threads"};
   for (const auto &[key, value] : given) {
     const auto name = key.cast<std::string>();
     if (std::find(std::begin(known), std::end(known), name) == std::end(known))
@@ -89,7 +89,7 @@ py::dict engine_settings(const py::dict &given) {
                py::arg("dedup_horizon_seconds") = 86400, py::arg("detect") = true, py::arg("rules") = py::none(),
                py::arg("builtin_rules") = false, py::arg("allowed_lateness_seconds") = 900,
                py::arg("geo_databases") = py::none(), py::arg("state_key") = py::none(),
-               py::arg("skip_invalid_rules") = false, py::arg("input_format") = "auto");
+               py::arg("skip_invalid_rules") = false, py::arg("input_format") = "auto", py::arg("threads") = 1);
   for (const auto &[key, value] : given) out[key] = value;
   return out;
 }
@@ -103,6 +103,7 @@ engine_options options_from(const py::dict &s) {
   const py::object geo = s["geo_databases"];
   if (!geo.is_none()) options.geo_databases = fs_paths(geo);
   options.normalize.format = unwrap(parse_input_format(s["input_format"].cast<std::string>()));
+  options.normalize.threads = s["threads"].cast<unsigned>();
   const py::object key = s["state_key"];
   if (py::isinstance<py::bytes>(key)) options.state_key = key.cast<std::string>();
   else if (!key.is_none()) options.state_key = key.cast<std::string>();
@@ -240,7 +241,8 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init([](bool deduplicate, bool keep_raw, const std::string &gzip, std::size_t max_errors, bool retain,
                        std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds, bool detect,
                        const py::object &rules, bool builtin_rules, std::int64_t lateness, const py::object &geo,
-                       const py::object &state_key, bool skip_invalid_rules, const std::string &input_format) {
+                       const py::object &state_key, bool skip_invalid_rules, const std::string &input_format,
+                       unsigned threads) {
              py::dict settings(py::arg("deduplicate") = deduplicate, py::arg("keep_raw") = keep_raw,
                                py::arg("gzip") = gzip, py::arg("max_errors") = max_errors,
                                py::arg("retain_events") = retain, py::arg("max_input_bytes") = max_input_bytes,
@@ -248,7 +250,7 @@ PYBIND11_MODULE(_core, m) {
                                py::arg("rules") = rules, py::arg("builtin_rules") = builtin_rules,
                                py::arg("allowed_lateness_seconds") = lateness, py::arg("geo_databases") = geo,
                                py::arg("state_key") = state_key, py::arg("skip_invalid_rules") = skip_invalid_rules,
-                               py::arg("input_format") = input_format);
+                               py::arg("input_format") = input_format, py::arg("threads") = threads);
              return std::make_unique<py_engine>(unwrap(engine::create(options_from(settings))), settings);
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
@@ -257,7 +259,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("detect") = true, py::arg("rules") = py::none(), py::arg("builtin_rules") = false,
            py::arg("allowed_lateness_seconds") = 900, py::arg("geo_databases") = py::none(),
            py::arg("state_key") = py::none(), py::arg("skip_invalid_rules") = false,
-           py::arg("input_format") = "auto")
+           py::arg("input_format") = "auto", py::arg("threads") = 1)
       .def(
           "checkpoint",
           [](const py_engine &e) {
@@ -444,13 +446,19 @@ PYBIND11_MODULE(_core, m) {
           py::arg("path"), "Reads a file or every log file under a directory; returns events accepted.")
       .def(
           "feed_paths",
-          [](py_engine &e, const py::object &paths_like) {
+          [](py_engine &e, const py::object &paths_like, const py::object &on_file) {
             const auto paths = fs_paths(paths_like);
             feeding guard(e);
+            std::function<void(const std::string &)> told;
+            if (!on_file.is_none())
+              told = [&on_file](const std::string &file) {
+                py::gil_scoped_acquire hold;
+                on_file(lossless_str(file));
+              };
             py::gil_scoped_release release;
-            return unwrap(e.core.feed_paths(paths));
+            return unwrap(e.core.feed_paths(paths, told));
           },
-          py::arg("paths"),
+          py::arg("paths"), py::arg("on_file") = py::none(),
           "Reads files and directories as one input, their files merged in CloudTrail delivery order (as a "
           "directory is read); returns events accepted.")
       .def_property_readonly("stats", [](const py_engine &e) { return e.read().stats(); })

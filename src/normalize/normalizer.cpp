@@ -1,4 +1,5 @@
 #include "identrail/normalize/normalizer.hpp"
+#include "parallel_feed.hpp"
 
 #include <simdjson.h>
 
@@ -172,22 +173,42 @@ struct normalizer::impl {
   }
 
   void pass_on(event &e, std::string_view raw) {
-    if (options.deduplicate && !e.id.empty()) {
-      switch (seen.insert(seen.key_of(e, symbols), to_unix_nanos(e.time))) {
-        case detail::duplicate_filter::verdict::repeat:
-          ++stats.duplicates;
-          ++stats.total;
-          return;
-        case detail::duplicate_filter::verdict::beyond_horizon: ++stats.possibly_repeated; break;
-        case detail::duplicate_filter::verdict::first: break;
-      }
+    if (collected) {  // a worker of the parallel reader: the reading thread filters, counts and hands on
+      if (options.keep_raw) e.raw.assign(raw);
+      collected_marks->push_back(static_cast<std::uint32_t>(symbols.size()));
+      collected->push_back(std::move(e));
+      ++accepted_here;
+      return;
     }
+    if (repeated(e)) return;
     if (options.keep_raw) e.raw.assign(raw);
+    hand_on(e, sink);
+  }
+
+  bool repeated(const event &e) {
+    if (!options.deduplicate || e.id.empty()) return false;
+    switch (seen.insert(seen.key_of(e, symbols), to_unix_nanos(e.time))) {
+      case detail::duplicate_filter::verdict::repeat:
+        ++stats.duplicates;
+        ++stats.total;
+        return true;
+      case detail::duplicate_filter::verdict::beyond_horizon: ++stats.possibly_repeated; break;
+      case detail::duplicate_filter::verdict::first: break;
+    }
+    return false;
+  }
+
+  void hand_on(const event &e, const event_sink *to) {
     ++stats.accepted;
     ++stats.total;
     ++accepted_here;
-    if (sink && *sink && !(*sink)(e)) stopped = true;
+    if (to && *to && !(*to)(e)) stopped = true;
   }
+
+  // Set on a parallel reader's worker (parallel_feed.cpp): accepted events are collected, not handed on.
+  std::vector<event> *collected = nullptr;
+  std::vector<std::uint32_t> *collected_marks = nullptr;  // the table's size as each was collected
+  detail::decode_workers_ptr workers;  // for options.threads > 1, made on first use
 
   // A record's own text, from its opening brace to where the decoder, having
   // read it through, stands: the next token, or the document's end. It must
@@ -902,27 +923,92 @@ result<std::size_t> normalizer::feed_paths(const std::vector<std::string> &paths
                                            const std::function<void(const std::string &)> &on_file) {
   auto files = list_input_files(paths);
   if (!files) return tl::unexpected(files.error());
+  const auto read = [&](std::size_t i) {
+    detail::loaded_input in;
+    in.source = (*files)[i];
+    auto data = detail::read_whole_file(in.source, impl_->options.max_decompressed_bytes, simdjson::SIMDJSON_PADDING);
+    if (data) in.owned = std::move(*data);
+    else in.unreadable = data.error();
+    return in;
+  };
+  if (impl_->options.threads > 1 && files->size() > 1)
+    return detail::feed_in_parallel(*this, impl_->symbols, impl_->workers, files->size(), read, sink, on_file);
   std::size_t accepted = 0;
-  for (const auto &file : *files) {
+  for (std::size_t i = 0; i < files->size(); ++i) {
+    const auto &file = (*files)[i];
     if (on_file) on_file(file);
     // One unreadable or oversized file is that file's error, not the walk's.
-    auto data = detail::read_whole_file(file, impl_->options.max_decompressed_bytes, simdjson::SIMDJSON_PADDING);
-    if (!data) {
-      impl_->source = file;
-      impl_->reject("file", data.error().message, data.error().code);
+    auto in = read(i);
+    if (in.unreadable) {
+      detail::normalizer_access::reject_input(*this, file, *in.unreadable);
       continue;
     }
-    auto n = impl_->feed(*data, file, sink, &*data);
+    auto n = impl_->feed(in.owned, file, sink, &in.owned);
     if (!n) {
       if (n.error().code != errc::out_of_memory) return n;
-      impl_->source = file;
-      impl_->reject("file", n.error().message, errc::out_of_memory);
+      detail::normalizer_access::reject_input(*this, file, n.error());
       continue;
     }
     accepted += *n;
   }
   return accepted;
 }
+
+result<std::size_t> normalizer::feed_buffers(const std::vector<input_buffer> &inputs, const event_sink &sink,
+                                             const std::function<void(const std::string &)> &on_input) {
+  const auto view = [&](std::size_t i) {
+    detail::loaded_input in;
+    in.source = std::string(inputs[i].source);
+    in.bytes = inputs[i].bytes;
+    in.capacity = inputs[i].capacity;
+    return in;
+  };
+  if (impl_->options.threads > 1 && inputs.size() > 1)
+    return detail::feed_in_parallel(*this, impl_->symbols, impl_->workers, inputs.size(), view, sink, on_input);
+  std::size_t accepted = 0;
+  for (const auto &in : inputs) {
+    if (on_input) on_input(std::string(in.source));
+    auto n = impl_->feed(in.bytes, in.source, sink, nullptr, in.capacity);
+    if (!n) return n;
+    accepted += *n;
+  }
+  return accepted;
+}
+
+namespace detail {
+
+void normalizer_access::collect_into(normalizer &n, std::vector<event> *events, std::vector<std::uint32_t> *marks) {
+  n.impl_->collected = events;
+  n.impl_->collected_marks = marks;
+}
+
+std::vector<decode_error> normalizer_access::take_errors(normalizer &n) { return std::exchange(n.impl_->errors, {}); }
+
+void normalizer_access::merge(normalizer &n, const decode_stats &delta, std::vector<decode_error> errors) {
+  auto &s = n.impl_->stats;
+  s.total += delta.total;
+  s.rejected += delta.rejected;
+  s.errors_dropped += delta.errors_dropped;
+  for (auto &e : errors) {
+    if (n.impl_->errors.size() < n.impl_->options.max_errors_kept) n.impl_->errors.push_back(std::move(e));
+    else ++s.errors_dropped;
+  }
+}
+
+void normalizer_access::reject_input(normalizer &n, std::string_view source, const error &why) {
+  n.impl_->source = source;
+  n.impl_->reject("file", why.message, why.code);
+}
+
+bool normalizer_access::admit(normalizer &n, const event &e, const event_sink &sink) {
+  auto &impl = *n.impl_;
+  if (impl.repeated(e)) return true;
+  impl.stopped = false;
+  impl.hand_on(e, &sink);
+  return !impl.stopped;
+}
+
+}  // namespace detail
 
 }  // namespace v0
 }  // namespace identrail

@@ -62,13 +62,26 @@ result<void> add_file(inputs &in, const std::string &path, const bench_options &
   return {};
 }
 
+// Generated traffic in pieces of about a delivery file's size (1,000
+// records), so that decoding threads have inputs to share.
+void split_generated(inputs &in, const std::string &lines) {
+  constexpr std::size_t kPiece = std::size_t{1500} << 10;
+  for (std::size_t at = 0; at < lines.size();) {
+    const auto cut = lines.find('\n', std::min(lines.size() - 1, at + kPiece));
+    const std::size_t end = cut == std::string::npos ? lines.size() : cut + 1;
+    input piece{"generated, part " + std::to_string(in.files.size() + 1), lines.substr(at, end - at)};
+    piece.json.reserve(piece.json.size() + input_padding);
+    in.json_bytes += piece.json.size();
+    in.files.push_back(std::move(piece));
+    at = end;
+  }
+  in.read_bytes = in.json_bytes;
+}
+
 result<inputs> load(const bench_options &options) {
   inputs in;
   if (options.paths.empty()) {
-    input generated{"generated", generate_traffic(options.traffic)};
-    generated.json.reserve(generated.json.size() + input_padding);
-    in.read_bytes = in.json_bytes = generated.json.size();
-    in.files.push_back(std::move(generated));
+    split_generated(in, generate_traffic(options.traffic));
     return in;
   }
   auto files = list_input_files(options.paths);
@@ -80,11 +93,18 @@ result<inputs> load(const bench_options &options) {
   return in;
 }
 
+// Every input at once, so the decoder may spread them over its threads.
+std::vector<input_buffer> buffers_of(const inputs &in) {
+  std::vector<input_buffer> out;
+  for (const auto &file : in.files) out.push_back({file.json, file.name, file.json.capacity()});
+  return out;
+}
+
 template <class Feed>
 result<double> timed_pass(const inputs &in, Feed &&feed) {
+  const auto buffers = buffers_of(in);
   const auto start = clock_type::now();
-  for (const auto &file : in.files)
-    if (auto fed = feed(file); !fed) return tl::unexpected(fed.error());
+  if (auto fed = feed(buffers); !fed) return tl::unexpected(fed.error());
   return seconds_since(start);
 }
 
@@ -121,7 +141,7 @@ result<timed> decode_pass(const inputs &in, const engine_options &ready) {
   symbol_table symbols;
   normalizer normalize(symbols, ready.normalize);
   const event_sink drop = [](const event &) { return true; };
-  auto took = timed_pass(in, [&](const input &f) { return normalize.feed_padded(f.json, f.json.capacity(), f.name, drop); });
+  auto took = timed_pass(in, [&](const auto &buffers) { return normalize.feed_buffers(buffers, drop); });
   if (!took) return tl::unexpected(took.error());
   return timed{*took};
 }
@@ -142,9 +162,7 @@ result<detect_run> detect_pass(const inputs &in, const engine_options &ready, st
   detector detect(ready.rules.value_or(rule_set{}), symbols, d);
   const event_sink to_detector = [&](const event &e) { return detect.process(e), true; };
   const auto start = clock_type::now();
-  auto fed = timed_pass(in, [&](const input &f) {
-    return normalize.feed_padded(f.json, f.json.capacity(), f.name, to_detector);
-  });
+  auto fed = timed_pass(in, [&](const auto &buffers) { return normalize.feed_buffers(buffers, to_detector); });
   if (!fed) return tl::unexpected(fed.error());
   detect.finish();
   return detect_run{seconds_since(start), detect.rule_costs()};
@@ -161,7 +179,7 @@ result<engine_run> engine_pass(const inputs &in, engine_options ready) {
   auto whole = engine::create(std::move(ready));
   if (!whole) return tl::unexpected(whole.error());
   const auto start = clock_type::now();
-  auto fed = timed_pass(in, [&](const input &f) { return whole->feed_padded(f.json, f.json.capacity(), f.name); });
+  auto fed = timed_pass(in, [&](const auto &buffers) { return whole->feed_buffers(buffers); });
   if (!fed) return tl::unexpected(fed.error());
   whole->finish();
   return engine_run{seconds_since(start), std::move(*whole)};
@@ -243,6 +261,7 @@ result<bench_result> run_bench(const bench_options &options) {
   out.input_bytes = in->read_bytes;
   out.json_bytes = in->json_bytes;
   out.rule_cost_sampling = options.rule_cost_sampling;
+  out.threads = options.engine.normalize.threads;
   describe_run(out, *whole->whole);
   add_stages(out, *in, baseline, decode->seconds, detect->seconds, whole->seconds);
   out.costliest_rules = costliest(std::move(detect->costs), options.top_rules);

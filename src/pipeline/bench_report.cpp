@@ -32,6 +32,7 @@ std::string bench_json(const bench_result &r) {
     root.num("rejected", r.rejected);
     root.num("rules", r.rules);
     root.num("identities", r.identities);
+    root.num("threads", r.threads);
     {
       json_array stages(root.key("stages"));
       for (const auto &s : r.stages) {

@@ -42,6 +42,11 @@ result<std::size_t> engine::feed_paths(const std::vector<std::string> &paths,
   return impl_->normalize.feed_paths(paths, impl_->sink, on_file);
 }
 
+result<std::size_t> engine::feed_buffers(const std::vector<input_buffer> &inputs,
+                                        const std::function<void(const std::string &)> &on_input) {
+  return impl_->normalize.feed_buffers(inputs, impl_->sink, on_input);
+}
+
 void engine::on_event(std::function<void(const event &)> callback) { impl_->callback = std::move(callback); }
 void engine::on_detection(std::function<void(const detection &)> callback) {
   impl_->detection_callback = std::move(callback);

@@ -443,7 +443,31 @@ static void test_strings_outlive_later_input(void) {
   idt_engine_free(engine);
 }
 
+/* Decoding threads change the speed, never the answer. */
+static void test_decode_threads_give_the_same_report(void) {
+  idt_error *err = NULL;
+  idt_buffer *reports[2] = {NULL, NULL};
+  for (int i = 0; i < 2; ++i) {
+    idt_options *opts = NULL;
+    CHECK(idt_options_new(&opts, NULL) == IDT_OK);
+    CHECK(idt_options_set_int(opts, IDT_OPT_DECODE_THREADS, i == 0 ? 1 : 3, NULL) == IDT_OK);
+    idt_engine *engine = sample_engine(opts);
+    CHECK(idt_engine_report_json(engine, &reports[i], NULL) == IDT_OK);
+    idt_engine_free(engine);
+    idt_options_free(opts);
+  }
+  CHECK(idt_buffer_size(reports[0]) == idt_buffer_size(reports[1]));
+  CHECK(memcmp(idt_buffer_data(reports[0]), idt_buffer_data(reports[1]), idt_buffer_size(reports[0])) == 0);
+  idt_buffer_free(reports[0]);
+  idt_buffer_free(reports[1]);
+  idt_options *opts = NULL;
+  CHECK(idt_options_new(&opts, NULL) == IDT_OK);
+  EXPECT_ERROR(idt_options_set_int(opts, IDT_OPT_DECODE_THREADS, 0, &err), IDT_E_INVALID_ARGUMENT, "1 to 256");
+  idt_options_free(opts);
+}
+
 int main(void) {
+  test_decode_threads_give_the_same_report();
   test_invalid_keys_are_errors();
   test_a_rule_set_is_shared_by_engines_and_threads();
   test_the_normalizer_alone();

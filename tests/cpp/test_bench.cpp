@@ -108,7 +108,7 @@ TEST(Bench, GeneratedTrafficByDefault) {
   ASSERT_TRUE(measured) << measured.error().message;
   EXPECT_EQ(measured->events, 2000u);
   EXPECT_LE(measured->identities, 50u);
-  EXPECT_EQ(measured->files, 1u);
+  EXPECT_EQ(measured->json_bytes, generate_traffic(options.traffic).size());
   ASSERT_TRUE(measured->baseline_ratio);
   EXPECT_GT(*measured->baseline_ratio, 0.0);
   const auto json = bench_json(*measured);

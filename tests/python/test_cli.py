@@ -196,3 +196,21 @@ def test_analyze_json_to_a_file_and_to_a_closed_pipe(tmp_path):
     head = subprocess.run(f"{sys.executable} -m identrail analyze --no-progress --json | head -c 10", shell=True,
                           capture_output=True, text=True)
     assert head.returncode == 0 and head.stdout == out.read_text()[:10] and "Traceback" not in head.stderr
+
+
+def test_decoding_threads_change_nothing_but_the_speed(capsys):
+    reports = []
+    for threads in ("1", "2", "5"):
+        assert main(["analyze", "--no-progress", "--json", "--threads", threads]) == 0
+        reports.append(capsys.readouterr().out)
+    assert reports[0] == reports[1] == reports[2]
+    engine = identrail.Engine(threads=2, retain_events=True)
+    engine.feed_paths([str(identrail.sample_path())])
+    assert len(engine) == json.loads(reports[0])["events"]["accepted"]
+
+
+def test_decoding_threads_out_of_range_are_one_line_errors():
+    for bad in ("0", "300", "two"):
+        run = subprocess.run([sys.executable, "-m", "identrail", "analyze", "--threads", bad], capture_output=True,
+                             text=True)
+        assert run.returncode == 2 and "--threads" in run.stderr.splitlines()[-1] and "Traceback" not in run.stderr

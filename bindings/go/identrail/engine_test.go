@@ -294,3 +294,20 @@ func TestANulInsideAStringIsRefused(t *testing.T) {
 		t.Fatalf("a state key with a NUL: %v", err)
 	}
 }
+
+func TestDecodeThreadsGiveTheSameReport(t *testing.T) {
+	one, err := sampleEngine(t).ReportJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	three, err := sampleEngine(t, identrail.WithDecodeThreads(3)).ReportJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(one) != string(three) {
+		t.Fatal("the report on 3 decoding threads differs from the one on 1")
+	}
+	if _, err := identrail.NewEngine(identrail.WithDecodeThreads(0)); !errors.Is(err, identrail.ErrInvalidArgument) {
+		t.Fatalf("0 threads: got %v, want ErrInvalidArgument", err)
+	}
+}

@@ -97,6 +97,12 @@ func WithDetection(on bool) Option {
 	return func(c *config) { c.setInt(C.IDT_OPT_DETECT, boolInt(on)) }
 }
 
+// WithDecodeThreads decodes this many files at once in FeedPaths (1 to 256, default 1); events still reach the
+// rules in delivery order, so the answers are the same for every count.
+func WithDecodeThreads(n int) Option {
+	return func(c *config) { c.setInt(C.IDT_OPT_DECODE_THREADS, int64(n)) }
+}
+
 // WithMaxErrors sets how many decode errors are kept (later ones are counted).
 func WithMaxErrors(n int) Option { return func(c *config) { c.setInt(C.IDT_OPT_MAX_ERRORS, int64(n)) } }
 

@@ -48,6 +48,10 @@ struct normalizer_options {
   // a guard against gzip bombs, since parsing takes about 6 bytes of memory per input byte.
   std::size_t max_decompressed_bytes = std::size_t{1} << 30;
   input_format format = input_format::automatic;
+  // Inputs decoded at once by feed_paths and feed_buffers (1: on the calling
+  // thread). Events still reach the sink one at a time on the calling thread,
+  // in the order one thread gives them, so every answer is the same.
+  unsigned threads = 1;
 };
 
 // "auto", "cloudtrail", "cloudtrail-lake", "elasticsearch", "datadog", "ocsf".
@@ -76,6 +80,13 @@ struct decode_stats {
   std::uint64_t possibly_repeated = 0;
 };
 
+// One input held in memory, for feed_buffers.
+struct input_buffer {
+  std::string_view bytes;
+  std::string_view source;   // its name in decode errors
+  std::size_t capacity = 0;  // readable bytes from bytes.data(); below bytes.size() + input_padding it is copied
+};
+
 // Called for every accepted event; the event is only valid during the call.
 // Return false to stop reading the current input.
 using event_sink = std::function<bool(const event &)>;
@@ -85,7 +96,8 @@ using event_sink = std::function<bool(const event &)>;
 // skipped; the good records around them still come through. One thread at a
 // time (it owns a simdjson parser); interns into the table it was given.
 namespace detail {
-struct state_access;  // checkpoints (src/core/state_access.hpp)
+struct state_access;       // checkpoints (src/core/state_access.hpp)
+struct normalizer_access;  // decoding on several threads (src/normalize/parallel_feed.hpp)
 }
 
 class normalizer {
@@ -118,12 +130,18 @@ class normalizer {
   [[nodiscard]] result<std::size_t> feed_paths(const std::vector<std::string> &paths, const event_sink &sink,
                                                const std::function<void(const std::string &)> &on_file = {});
 
+  // Inputs in memory, in order, as feed() would read them one after another
+  // (decoded on options().threads threads).
+  [[nodiscard]] result<std::size_t> feed_buffers(const std::vector<input_buffer> &inputs, const event_sink &sink,
+                                                 const std::function<void(const std::string &)> &on_input = {});
+
   [[nodiscard]] const decode_stats &stats() const noexcept;
   [[nodiscard]] const std::vector<decode_error> &errors() const noexcept;
   [[nodiscard]] const normalizer_options &options() const noexcept;
 
  private:
   friend struct detail::state_access;
+  friend struct detail::normalizer_access;
   struct impl;
   std::unique_ptr<impl> impl_;
 };

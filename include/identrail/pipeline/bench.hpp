@@ -42,7 +42,7 @@ struct baseline_scan {
 [[nodiscard]] baseline_scan scan_baseline(std::string_view json, std::size_t capacity = 0);
 
 struct bench_options {
-  engine_options engine;              // rules, normalizer and detector settings
+  engine_options engine;              // rules, normalizer (threads) and detector settings
   std::vector<std::string> paths;     // logs; none: generated traffic
   traffic_options traffic;            // used when paths is empty
   std::size_t max_input_bytes = std::size_t{4} << 30;  // decompressed, held in memory while measuring
@@ -65,6 +65,7 @@ struct bench_result {
   std::uint64_t rejected = 0;
   std::size_t rules = 0;
   std::size_t identities = 0;
+  unsigned threads = 1;  // decoding threads (engine.normalize.threads)
   std::vector<stage_time> stages;
   // The whole pipeline's events per second over the baseline's on the same bytes.
   std::optional<double> baseline_ratio;

@@ -95,6 +95,10 @@ class engine {
   // Files and directories as one input, their files in CloudTrail delivery order.
   [[nodiscard]] result<std::size_t> feed_paths(const std::vector<std::string> &paths,
                                                const std::function<void(const std::string &)> &on_file = {});
+  // Inputs in memory, in order (normalizer::feed_buffers). feed_paths and
+  // feed_buffers decode on options.normalize.threads threads.
+  [[nodiscard]] result<std::size_t> feed_buffers(const std::vector<input_buffer> &inputs,
+                                                 const std::function<void(const std::string &)> &on_input = {});
   // Called for each accepted event after the engine has taken it into account.
   void on_event(std::function<void(const event &)> callback);
   // Called for each detection the moment its evidence is complete (inside the

@@ -47,12 +47,19 @@ def _files(paths: Sequence[str]) -> list[str]:
 def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
     files = _files(paths)
     # A bar only helps when there are many files and someone is watching.
-    bar = tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 2 or None, file=sys.stderr,
-               leave=False)
-    for path in bar:
-        engine.feed_path(path)
+    with tqdm(total=len(files), desc="reading", unit="file", disable=not progress or len(files) < 2 or None,
+              file=sys.stderr, leave=False) as bar:
+        if files:  # one call: the engine decodes files on its threads, in delivery order
+            engine.feed_paths(files, on_file=lambda _: bar.update())
     if STDIN in paths:  # read once, after the files: any format a file may hold (JSON lines from a pipe)
         _feed_stdin(engine)
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _json_lines(head: bytes) -> bool:
@@ -100,7 +107,7 @@ def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
                     geo_databases=getattr(args, "geoip", None), state_key=os.environ.get(STATE_KEY_VARIABLE) or None,
                     allowed_lateness_seconds=getattr(args, "lateness", 900),
                     skip_invalid_rules=bool(getattr(args, "skip_invalid", False)),
-                    input_format=getattr(args, "input_format", "auto"),
+                    input_format=getattr(args, "input_format", "auto"), threads=getattr(args, "threads", 1),
                     # Streaming commands keep no events (memory grows with identities, not events);
                     # the ones whose answers read events (timelines, user inventories) keep them.
                     retain_events=getattr(args, "keep_events", True))
@@ -243,7 +250,7 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _events(args: argparse.Namespace) -> int:
-    engine = Engine(gzip=args.gzip, detect=False)
+    engine = Engine(gzip=args.gzip, detect=False, threads=args.threads)
     _load(args.paths, not args.no_progress, engine)
     out = sys.stdout
     for event in events(engine):
@@ -361,7 +368,7 @@ def _bench(args: argparse.Namespace) -> int:
     rules = args.rules or args.add_rules or None
     settings = dict(gzip=args.gzip, rules=rules, builtin_rules=bool(args.add_rules and not args.rules),
                     skip_invalid_rules=args.skip_invalid, allowed_lateness_seconds=args.lateness,
-                    input_format=args.input_format)
+                    input_format=args.input_format, threads=args.threads)
     paths = None if args.generate is not None else _files(args.paths)
     for rejection in Engine(**settings).rule_rejections if args.skip_invalid else []:
         print(f"identrail: rule refused: {rejection}", file=sys.stderr)
@@ -379,7 +386,7 @@ def _print_bench(r: dict, out) -> None:
     mib = 1 << 20
     out.write(f"identrail {r['identrail_version']} bench: {r['input'] if r['files'] < 4 else str(r['files']) + ' files'}\n")
     out.write(f"{r['events']} events ({r['rejected']} rejected), {r['json_bytes'] / mib:.1f} MiB of JSON, "
-              f"{r['rules']} rules, {r['identities']} identities\n\n")
+              f"{r['rules']} rules, {r['identities']} identities, {r['threads']} decoding thread(s)\n\n")
     out.write(f"{'stage':<10} {'seconds':>9} {'events/s':>12}\n")
     for s in r["stages"]:
         out.write(f"{s['stage']:<10} {s['seconds']:>9.3f} {s['events_per_second']:>12,.0f}\n")
@@ -412,14 +419,20 @@ def _rules(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
+def _whole_number(high: int | None = None):
+    """An argparse type: a whole number from 1 (to high)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < 1 or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text} must be at least 1" + (f" and at most {high}" if high else ""))
+        return value
+    return parse
+
+
+_positive = _whole_number()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -448,6 +461,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="read every document as this format (default auto: each shape is recognised by its keys)")
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
         p.add_argument("--gzip", choices=["libdeflate", "zlib"], default="libdeflate", help=argparse.SUPPRESS)
+        p.add_argument("--threads", type=_whole_number(256), default=_cores(), metavar="N",
+                       help=f"files decoded at once (default: the cores, {_cores()}); the answers are the same for "
+                            "every N")
 
     def correlation(p: argparse.ArgumentParser) -> None:
         p.add_argument("--flag", action="append", metavar="ARN[=TIME]",
@@ -561,6 +577,8 @@ def _parser() -> argparse.ArgumentParser:
     measure.add_argument("--top", type=int, default=10, metavar="K", help="rules in the cost table (default 10)")
     measure.add_argument("--sampling", type=_positive, default=16, metavar="N",
                          help="time the rules on one evaluation in N (default 16)")
+    measure.add_argument("--threads", type=_whole_number(256), default=1, metavar="N",
+                         help="decoding threads (default 1: compare with N to see what more cores give)")
     measure.add_argument("--json", action="store_true", help="print the measurement as JSON")
     measure.add_argument("--pretty", action="store_true", help="indent JSON output")
     measure.add_argument("--input-format", choices=INPUT_FORMATS, default="auto", help=argparse.SUPPRESS)

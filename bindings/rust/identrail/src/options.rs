@@ -41,6 +41,9 @@ pub struct Options {
     pub state_key: Option<String>,
     /// auto (default), cloudtrail, cloudtrail-lake, elasticsearch, datadog, ocsf.
     pub input_format: Option<String>,
+    /// Files decoded at once by `feed_paths` (1 to 256, default 1); events still reach the rules in
+    /// delivery order, so the answers are the same for every count.
+    pub decode_threads: Option<u32>,
 }
 
 /// C options, freed on drop.
@@ -84,6 +87,9 @@ impl Options {
         }
         if let Some(on) = self.detect {
             ints.push((sys::IDT_OPT_DETECT, on.into()));
+        }
+        if let Some(n) = self.decode_threads {
+            ints.push((sys::IDT_OPT_DECODE_THREADS, i64::from(n)));
         }
         if let Some(n) = self.max_errors {
             ints.push((sys::IDT_OPT_MAX_ERRORS, i64::try_from(n).unwrap_or(i64::MAX)));

@@ -249,3 +249,20 @@ fn the_normalizer_alone() {
     n.feed_path(sample()).unwrap();
     assert!(n.take_events().is_empty(), "all repeats");
 }
+
+#[test]
+fn decode_threads_give_the_same_report() {
+    let one = sample_engine(&Options::default()).report_json().expect("report");
+    let three = sample_engine(&Options {
+        decode_threads: Some(3),
+        ..Options::default()
+    })
+    .report_json()
+    .expect("report");
+    assert_eq!(one, three);
+    let refused = Engine::new(&Options {
+        decode_threads: Some(0),
+        ..Options::default()
+    });
+    assert_eq!(refused.err().unwrap().kind(), ErrorKind::InvalidArgument);
+}

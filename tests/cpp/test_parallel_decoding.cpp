@@ -1,0 +1,137 @@
+// Decoding on several threads (normalizer_options::threads) gives the answers
+// of one thread: the same events in the same order, the same symbol ids, the
+// same errors, duplicates, detections, graph and checkpoint.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "identrail/identrail.hpp"
+#include "normalize/parallel_feed.hpp"
+#include "support.hpp"
+
+using namespace identrail;
+
+namespace {
+
+struct answers {
+  std::string report;
+  std::string events;
+  std::string checkpoint;
+};
+
+answers read_with(unsigned threads, const std::vector<std::string> &paths, std::size_t max_errors = 1000) {
+  engine_options options;
+  options.normalize.threads = threads;
+  options.normalize.max_errors_kept = max_errors;
+  auto e = test::make_engine(std::move(options));
+  std::vector<std::string> order;
+  EXPECT_TRUE(e.feed_paths(paths, [&](const std::string &file) { order.push_back(file); }));
+  EXPECT_EQ(order, list_input_files(paths).value());
+  answers out;
+  out.checkpoint = e.checkpoint().value();  // before finish: what a restart goes on from
+  e.finish();
+  out.report = report_json(e);
+  for (const auto &ev : e.events()) {
+    append_event_json(out.events, ev, e.symbols());
+    out.events += '\n';
+  }
+  return out;
+}
+
+void expect_same(const answers &one, const answers &many, unsigned threads) {
+  EXPECT_EQ(one.report, many.report) << threads << " threads";
+  EXPECT_EQ(one.events, many.events) << threads << " threads";
+  EXPECT_TRUE(one.checkpoint == many.checkpoint) << threads << " threads: checkpoints differ";
+}
+
+// Delivery files that repeat records across files (a duplicate must be caught
+// in delivery order), with malformed lines and unreadable files among them.
+std::string awkward_directory() {
+  const auto dir = std::filesystem::temp_directory_path() / "identrail-parallel-decoding";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto lines = generate_traffic({.events = 6000, .identities = 300, .seed = 9});
+  std::vector<std::string> records;
+  for (std::size_t at = 0; at < lines.size();) {
+    const auto end = lines.find('\n', at);
+    records.push_back(lines.substr(at, end - at));
+    at = end + 1;
+  }
+  for (std::size_t f = 0; f < 30; ++f) {
+    std::string body;
+    for (std::size_t i = f * 200; i < f * 200 + 200; ++i) body += records[i] + "\n";
+    if (f > 0) body += records[f * 200 - 7] + "\n";                     // a repeat of the file before
+    if (f % 4 == 1) body += "{\"eventTime\": \"2026-03-01T00:00:00Z\", oops}\n";  // malformed
+    if (f % 5 == 2) body += "{\"eventName\":\"NoTime\"}\n";                // not a record
+    char name[96];
+    std::snprintf(name, sizeof name, "111122223333_CloudTrail_us-east-1_20260301T%02zu%02zuZ_x.json.gz", f / 6, f % 6 * 10);
+    std::ofstream(dir / name, std::ios::binary) << test::gzip(body);
+  }
+  std::ofstream(dir / "111122223333_CloudTrail_us-east-1_20260301T0101Z_bad.json.gz", std::ios::binary) << "\x1f\x8b not gzip";
+  return dir.string();
+}
+
+}  // namespace
+
+TEST(ParallelDecoding, TheSampleReadsTheSameOnEveryThreadCount) {
+  const auto one = read_with(1, {test::sample_dir()});
+  for (const unsigned threads : {2u, 3u, 8u}) expect_same(one, read_with(threads, {test::sample_dir()}), threads);
+}
+
+TEST(ParallelDecoding, EveryFormatAndBadRecordReadsTheSame) {
+  const std::vector<std::string> paths = {test::datasets(), std::string(IDENTRAIL_TEST_DATA) + "/formats",
+                                          std::string(IDENTRAIL_TEST_DATA) + "/stratus"};
+  const auto one = read_with(1, paths);
+  ASSERT_EQ(one.report.find("\"rejected\":0,"), std::string::npos) << "the inputs must hold bad records";
+  for (const unsigned threads : {2u, 4u}) expect_same(one, read_with(threads, paths), threads);
+}
+
+TEST(ParallelDecoding, RepeatsAcrossFilesAndErrorsPastTheLimitAreCountedInOrder) {
+  const auto dir = awkward_directory();
+  const auto one = read_with(1, {dir}, 5);
+  EXPECT_NE(one.report.find("\"duplicates\":29"), std::string::npos) << one.report.substr(0, 400);
+  for (const unsigned threads : {2u, 3u}) expect_same(one, read_with(threads, {dir}, 5), threads);
+}
+
+TEST(ParallelDecoding, WorkersThatStartNewTablesReadTheSame) {
+  const auto one = read_with(1, {test::sample_dir()});
+  const auto limit = detail::worker_table_bytes.exchange(1);  // a new table for every input
+  const auto many = read_with(2, {test::sample_dir()});
+  detail::worker_table_bytes = limit;
+  expect_same(one, many, 2);
+}
+
+TEST(ParallelDecoding, BuffersInMemoryToo) {
+  const auto lines = generate_traffic({.events = 3000, .identities = 50});
+  std::vector<std::string> parts(1);
+  for (std::size_t at = 0, n = 0; at < lines.size(); ++n) {
+    const auto end = lines.find('\n', at) + 1;
+    if (n % 100 == 99) parts.emplace_back();
+    parts.back().append(lines, at, end - at);
+    at = end;
+  }
+  ASSERT_GT(parts.size(), 4u);
+  std::vector<input_buffer> inputs;
+  for (std::size_t i = 0; i < parts.size(); ++i) inputs.push_back({parts[i], "part", 0});
+  std::string reports[2];
+  for (const unsigned threads : {1u, 2u}) {
+    engine_options options;
+    options.normalize.threads = threads;
+    auto e = test::make_engine(std::move(options));
+    const auto read = e.feed_buffers(inputs);
+    ASSERT_TRUE(read) << read.error().message;
+    EXPECT_EQ(*read, 3000u);
+    e.finish();
+    reports[threads - 1] = report_json(e);
+  }
+  EXPECT_EQ(reports[0], reports[1]);
+}
+
+TEST(ParallelDecoding, ThreadsOutOfRangeAreRefused) {
+  engine_options options;
+  options.normalize.threads = 0;
+  const auto refused = engine::create(options);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("threads"), std::string::npos);
+}
