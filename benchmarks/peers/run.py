@@ -129,7 +129,13 @@ def main() -> int:
         return output
 
     one_rule = [cli, "analyze", "--no-progress", "--json", "--no-graph", "--rules", str(HERE / "cred001.yaml")]
-    expected = identrail_found(row("identrail, IDT-CRED-001, NDJSON", [*one_rule, str(ndjson)]), "IDT-CRED-001")
+    expected = None
+    for threads in args.threads:
+        found = identrail_found(row(f"identrail, IDT-CRED-001, NDJSON, {threads} thread(s)",
+                                    [*one_rule, "--threads", str(threads), str(ndjson)]), "IDT-CRED-001")
+        if expected is not None and found != expected:
+            sys.exit(f"peers: identrail on {threads} threads found {found}, on one {expected}")
+        expected = found
     if not expected:
         sys.exit("peers: IDT-CRED-001 found nothing; the comparison would be empty")
     answers = {"python": row("plain Python, IDT-CRED-001, NDJSON", [py, str(HERE / "pure_python.py"), str(ndjson)]).split()}
@@ -140,23 +146,30 @@ def main() -> int:
     for who, found in answers.items():
         if sorted(found) != expected:
             sys.exit(f"peers: {who} found {sorted(found)}, identrail {expected}")
-    identrail_found(row("identrail, IDT-CRED-001, gzip delivery files", [*one_rule, str(delivery)]), "IDT-CRED-001")
-    row("identrail, built-in pack + graph, NDJSON, text report", [cli, "analyze", "--no-progress", str(ndjson)])
-    row("identrail, built-in pack + graph, gzip delivery files", [cli, "analyze", "--no-progress", str(delivery)])
-    sigma = row("identrail, SigmaHQ AWS rules, NDJSON",
-                [cli, "analyze", "--no-progress", "--json", "--no-graph", "--skip-invalid", "--rules", str(SIGMA),
-                 str(ndjson)])
+    for threads in args.threads:
+        identrail_found(row(f"identrail, IDT-CRED-001, gzip delivery files, {threads} thread(s)",
+                            [*one_rule, "--threads", str(threads), str(delivery)]), "IDT-CRED-001")
+    for threads in args.threads:
+        for what, where in (("NDJSON", ndjson), ("gzip delivery files", delivery)):
+            row(f"identrail, built-in pack + graph, {what}, text report, {threads} thread(s)",
+                [cli, "analyze", "--no-progress", "--threads", str(threads), str(where)])
+    sigma = None
+    for threads in args.threads:
+        sigma = row(f"identrail, SigmaHQ AWS rules, NDJSON, {threads} thread(s)",
+                    [cli, "analyze", "--no-progress", "--json", "--no-graph", "--skip-invalid", "--threads",
+                     str(threads), "--rules", str(SIGMA), str(ndjson)])
+    matches = sum(sigma_counts_identrail(sigma).values())
     if args.rsigma:
-        theirs = row("rsigma 0.23, SigmaHQ AWS rules, NDJSON",
-                     [args.rsigma, "engine", "eval", "-r", str(SIGMA), "-e", f"@{ndjson}", "--output-format", "ndjson"])
-        ours, theirs = sigma_counts_identrail(sigma), sigma_counts_rsigma(theirs)
-        if sum(ours.values()) != sum(theirs.values()):
-            print(f"peers: Sigma matches differ: identrail {sum(ours.values())}, rsigma {sum(theirs.values())}",
-                  file=sys.stderr)
+        theirs = sigma_counts_rsigma(row("rsigma 0.23, SigmaHQ AWS rules, NDJSON (one thread)",
+                                         [args.rsigma, "engine", "eval", "-r", str(SIGMA), "-e", f"@{ndjson}",
+                                          "--output-format", "ndjson"]))
+        if sigma_counts_identrail(sigma) != theirs:
+            sys.exit(f"peers: Sigma matches differ: identrail {matches}, rsigma {sum(theirs.values())}")
 
     print(f"\n{args.events:,} generated events + the sample's {len(sample_records())} records "
           f"({ndjson.stat().st_size / 1e6:.0f} MB NDJSON; {len(list(delivery.iterdir()))} gzip files); "
-          f"IDT-CRED-001 finds {len(expected)} identities in every engine\n")
+          f"IDT-CRED-001 finds {len(expected)} identities in every engine; the Sigma rules match {matches:,} "
+          f"times{' in both engines' if args.rsigma else ''}\n")
     print("| run | seconds | peak MiB |\n| --- | ---: | ---: |")
     for what, seconds, peak in rows:
         print(f"| {what} | {seconds:.2f} | {peak:.0f} |")

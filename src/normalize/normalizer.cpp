@@ -1,4 +1,5 @@
 #include "identrail/normalize/normalizer.hpp"
+#include "file_pieces.hpp"
 #include "parallel_feed.hpp"
 
 #include <simdjson.h>
@@ -42,7 +43,11 @@ std::size_t skip_space(std::string_view s, std::size_t pos) {
 struct normalizer::impl {
   impl(symbol_table &table, normalizer_options opts)
       : symbols(table), options(opts), parser(opts.max_decompressed_bytes), line_parser(opts.max_decompressed_bytes),
-        decoder(table), seen(std::chrono::duration_cast<std::chrono::nanoseconds>(opts.dedup_horizon).count()) {}
+        decoder(table), seen(std::chrono::duration_cast<std::chrono::nanoseconds>(opts.dedup_horizon).count()) {
+    // simdjson finds a JSON-lines document's structure on a thread of its own
+    // unless told not to: one thread (and each worker of a parallel read) means one.
+    parser.threaded = line_parser.threaded = opts.threads > 1;
+  }
   impl(const impl &) = delete;
   impl &operator=(const impl &) = delete;
 
@@ -123,7 +128,9 @@ struct normalizer::impl {
     return static_cast<std::size_t>(p - input.data());
   }
 
-  std::string at_byte(std::size_t offset) const { return "byte " + std::to_string(offset) + offset_note; }
+  std::string at_byte(std::size_t offset) const {
+    return "byte " + std::to_string(origin_byte + offset) + offset_note;
+  }
 
   std::size_t line_of(std::size_t offset) {
     // Errors arrive in increasing offset order, so count newlines incrementally.
@@ -139,8 +146,11 @@ struct normalizer::impl {
   // an array, by line for JSON lines.
   std::string location(std::size_t offset, std::ptrdiff_t record_index) {
     if (record_index >= 0) return "record " + std::to_string(record_index) + " (" + at_byte(offset) + ")";
-    return "line " + std::to_string(line_of(offset)) + " (" + at_byte(offset) + ")";
+    return "line " + std::to_string(origin_line + line_of(offset)) + " (" + at_byte(offset) + ")";
   }
+
+  // Where the input starts in its file, when it is a piece of one (file_pieces.hpp): locations count from there.
+  std::size_t origin_byte = 0, origin_line = 0;
 
   std::optional<std::size_t> bad_byte_in(std::string_view span) const {
     if (bad_utf8.empty() || span.empty()) return std::nullopt;
@@ -931,8 +941,12 @@ result<std::size_t> normalizer::feed_paths(const std::vector<std::string> &paths
     else in.unreadable = data.error();
     return in;
   };
-  if (impl_->options.threads > 1 && files->size() > 1)
-    return detail::feed_in_parallel(*this, impl_->symbols, impl_->workers, files->size(), read, sink, on_file);
+  if (impl_->options.threads > 1) {
+    detail::file_pieces pieces(*files, impl_->options.max_decompressed_bytes);
+    if (pieces.count() > 1)
+      return detail::feed_in_parallel(*this, impl_->symbols, impl_->workers, pieces.count(),
+                                      [&](std::size_t i) { return pieces.load(i); }, sink, on_file);
+  }
   std::size_t accepted = 0;
   for (std::size_t i = 0; i < files->size(); ++i) {
     const auto &file = (*files)[i];
@@ -998,6 +1012,11 @@ void normalizer_access::merge(normalizer &n, const decode_stats &delta, std::vec
 void normalizer_access::reject_input(normalizer &n, std::string_view source, const error &why) {
   n.impl_->source = source;
   n.impl_->reject("file", why.message, why.code);
+}
+
+void normalizer_access::set_origin(normalizer &n, std::size_t byte, std::size_t lines_before) {
+  n.impl_->origin_byte = byte;
+  n.impl_->origin_line = lines_before;
 }
 
 bool normalizer_access::admit(normalizer &n, const event &e, const event_sink &sink) {

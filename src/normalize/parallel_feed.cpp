@@ -27,13 +27,15 @@ struct decoded_input {
   std::vector<decode_error> errors;
   std::optional<error> unreadable;         // the input's own error: one decode error
   std::optional<error> failure;            // stops the whole read
+  bool first_of_file = true;               // on_input is told of the file's first piece only
 };
 
 // Inputs are claimed in order and taken in order; a worker runs at most
 // `ahead` inputs before the reader, which bounds the memory in flight.
 class input_queue {
  public:
-  input_queue(std::size_t count, std::size_t ahead) : count_(count), ahead_(ahead) {}
+  input_queue(std::size_t count, std::size_t ahead, std::size_t workers)
+      : spare_(workers), count_(count), ahead_(ahead) {}
 
   std::optional<std::size_t> claim() {
     std::unique_lock lock(mutex_);
@@ -57,24 +59,29 @@ class input_queue {
     return std::move(node.mapped());
   }
 
-  // A taken input's vectors, cleared, for a later input: a batch's events are
-  // large enough to be mapped and unmapped each time, which stalls every core.
+  // A taken input goes back to the worker that made it, to be cleared there
+  // and filled again: its vectors are large enough to be mapped and unmapped
+  // each time, and its strings are freed by the thread that allocated them.
   void recycle(decoded_input used) {
-    used.events.clear();
-    used.marks.clear();
-    used.new_strings.clear();
-    used.errors.clear();
     std::lock_guard lock(mutex_);
-    spare_.push_back(std::move(used));
+    spare_[used.worker].push_back(std::move(used));
   }
 
-  decoded_input fresh() {
-    std::lock_guard lock(mutex_);
-    if (spare_.empty()) return {};
-    auto out = std::move(spare_.back());
-    spare_.pop_back();
+  decoded_input fresh(std::size_t worker) {
+    decoded_input out;
+    {
+      std::lock_guard lock(mutex_);
+      if (spare_[worker].empty()) return out;
+      out = std::move(spare_[worker].back());
+      spare_[worker].pop_back();
+    }
+    out.events.clear();
+    out.marks.clear();
+    out.new_strings.clear();
+    out.errors.clear();
     out.unreadable.reset();
     out.failure.reset();
+    out.first_of_file = true;
     out.fresh_table = false;
     out.delta = {};
     return out;
@@ -90,7 +97,7 @@ class input_queue {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::size_t, decoded_input> ready_;
-  std::vector<decoded_input> spare_;
+  std::vector<std::vector<decoded_input>> spare_;  // per worker
   std::size_t count_, ahead_, next_ = 0, taken_ = 0;
   bool stopped_ = false;
 };
@@ -104,16 +111,19 @@ class worker {
     start_table();
   }
 
+  [[nodiscard]] std::size_t id() const noexcept { return id_; }
+
   void decode(loaded_input in, decoded_input &out) {
     out.worker = id_;
     out.source = std::move(in.source);
+    out.first_of_file = in.first_of_file;
     if (symbols_->bytes_used() > worker_table_bytes.load()) {
       start_table();
       out.fresh_table = true;
     }
     out.fresh_table = out.fresh_table || shipped_ == 1;
     if (in.unreadable) out.unreadable = std::move(in.unreadable);
-    else run(in, out);
+    else if (!in.empty_piece) run(in, out);
     ship_new_strings(out);
   }
 
@@ -128,10 +138,12 @@ class worker {
   void run(loaded_input &in, decoded_input &out) {
     const decode_stats before = decode_->stats();
     normalizer_access::collect_into(*decode_, &out.events, &out.marks);
+    normalizer_access::set_origin(*decode_, in.origin_byte, in.origin_line);
     const std::string_view bytes = in.owned.empty() && in.bytes.data() ? in.bytes : std::string_view(in.owned);
     const std::size_t capacity = in.owned.empty() && in.bytes.data() ? in.capacity : in.owned.capacity();
     auto fed = decode_->feed_padded(bytes, capacity, out.source, {});
     normalizer_access::collect_into(*decode_, nullptr, nullptr);
+    normalizer_access::set_origin(*decode_, 0, 0);
     if (!fed && fed.error().code == errc::out_of_memory) out.unreadable = fed.error();
     else if (!fed) out.failure = fed.error();
     const decode_stats &after = decode_->stats();
@@ -218,7 +230,7 @@ std::size_t take_in(normalizer &n, symbol_remap &remap, decoded_input &in, const
 
 void work(input_queue &queue, worker &self, const input_loader &load) {
   while (const auto index = queue.claim()) {
-    decoded_input out = queue.fresh();
+    decoded_input out = queue.fresh(self.id());
     try {
       self.decode(load(*index), out);
     } catch (const std::bad_alloc &) {
@@ -249,7 +261,7 @@ result<std::size_t> feed_in_parallel(normalizer &n, symbol_table &symbols, decod
                                      const std::function<void(const std::string &)> &on_input) {
   if (!pool) pool.reset(new decode_workers(symbols, n.options(), n.options().threads));
   const std::size_t threads = std::min(pool->workers.size(), count);
-  input_queue queue(count, 2 * threads);
+  input_queue queue(count, 2 * threads, threads);
   std::vector<std::jthread> running;
   for (std::size_t w = 0; w < threads; ++w) running.emplace_back([&, w] { work(queue, *pool->workers[w], load); });
   // However the reader leaves (an error, a sink that throws), workers waiting for room stop before the join.
@@ -261,7 +273,7 @@ result<std::size_t> feed_in_parallel(normalizer &n, symbol_table &symbols, decod
   for (std::size_t i = 0; i < count; ++i) {
     auto in = queue.take(i);
     if (in.failure) return tl::unexpected(*in.failure);
-    if (on_input) on_input(in.source);
+    if (on_input && in.first_of_file) on_input(in.source);
     accepted += take_in(n, pool->remap, in, sink);
     queue.recycle(std::move(in));
   }

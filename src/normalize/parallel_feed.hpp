@@ -30,6 +30,12 @@ struct loaded_input {
   std::string_view bytes;    // when not owned
   std::size_t capacity = 0;  // of bytes
   std::optional<error> unreadable;
+  // A piece of a larger file (file_pieces.hpp): where it starts in the file,
+  // the buffer it lies in, and whether it is the file's first (told to on_input).
+  std::size_t origin_byte = 0, origin_line = 0;
+  std::shared_ptr<const std::string> whole;
+  bool first_of_file = true;
+  bool empty_piece = false;  // a piece the file's lines did not reach: nothing to read
 };
 using input_loader = std::function<loaded_input(std::size_t index)>;
 
@@ -42,6 +48,8 @@ struct normalizer_access {
   // A worker's rejections, counted and listed as if the reader had made them.
   static void merge(normalizer &n, const decode_stats &delta, std::vector<decode_error> errors);
   static void reject_input(normalizer &n, std::string_view source, const error &why);
+  // Locations of the next input count from this byte and line of its file.
+  static void set_origin(normalizer &n, std::size_t byte, std::size_t lines_before);
   // The reader's duplicate filter, counts and sink; false when the sink stopped the input.
   static bool admit(normalizer &n, const event &e, const event_sink &sink);
 };

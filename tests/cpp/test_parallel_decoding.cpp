@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "identrail/identrail.hpp"
+#include "normalize/file_pieces.hpp"
 #include "normalize/parallel_feed.hpp"
 #include "support.hpp"
 
@@ -92,6 +93,40 @@ TEST(ParallelDecoding, RepeatsAcrossFilesAndErrorsPastTheLimitAreCountedInOrder)
   const auto one = read_with(1, {dir}, 5);
   EXPECT_NE(one.report.find("\"duplicates\":29"), std::string::npos) << one.report.substr(0, 400);
   for (const unsigned threads : {2u, 3u}) expect_same(one, read_with(threads, {dir}, 5), threads);
+}
+
+// One large JSON-lines file (an export), in pieces cut at line ends: bad
+// lines anywhere, also where pieces meet, keep the file's own line numbers.
+std::string large_json_lines_file() {
+  const auto path = std::filesystem::temp_directory_path() / "identrail-large.jsonl";
+  const auto lines = generate_traffic({.events = 13000, .identities = 500, .seed = 4});
+  std::string body;
+  std::size_t n = 0;
+  for (std::size_t at = 0; at < lines.size(); ++n) {
+    const auto end = lines.find('\n', at) + 1;
+    body.append(lines, at, end - at - 1);
+    body += n % 997 == 3 ? "\r\n" : "\n";
+    if (n % 2503 == 7) body += "{\"eventTime\": \"2026-03-01T00:00:00Z\", oops}\n";
+    if (n % 3001 == 11) body += "{\"eventName\": \"unterminated\n";
+    if (n % 4001 == 13) body += "{\"eventName\":\"Bad\xff\",\"eventTime\":\"2026-03-01T00:00:00Z\"}\n";
+    if (n % 1999 == 17) body += "\n";
+    at = end;
+  }
+  std::ofstream(path, std::ios::binary) << body;
+  return path.string();
+}
+
+TEST(ParallelDecoding, OneLargeFileInPiecesReadsTheSame) {
+  const auto file = large_json_lines_file();
+  ASSERT_GT(std::filesystem::file_size(file), 2 * detail::file_pieces::kPieceBytes);
+  const auto one = read_with(1, {file});
+  ASSERT_NE(one.report.find("line "), std::string::npos) << "the file must hold bad lines";
+  for (const unsigned threads : {2u, 3u}) expect_same(one, read_with(threads, {file}), threads);
+  // The same records as one pretty-printed document and gzipped: one piece each.
+  const auto gz = file + ".gz";
+  std::ofstream(gz, std::ios::binary) << test::gzip(test::read_file(file));
+  const auto zipped = read_with(1, {gz});
+  expect_same(zipped, read_with(2, {gz}), 2);
 }
 
 TEST(ParallelDecoding, WorkersThatStartNewTablesReadTheSame) {
