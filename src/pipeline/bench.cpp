@@ -263,6 +263,9 @@ result<bench_result> run_bench(const bench_options &options) {
   out.rule_cost_sampling = options.rule_cost_sampling;
   out.threads = options.engine.normalize.threads;
   describe_run(out, *whole->whole);
+  if (out.events == 0)
+    return make_error(errc::invalid_argument, out.input + ": no record the normalizer accepts (" +
+                                                  std::to_string(out.rejected) + " rejected): nothing to measure");
   add_stages(out, *in, baseline, decode->seconds, detect->seconds, whole->seconds);
   out.costliest_rules = costliest(std::move(detect->costs), options.top_rules);
   out.peak_rss_bytes = peak_rss_bytes();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "identrail/identrail.hpp"
@@ -126,6 +127,14 @@ TEST(Bench, NamesTheInputItCannotUse) {
   const auto refused = run_bench(missing);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("/no/such/dir"), std::string::npos) << refused.error().message;
+
+  const auto empty = std::filesystem::temp_directory_path() / "identrail-bench-empty.json";
+  std::ofstream(empty) << "not json\n";
+  bench_options nothing;
+  nothing.paths = {empty.string()};
+  const auto idle = run_bench(nothing);
+  ASSERT_FALSE(idle);
+  EXPECT_NE(idle.error().message.find("nothing to measure"), std::string::npos) << idle.error().message;
 
   bench_options small;
   small.paths = {test::sample_dir()};
