@@ -15,6 +15,11 @@ What it models is how accounts behave, not what any detector looks for:
 - ordinary trouble and chores: a few percent of reads denied, an admin creating a user for a
   joiner, rotating a service user's key, people reading a secret now and then.
 Deterministic for a seed; standard library only; one day in memory at a time.
+
+--steady N models an organisation in steady state instead: every name that would be new each day
+(object keys, CI runs, session keys, joiners, travel and CI addresses) is drawn from a pool of N per
+kind, so after the first days no new identity, key, address or resource appears. Memory measured on it
+shows what grows with events alone (benchmarks/memory_scale.py --steady).
 """
 from __future__ import annotations
 
@@ -48,6 +53,25 @@ READS = [("s3.amazonaws.com", "ListBuckets"), ("ec2.amazonaws.com", "DescribeIns
 WRITES = [("s3.amazonaws.com", "PutObject"), ("lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2"),
           ("ecs.amazonaws.com", "UpdateService"), ("ssm.amazonaws.com", "PutParameter"),
           ("cloudformation.amazonaws.com", "UpdateStack")]
+
+
+class Names:
+    """New names, or in a steady organisation (--steady N) one of at most N per kind."""
+
+    def __init__(self, steady: int) -> None:
+        self.steady, self.pools = steady, {}
+
+    def fresh(self, t: "Trail", kind: str, make):
+        if not self.steady:
+            return make()
+        pool = self.pools.setdefault(kind, [])
+        if len(pool) < self.steady:
+            pool.append(make())
+            return pool[-1]
+        return pool[t.rng.randrange(len(pool))]
+
+
+NAMES = Names(0)
 
 
 class Person:
@@ -104,7 +128,8 @@ def person_day(t: Trail, day: datetime, index: int, person: Person) -> None:
         return
     if person.travel is None and t.rng.random() < 0.004:
         country, offset, net = PLACES[t.rng.randrange(len(PLACES))]
-        person.travel = (index, index + t.rng.randint(2, 6), f"{net}.{t.rng.randrange(256)}.{t.rng.randrange(1, 255)}")
+        person.travel = (index, index + t.rng.randint(2, 6),
+                         NAMES.fresh(t, f"travel-{net}", lambda: f"{net}.{t.rng.randrange(256)}.{t.rng.randrange(1, 255)}"))
     if t.rng.random() < 0.01:  # the CLI updated itself
         person.ua = person.ua.replace("2.15.30", f"2.15.{31 + t.rng.randrange(9)}")
     away = person.travel and person.travel[0] <= index <= person.travel[1]
@@ -114,7 +139,8 @@ def person_day(t: Trail, day: datetime, index: int, person: Person) -> None:
         denied = t.rng.random() < 0.03 and name in dict(READS).values()
         error = ("AccessDenied", f"User: {person.identity['arn']} is not authorized to perform: {name}") if denied else None
         region = HOME_REGIONS[index % 2] if source not in ("iam.amazonaws.com", "sts.amazonaws.com") else "us-east-1"
-        params = {"bucketName": "acme-shared", "key": f"notes/{t.hex(6)}.txt"} if name == "PutObject" else None
+        params = ({"bucketName": "acme-shared", "key": NAMES.fresh(t, "notes", lambda: f"notes/{t.hex(6)}.txt")}
+                  if name == "PutObject" else None)
         t.add(when, person.identity, source, name, ip, person.ua, region=region, params=params, error=error,
               data_event=name == "PutObject")
     if t.rng.random() < 0.05:  # a secret read for a task
@@ -126,16 +152,17 @@ def person_day(t: Trail, day: datetime, index: int, person: Person) -> None:
 
 
 def admin_chores(t: Trail, when: datetime, admin: Person, ip: str) -> None:
-    joiner = f"dev-new-{t.hex(4)}"
+    joiner = NAMES.fresh(t, "joiner", lambda: f"dev-new-{t.hex(4)}")
     t.add(when, admin.identity, "iam.amazonaws.com", "CreateUser", ip, admin.ua, params={"userName": joiner},
           response={"user": {"userName": joiner, "arn": f"arn:aws:iam::{ACCOUNT}:user/{joiner}"}})
     t.add(when + timedelta(seconds=20), admin.identity, "iam.amazonaws.com", "AttachUserPolicy", ip, admin.ua,
           params={"userName": joiner, "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"})
     # The quarterly rotation of a service user's key: a new one, then the old one goes.
     t.add(when + timedelta(minutes=5), admin.identity, "iam.amazonaws.com", "CreateAccessKey", ip, admin.ua,
-          params={"userName": "svc-reporting"}, response={"accessKey": {"accessKeyId": t.key("AKIA"), "status": "Active"}})
+          params={"userName": "svc-reporting"},
+          response={"accessKey": {"accessKeyId": NAMES.fresh(t, "svc-key", lambda: t.key("AKIA")), "status": "Active"}})
     t.add(when + timedelta(minutes=9), admin.identity, "iam.amazonaws.com", "DeleteAccessKey", ip, admin.ua,
-          params={"userName": "svc-reporting", "accessKeyId": t.key("AKIA")})
+          params={"userName": "svc-reporting", "accessKeyId": NAMES.fresh(t, "svc-key", lambda: t.key("AKIA"))})
 
 
 def sso_day(t: Trail, day: datetime, n: int) -> None:
@@ -143,8 +170,9 @@ def sso_day(t: Trail, day: datetime, n: int) -> None:
         return
     email = f"user{n:04d}@example.com"
     start = day + timedelta(hours=8 + n % 3, minutes=t.rng.randrange(60))
-    session = role_session(f"AWSReservedSSO_PowerUser_{n % 7:04x}a1b2c3d4", email, t.key("ASIA"), "AROA" + t.key("")[:17],
-                           start, mfa=True)
+    session = role_session(f"AWSReservedSSO_PowerUser_{n % 7:04x}a1b2c3d4", email,
+                           NAMES.fresh(t, f"sso-key-{n}", lambda: t.key("ASIA")),
+                           NAMES.fresh(t, f"sso-role-{n}", lambda: "AROA" + t.key("")[:17]), start, mfa=True)
     ip = f"203.0.113.{1 + n % 250}"
     t.add(start, session, "signin.amazonaws.com", "ConsoleLogin", ip, CONSOLE_UA, event_type="AwsConsoleSignIn",
           response={"ConsoleLogin": "Success"}, additional={"MFAUsed": "Yes", "MobileVersion": "No"})
@@ -159,10 +187,10 @@ def ci_day(t: Trail, day: datetime, n: int) -> None:
         return
     for _ in range(t.rng.randint(2, 8)):  # pushes
         at = day + timedelta(hours=t.rng.uniform(13, 22), seconds=t.rng.randrange(60))
-        run = f"GitHubActions-{t.rng.randrange(10**9)}"
+        run = NAMES.fresh(t, f"ci-run-{n}", lambda: f"GitHubActions-{t.rng.randrange(10**9)}")
         role = f"ci-deploy-{n:03d}"
-        key = t.key("ASIA")
-        ip = f"20.{40 + n % 80}.{t.rng.randrange(256)}.{t.rng.randrange(1, 255)}"
+        key = NAMES.fresh(t, f"ci-key-{n}", lambda: t.key("ASIA"))
+        ip = NAMES.fresh(t, f"ci-ip-{n}", lambda: f"20.{40 + n % 80}.{t.rng.randrange(256)}.{t.rng.randrange(1, 255)}")
         token = {"type": "WebIdentityUser", "principalId": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com:sts.amazonaws.com:repo:acme/app-{n}:ref:refs/heads/main",
                  "userName": f"repo:acme/app-{n}:ref:refs/heads/main",
                  "identityProvider": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"}
@@ -170,7 +198,7 @@ def ci_day(t: Trail, day: datetime, n: int) -> None:
               params={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "roleSessionName": run},
               response={"credentials": {"accessKeyId": key},
                         "assumedRoleUser": {"arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{run}"}})
-        session = role_session(role, run, key, "AROA" + t.key("")[:17], at)
+        session = role_session(role, run, key, NAMES.fresh(t, f"ci-role-{n}", lambda: "AROA" + t.key("")[:17]), at)
         for k in range(t.rng.randint(10, 40)):
             source, name = [("s3.amazonaws.com", "PutObject"), ("cloudformation.amazonaws.com", "DescribeStacks"),
                             ("lambda.amazonaws.com", "UpdateFunctionCode20150331v2"),
@@ -182,7 +210,8 @@ def ci_day(t: Trail, day: datetime, n: int) -> None:
 
 def machine_day(t: Trail, day: datetime, m: Machine) -> None:
     created = day
-    session = role_session(m.role, m.session, t.key("ASIA"), m.role_id, created, ec2=m.kind == "instance")
+    session = role_session(m.role, m.session, NAMES.fresh(t, f"key-{m.role}", lambda: t.key("ASIA")), m.role_id, created,
+                           ec2=m.kind == "instance")
     if m.kind == "batch":  # nightly
         hours = [1 + t.rng.random() for _ in range(t.rng.randint(40, 120))]
     else:
@@ -195,7 +224,7 @@ def machine_day(t: Trail, day: datetime, m: Machine) -> None:
                   params={"instanceId": m.session, "agentStatus": "Active"})
             continue
         name = "GetObject" if t.rng.random() < 0.6 else "PutObject"
-        key = f"data/{day:%Y/%m/%d}/part-{t.rng.randrange(500):05d}.parquet"
+        key = NAMES.fresh(t, f"data-{m.bucket}", lambda: f"data/{day:%Y/%m/%d}/part-{t.rng.randrange(500):05d}.parquet")
         t.add(when, session, "s3.amazonaws.com", name, m.ip, BOTO_UA, region=HOME_REGIONS[0],
               params={"bucketName": m.bucket, "key": key}, data_event=True, resources=bucket_arn(m.bucket, key))
     if m.kind == "batch":
@@ -253,7 +282,10 @@ def main() -> int:
                                           "as a delivery directory is read (bounded memory on both sides)")
     parser.add_argument("--per-file", type=int, default=20_000)
     parser.add_argument("--max-records", type=int, default=0, help="stop after this many records (0: no limit)")
+    parser.add_argument("--steady", type=int, default=0, metavar="N",
+                        help="draw every name that would be new from a pool of N per kind (0: names grow)")
     args = parser.parse_args()
+    NAMES.steady = args.steady
     if args.out and args.out_dir:
         parser.error("--out and --out-dir: one or the other")
     t = Trail(args.seed)

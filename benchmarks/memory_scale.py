@@ -2,13 +2,16 @@
 """Peak memory of `identrail analyze` against the number of events read.
 
     memory_scale.py [--events 100000 1000000 5000000] [--identities 2000] [--work DIR] [--keep-events]
+                    [--steady N] [--threads N]
 
 For each size it writes a benign organisation's traffic (benign_month.py: a fixed
 population, more days for more events) as gzip delivery files, then runs the
 installed `identrail analyze DIR` (text report, then --json) and reports the
 child's peak resident memory (getrusage) and wall time. The goal (issue 13):
 peak memory grows with identities, resources and the duplicate horizon, not with
-events. --keep-events runs the same with every event kept, for comparison.
+events. --keep-events runs the same with every event kept, for comparison. --steady N generates an
+organisation in steady state (benign_month.py --steady: no new names after the first days), which
+shows what grows with events alone.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-def generate(directory: Path, events: int, identities: int) -> int:
+def generate(directory: Path, events: int, identities: int, steady: int = 0) -> int:
     """The records written: as many as asked, unless the generator's days ran out."""
     done = directory / "done"
     if done.exists():
@@ -55,13 +58,16 @@ def main() -> int:
     parser.add_argument("--identities", type=int, default=2000)
     parser.add_argument("--work", default="build/memory-scale")
     parser.add_argument("--keep-events", action="store_true")
+    parser.add_argument("--steady", type=int, default=0, metavar="N")
+    parser.add_argument("--threads", type=int, default=0, metavar="N", help="for identrail (default: its own)")
     parser.add_argument("--identrail", default=shutil.which("identrail") or ".venv/bin/identrail")
     args = parser.parse_args()
     extra = ["--keep-events"] if args.keep_events else []
+    extra += ["--threads", str(args.threads)] if args.threads else []
     print(f"{'events':>10} {'text s':>8} {'text MiB':>9} {'json s':>8} {'json MiB':>9}  (identities {args.identities})")
     for events in sorted(args.events):
-        directory = Path(args.work) / f"{events}"
-        events = generate(directory, events, args.identities)
+        directory = Path(args.work) / (f"{events}-steady-{args.steady}" if args.steady else f"{events}")
+        events = generate(directory, events, args.identities, args.steady)
         text = measure([args.identrail, "analyze", "--no-progress", *extra, str(directory)])
         json_ = measure([args.identrail, "analyze", "--no-progress", "--json", *extra, str(directory)])
         print(f"{events:>10} {text[0]:>8.1f} {text[1]:>9.0f} {json_[0]:>8.1f} {json_[1]:>9.0f}", flush=True)

@@ -87,31 +87,38 @@ std::shared_ptr<const file_pieces::cut_file> file_pieces::read_and_cut(std::size
   return out;
 }
 
+// The first piece of a file to load reads and cuts it; the others wait for
+// that. The entry goes once every piece has its share of the buffer.
 std::shared_future<std::shared_ptr<const file_pieces::cut_file>> file_pieces::cut_of(std::size_t file,
                                                                                      std::size_t parts) {
   std::promise<std::shared_ptr<const cut_file>> made;
+  auto future = made.get_future().share();
   {
     std::lock_guard lock(mutex_);
-    if (const auto it = cuts_.find(file); it != cuts_.end()) return it->second;
-    cuts_.emplace(file, made.get_future().share());
+    auto &entry = cuts_[file];
+    const bool first = entry.loads == 0;
+    if (++entry.loads == parts) {
+      auto found = first ? future : entry.cut;
+      cuts_.erase(file);
+      if (!first) return found;
+    } else if (!first) {
+      return entry.cut;
+    } else {
+      entry.cut = future;
+    }
   }
   try {
     made.set_value(read_and_cut(file, parts));
   } catch (...) {
     made.set_exception(std::current_exception());
   }
-  std::lock_guard lock(mutex_);
-  return cuts_.at(file);
+  return future;
 }
 
 loaded_input file_pieces::load(std::size_t index) {
   const piece p = plan_[index];
   if (p.parts == 1) return whole_file(p.file);
   const auto cut = cut_of(p.file, p.parts).get();
-  if (p.part + 1 == p.parts) {  // the last piece claimed: the buffer lives on in the pieces loaded
-    std::lock_guard lock(mutex_);
-    cuts_.erase(p.file);
-  }
   loaded_input in;
   in.source = files_[p.file];
   in.first_of_file = p.part == 0;

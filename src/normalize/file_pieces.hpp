@@ -52,7 +52,11 @@ class file_pieces {
   std::size_t max_input_bytes_;
   std::vector<piece> plan_;
   std::mutex mutex_;
-  std::map<std::size_t, std::shared_future<std::shared_ptr<const cut_file>>> cuts_;
+  struct cut_entry {
+    std::shared_future<std::shared_ptr<const cut_file>> cut;
+    std::size_t loads = 0;  // pieces that asked for it
+  };
+  std::map<std::size_t, cut_entry> cuts_;
 };
 
 }  // namespace detail

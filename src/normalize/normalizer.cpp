@@ -44,9 +44,10 @@ struct normalizer::impl {
   impl(symbol_table &table, normalizer_options opts)
       : symbols(table), options(opts), parser(opts.max_decompressed_bytes), line_parser(opts.max_decompressed_bytes),
         decoder(table), seen(std::chrono::duration_cast<std::chrono::nanoseconds>(opts.dedup_horizon).count()) {
-    // simdjson finds a JSON-lines document's structure on a thread of its own
-    // unless told not to: one thread (and each worker of a parallel read) means one.
-    parser.threaded = line_parser.threaded = opts.threads > 1;
+    // simdjson would find a JSON-lines stream's structure on a thread of its
+    // own: parallelism is the reader's (options.threads), and a stream read on
+    // one thread meets malformed input the same way every time.
+    parser.threaded = line_parser.threaded = false;
   }
   impl(const impl &) = delete;
   impl &operator=(const impl &) = delete;

@@ -14,6 +14,12 @@ namespace detail {
 
 namespace od = simdjson::ondemand;
 
+// A range-for over `v.get_object().value_unsafe()` would bind a reference
+// into a temporary simdjson_result that dies before the loop runs: these
+// return the object or array itself.
+inline od::object object_of(od::value v) { return v.get_object().value_unsafe(); }
+inline od::array array_of(od::value v) { return v.get_array().value_unsafe(); }
+
 // The baseline: simdjson alone pulling the fields identrail models out of every record.
 inline std::size_t extract_fields(od::object record) {
   std::size_t sink = 0;
@@ -25,23 +31,23 @@ inline std::size_t extract_fields(od::object record) {
     const std::string_view key = field.unescaped_key().value_unsafe();
     od::value v = field.value().value_unsafe();
     if (key == "userIdentity") {
-      for (auto f : v.get_object().value_unsafe()) {
+      for (auto f : object_of(v)) {
         const std::string_view k = f.unescaped_key().value_unsafe();
         od::value iv = f.value().value_unsafe();
         if (k == "sessionContext") {
-          for (auto sc : iv.get_object().value_unsafe()) {
+          for (auto sc : object_of(iv)) {
             const std::string_view sk = sc.unescaped_key().value_unsafe();
             od::value sv = sc.value().value_unsafe();
             if (sk == "sessionIssuer" || sk == "attributes")
-              for (auto x : sv.get_object().value_unsafe()) take(x.value().value_unsafe());
+              for (auto x : object_of(sv)) take(x.value().value_unsafe());
           }
         } else {
           take(iv);
         }
       }
     } else if (key == "resources") {
-      for (auto r : v.get_array().value_unsafe())
-        for (auto x : r.get_object().value_unsafe())
+      for (auto r : array_of(v))
+        for (auto x : object_of(r.value_unsafe()))
           if (x.unescaped_key().value_unsafe() == "ARN") take(x.value().value_unsafe());
     } else if (key == "readOnly" || key == "managementEvent") {
       bool b = false;
