@@ -31,8 +31,8 @@ def generate(directory: Path, events: int, identities: int, steady: int = 0) -> 
     shutil.rmtree(directory, ignore_errors=True)
     days = max(2, -(-events // (identities * 30)))  # a weekend day has ~35 records an identity: days to spare
     run = subprocess.run([sys.executable, str(HERE / "benign_month.py"), "--identities", str(identities), "--days",
-                          str(days), "--max-records", str(events), "--out-dir", str(directory)], check=True,
-                         capture_output=True, text=True)
+                          str(days), "--max-records", str(events), "--out-dir", str(directory),
+                          "--steady", str(steady)], check=True, capture_output=True, text=True)
     written = int(run.stderr.split("benign_month: ")[1].split()[0])
     done.write_text(str(written))
     return written
