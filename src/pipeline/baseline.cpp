@@ -21,11 +21,10 @@ bool is_delivery_file(std::string_view text) {
   return skip_space(text.substr(1)).starts_with("\"Records\"");
 }
 
-baseline_scan scan_delivery(detail::od::parser &parser, const char *data, std::size_t size, std::size_t capacity) {
+// Every record of an array or a document stream: each must be an object.
+template <class Records>
+baseline_scan scan_each(Records &&records) {
   baseline_scan out;
-  detail::od::document doc;
-  detail::od::array records;
-  if (parser.iterate(data, size, capacity).get(doc) || doc["Records"].get_array().get(records)) return {0, false};
   std::size_t sink = 0;
   for (auto record : records) {
     detail::od::object fields;
@@ -37,19 +36,17 @@ baseline_scan scan_delivery(detail::od::parser &parser, const char *data, std::s
   return out;
 }
 
+baseline_scan scan_delivery(detail::od::parser &parser, const char *data, std::size_t size, std::size_t capacity) {
+  detail::od::document doc;
+  detail::od::array records;
+  if (parser.iterate(data, size, capacity).get(doc) || doc["Records"].get_array().get(records)) return {0, false};
+  return scan_each(records);
+}
+
 baseline_scan scan_lines(detail::od::parser &parser, const char *data, std::size_t size) {
-  baseline_scan out;
   detail::od::document_stream stream;
   if (parser.iterate_many(data, size, std::size_t{1} << 20).get(stream)) return {0, false};
-  std::size_t sink = 0;
-  for (auto doc : stream) {
-    detail::od::object fields;
-    if (doc.get_object().get(fields)) return {out.records, false};
-    sink += detail::extract_fields(fields);
-    ++out.records;
-  }
-  out.applicable = sink != static_cast<std::size_t>(-1);
-  return out;
+  return scan_each(stream);
 }
 
 }  // namespace
