@@ -28,11 +28,10 @@ if TYPE_CHECKING:
     import networkx
     import pandas
 
-__all__ = ["Engine", "Event", "Stats", "RuleSet", "Policy", "DecodeError", "Error", "ParseError", "NotFoundError", "InvalidArgument",
-           "BadState", "IncompatibleState",
-           "errors", "read", "events", "to_pandas", "detections_to_pandas", "sample_path", "list_input_files",
-           "check_rules", "test_rules", "to_networkx", "assessments_to_pandas", "parse_policy", "evaluate_policy", "bench", "generate_traffic",
-           "__version__"]
+__all__ = ["Engine", "Event", "Stats", "RuleSet", "Policy", "DecodeError", "Error", "ParseError", "NotFoundError",
+           "InvalidArgument", "BadState", "IncompatibleState", "errors", "read", "events", "to_pandas",
+           "detections_to_pandas", "sample_path", "list_input_files", "check_rules", "test_rules", "to_networkx",
+           "assessments_to_pandas", "parse_policy", "evaluate_policy", "bench", "generate_traffic", "__version__"]
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
 
