@@ -50,10 +50,10 @@ file_pieces::file_pieces(const std::vector<std::string> &files, std::size_t max_
   }
 }
 
-loaded_input file_pieces::whole_file(std::size_t file) const {
+loaded_input load_whole_file(const std::string &path, std::size_t max_bytes) {
   loaded_input in;
-  in.source = files_[file];
-  auto data = read_whole_file(in.source, max_input_bytes_, simdjson::SIMDJSON_PADDING);
+  in.source = path;
+  auto data = read_whole_file(path, max_bytes, simdjson::SIMDJSON_PADDING);
   if (data) in.owned = std::move(*data);
   else in.unreadable = data.error();
   return in;
@@ -117,7 +117,7 @@ std::shared_future<std::shared_ptr<const file_pieces::cut_file>> file_pieces::cu
 
 loaded_input file_pieces::load(std::size_t index) {
   const piece p = plan_[index];
-  if (p.parts == 1) return whole_file(p.file);
+  if (p.parts == 1) return load_whole_file(files_[p.file], max_input_bytes_);
   const auto cut = cut_of(p.file, p.parts).get();
   loaded_input in;
   in.source = files_[p.file];

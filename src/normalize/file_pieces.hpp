@@ -46,7 +46,6 @@ class file_pieces {
 
   std::shared_future<std::shared_ptr<const cut_file>> cut_of(std::size_t file, std::size_t parts);
   [[nodiscard]] std::shared_ptr<const cut_file> read_and_cut(std::size_t file, std::size_t parts) const;
-  loaded_input whole_file(std::size_t file) const;
 
   const std::vector<std::string> &files_;
   std::size_t max_input_bytes_;

@@ -935,12 +935,7 @@ result<std::size_t> normalizer::feed_paths(const std::vector<std::string> &paths
   auto files = list_input_files(paths);
   if (!files) return tl::unexpected(files.error());
   const auto read = [&](std::size_t i) {
-    detail::loaded_input in;
-    in.source = (*files)[i];
-    auto data = detail::read_whole_file(in.source, impl_->options.max_decompressed_bytes, simdjson::SIMDJSON_PADDING);
-    if (data) in.owned = std::move(*data);
-    else in.unreadable = data.error();
-    return in;
+    return detail::load_whole_file((*files)[i], impl_->options.max_decompressed_bytes);
   };
   if (impl_->options.threads > 1) {
     detail::file_pieces pieces(*files, impl_->options.max_decompressed_bytes);

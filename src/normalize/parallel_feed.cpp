@@ -139,8 +139,9 @@ class worker {
     const decode_stats before = decode_->stats();
     normalizer_access::collect_into(*decode_, &out.events, &out.marks);
     normalizer_access::set_origin(*decode_, in.origin_byte, in.origin_line);
-    const std::string_view bytes = in.owned.empty() && in.bytes.data() ? in.bytes : std::string_view(in.owned);
-    const std::size_t capacity = in.owned.empty() && in.bytes.data() ? in.capacity : in.owned.capacity();
+    const bool viewed = in.owned.empty() && in.bytes.data();  // a caller's buffer or a piece, not a file read here
+    const std::string_view bytes = viewed ? in.bytes : std::string_view(in.owned);
+    const std::size_t capacity = viewed ? in.capacity : in.owned.capacity();
     auto fed = decode_->feed_padded(bytes, capacity, out.source, {});
     normalizer_access::collect_into(*decode_, nullptr, nullptr);
     normalizer_access::set_origin(*decode_, 0, 0);

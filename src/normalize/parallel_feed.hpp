@@ -39,6 +39,9 @@ struct loaded_input {
 };
 using input_loader = std::function<loaded_input(std::size_t index)>;
 
+// A file read whole, with simdjson's padding; an unreadable or oversized one carries its error.
+[[nodiscard]] loaded_input load_whole_file(const std::string &path, std::size_t max_bytes);
+
 // The normalizer's parts the parallel reader works with (defined in normalizer.cpp).
 struct normalizer_access {
   // A worker's normalizer collects accepted events (and the table's size as

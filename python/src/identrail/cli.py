@@ -370,8 +370,8 @@ def _bench(args: argparse.Namespace) -> int:
                     skip_invalid_rules=args.skip_invalid, allowed_lateness_seconds=args.lateness,
                     input_format=args.input_format, threads=args.threads)
     paths = None if args.generate is not None else _files(args.paths)
-    for rejection in Engine(**settings).rule_rejections if args.skip_invalid else []:
-        print(f"identrail: rule refused: {rejection}", file=sys.stderr)
+    if args.skip_invalid:  # the refused rules, said once before the measurement
+        _reported(Engine(**settings))
     result = bench(paths, generate=args.generate or 1, identities=args.identities or 2000, seed=args.seed,
                    top=args.top, sampling=args.sampling, **settings)
     if args.json:
