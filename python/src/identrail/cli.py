@@ -369,7 +369,8 @@ def _bench(args: argparse.Namespace) -> int:
     settings = dict(gzip=args.gzip, rules=rules, builtin_rules=bool(args.add_rules and not args.rules),
                     skip_invalid_rules=args.skip_invalid, allowed_lateness_seconds=args.lateness,
                     input_format=args.input_format, threads=args.threads)
-    paths = None if args.generate is not None else _files(args.paths)
+    # The paths as given: the library lists their files, and "input" names what the user asked for.
+    paths = None if args.generate is not None else (args.paths or [str(sample_path())])
     if args.skip_invalid:  # the refused rules, said once before the measurement
         _reported(Engine(**settings))
     result = bench(paths, generate=args.generate or 1, identities=args.identities or 2000, seed=args.seed,
