@@ -32,6 +32,10 @@ class state_writer {
     out_.append(s);
   }
   void sym(symbol s) { u32(s.id); }
+  // A symbol written as its text: for state that once held the text itself,
+  // so that the format stays as it was. Needs texts_from().
+  void sym_text(symbol s) { str(texts_ ? texts_->str(s) : std::string_view{}); }
+  void texts_from(const symbol_table *table) noexcept { texts_ = table; }
   void time(timestamp t) { i64(to_unix_nanos(t)); }
   template <class T, class Each>
   void list(const std::vector<T> &items, Each &&each) {
@@ -59,6 +63,7 @@ class state_writer {
     out_.append(b, sizeof v);
   }
   std::string out_;
+  const symbol_table *texts_ = nullptr;
 };
 
 class state_reader {
@@ -82,6 +87,9 @@ class state_reader {
     at_ += n;
     return s;
   }
+  // A text that sym_text() wrote, as a symbol of the table set by intern_into().
+  symbol intern(std::string_view text) { return interner_ && !text.empty() ? interner_->intern(text) : symbol{}; }
+  void intern_into(symbol_table *table) noexcept { interner_ = table; }
   symbol sym() {
     const auto id = u32();
     if (!ok_) return {};
@@ -144,6 +152,7 @@ class state_reader {
   std::string_view data_;
   std::size_t at_ = 0;
   const std::vector<symbol> *symbols_;
+  symbol_table *interner_ = nullptr;
   std::string what_;
   std::string error_;
   bool ok_ = true;

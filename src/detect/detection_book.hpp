@@ -41,6 +41,18 @@ class detection_book {
   void add(std::uint64_t id, detection d);
   // A detection made before, now with other evidence: the next revision.
   void revise(std::uint64_t id, detection d);
+  // The live detection of an id, to be revised in place and then announced
+  // with revised(); null when there is none.
+  [[nodiscard]] detection *find_live(std::uint64_t id) {
+    const auto it = index_.find(id);
+    return it == index_.end() ? nullptr : &live_[it->second];
+  }
+  // The detection find_live() gave was rewritten: the next revision.
+  void revised(detection &d) {
+    ++d.revision;
+    ++revisions_;
+    announce(d);
+  }
   // A detection the evidence no longer supports: a last revision, withdrawn.
   void withdraw(std::uint64_t id);
 

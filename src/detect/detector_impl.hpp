@@ -36,7 +36,7 @@ struct held_event {
 inline std::int64_t nanos(std::chrono::seconds s) { return std::chrono::duration_cast<std::chrono::nanoseconds>(s).count(); }
 
 // A hit or event is named by its eventID, or by its time when it has none.
-inline std::string anchor_name(const std::string &id, std::int64_t time) { return id.empty() ? std::to_string(time) : id; }
+inline std::string anchor_name(std::string_view id, std::int64_t time) { return id.empty() ? std::to_string(time) : std::string(id); }
 
 }  // namespace detail
 
@@ -172,6 +172,8 @@ struct detector::impl {
   const field_ref group_name{field_id::raw, "requestParameters.groupName", "requestParameters.groupName"};
   const field_ref member_name{field_id::raw, "requestParameters.userName", "requestParameters.userName"};
   derived_cache derived;
+  // One reader, pointed at each event evaluated in turn (evaluations never nest).
+  field_reader reader{symbols, &derived};
 
   // Peer groups of IAM users: membership in event time, as the events seen so far tell it.
   void note_membership(const event &e, field_reader &fields) {
@@ -305,7 +307,8 @@ struct detector::impl {
   void evaluate_event(const event &e, phase when) {
     const symbol id_sym = identity_key_of(e);
     const symbol identity = id_sym.empty() ? unknown : id_sym;
-    field_reader fields(e, symbols, identity, &derived);
+    field_reader &fields = reader;
+    fields.reset(e, identity);
     if (when == phase::on_arrival && e.result.success && (e.action == add_to_group || e.action == remove_from_group))
       note_membership(e, fields);
     // Who opened which session: suspicion passes to it (suspicion.hpp).
@@ -397,7 +400,7 @@ struct detector::impl {
       case rule_kind::event:
         if (rule.window_ns > 0) {
           hit h = hit_of(fields.current(), identity, false);
-          h.value = std::string(symbols.str(fields.current().action));
+          h.value = fields.current().action;
           return add_hit(rule, rt, fields, std::move(h));
         }
         return fire_event(rule, fields, identity);
@@ -406,8 +409,8 @@ struct detector::impl {
         const auto found = fields.get(rule.distinct);
         if (!found || found->empty()) return;
         hit h = hit_of(fields.current(), identity, false);
-        h.value = std::string(*found);
-        h.value_hash = detection_id().add(h.value).value();
+        h.value = symbols.intern(*found);  // a known value is found, not stored again
+        h.value_hash = detection_id().add(*found).value();
         return add_hit(rule, rt, fields, std::move(h));
       }
       case rule_kind::sequence:
@@ -438,12 +441,16 @@ struct detector::impl {
     book.add(id, std::move(d));
   }
 
+  std::vector<std::string_view> evidence_views, value_views;  // announce()'s, kept for their capacity
+
   // The detection of a rule's evidence: its first event's identity and address, its span, and for a
   // rule in context the detections it follows.
-  detection make(const compiled_rule &rule, const std::string &display, symbol identity, symbol source,
-                 std::int64_t first, std::int64_t last, std::vector<std::string> ids, std::uint64_t count,
-                 const std::vector<std::string> &values, std::string_view why = {}) const {
-    detection d;
+  // What a detection says, written over `d`: its strings and lists keep their
+  // capacity, so a detection revised in place allocates only when it grows.
+  void make_into(detection &d, const compiled_rule &rule, const std::string &display, symbol identity, symbol source,
+                 std::int64_t first, std::int64_t last, std::span<const std::string_view> ids, std::uint64_t count,
+                 std::span<const std::string_view> values, std::string_view why = {}) const {
+    d.withdrawn = false;
     d.rule_id = rule.info.id;
     d.rule_name = rule.info.name;
     d.level = rule.info.level;
@@ -454,11 +461,22 @@ struct detector::impl {
     d.first_seen = from_unix_nanos(first);
     d.last_seen = from_unix_nanos(last);
     d.count = count;
-    d.event_ids = std::move(ids);
-    d.summary = summarize(rule, d, symbols.str(identity), values, why);
+    d.event_ids.resize(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) d.event_ids[i].assign(ids[i]);
+    summarize(d.summary, rule, d, symbols.str(identity), values, why);
     d.source = source;
     if (rule.context)
-      d.follows = suspicions.causes(*rule.context, identity, first, source, d.event_ids.empty() ? "" : d.event_ids.front());
+      suspicions.causes(*rule.context, identity, first, source, d.event_ids.empty() ? "" : d.event_ids.front(), d.follows);
+    else
+      d.follows.clear();
+  }
+
+  detection make(const compiled_rule &rule, const std::string &display, symbol identity, symbol source,
+                 std::int64_t first, std::int64_t last, const std::vector<std::string> &ids, std::uint64_t count,
+                 const std::vector<std::string> &values, std::string_view why = {}) const {
+    detection d;
+    const std::vector<std::string_view> id_texts(ids.begin(), ids.end()), value_texts(values.begin(), values.end());
+    make_into(d, rule, display, identity, source, first, last, id_texts, count, value_texts, why);
     return d;
   }
 
@@ -601,10 +619,18 @@ struct detector::impl {
     suspicions.take_changed();
   }
 
-  std::vector<match> scan(const compiled_rule &rule, const hit_state &st, std::size_t from) const {
-    if (rule.kind == rule_kind::sequence) return find_sequences(st.hits, {rule.steps.size(), rule.window_ns});
-    return find_bursts(st.hits, window_of(rule), from);
+  // Into scans.found, which the caller reads before the next scan.
+  const match_list &scan(const compiled_rule &rule, const hit_state &st, std::size_t from) {
+    if (rule.kind == rule_kind::sequence) find_sequences(st.hits, {rule.steps.size(), rule.window_ns}, scans);
+    else find_bursts(st.hits, window_of(rule), from, scans);
+    return scans.found;
   }
+  // Scans never nest (announcing a detection starts none), so one set of buffers serves them all.
+  scan_buffers scans;
+  struct rescan_buffers {
+    std::vector<tracked_detection> standing, open, still_open;
+    std::vector<std::uint64_t> ids;
+  } rescans;
 
   window_rule window_of(const compiled_rule &rule) const {
     window_rule w;
@@ -639,12 +665,22 @@ struct detector::impl {
 
   void announce(const compiled_rule &rule, const key_state &slot, const hit_state &st, const match &m,
                 std::uint64_t id, bool revision) {
-    std::vector<std::string> ids;
-    for (const auto i : m.evidence) ids.push_back(st.hits[i].id);
+    evidence_views.clear();
+    for (const auto i : m.evidence) evidence_views.push_back(st.hits[i].id.view());
+    value_views.clear();
+    for (const symbol v : m.values) value_views.push_back(symbols.str(v));
     const hit &first = st.hits[m.anchor];
-    auto d = make(rule, slot.display, first.identity, first.source, first.time, m.last, std::move(ids), m.count, m.values);
-    if (revision) book.revise(id, std::move(d));
-    else book.add(id, std::move(d));
+    // A growing burst is revised often: in place, so that its strings are not made again.
+    if (detection *current = revision ? book.find_live(id) : nullptr) {
+      make_into(*current, rule, slot.display, first.identity, first.source, first.time, m.last, evidence_views, m.count,
+                value_views);
+      book.revised(*current);
+      return;
+    }
+    detection d;
+    make_into(d, rule, slot.display, first.identity, first.source, first.time, m.last, evidence_views, m.count,
+              value_views);
+    book.add(id, std::move(d));
   }
 
   // Finds the group's detections again and announces the difference. Matches
@@ -655,16 +691,19 @@ struct detector::impl {
   void rescan(const compiled_rule &rule, key_state &slot, hit_state &st, bool closing, field_reader *fields = nullptr,
               std::int64_t reach = INT64_MIN) {
     if (closing || rule.kind == rule_kind::sequence) reach = INT64_MIN;
-    std::vector<tracked_detection> standing, open;
+    auto &standing = rescans.standing, &open = rescans.open, &still_open = rescans.still_open;
+    auto &ids = rescans.ids;
+    standing.clear();
+    open.clear();
+    still_open.clear();
+    ids.clear();
     for (auto &o : st.open) (o.anchor_time < reach ? standing : open).push_back(std::move(o));
     std::size_t from = first_at(st, reach);
     for (const auto &o : standing) from = std::max(from, first_at(st, o.anchor_time + rule.window_ns + 1));
-    const auto found = scan(rule, st, from);
+    const auto &found = scan(rule, st, from);
     if (!found.empty()) display_of(rule, slot, fields);
     const std::int64_t cut = closing ? INT64_MAX : st.newest - lateness_ns() - rule.window_ns;
-    std::vector<tracked_detection> still_open;
     for (auto &o : standing) settle_standing(rule, slot, st, std::move(o), cut, still_open);
-    std::vector<std::uint64_t> ids;
     for (const auto &m : found) {
       const hit &anchor = st.hits[m.anchor];
       const auto id = detection_id().add(rule.info.id).add(slot.display).add(anchor_name(anchor.id, anchor.time)).value();
@@ -690,7 +729,7 @@ struct detector::impl {
     }
     for (const auto &o : open)
       if (std::find(ids.begin(), ids.end(), o.id) == ids.end()) book.withdraw(o.id);
-    st.open = std::move(still_open);
+    st.open.swap(still_open);  // the old list's memory serves the next rescan
     if (!closing) prune(rule, st);
   }
 
@@ -738,7 +777,7 @@ struct detector::impl {
   void volume(const compiled_rule &rule, rule_runtime &rt, field_reader &fields, symbol identity) {
     const event &e = fields.current();
     hit h = hit_of(e, identity, false);
-    h.value = std::string(symbols.str(e.action));
+    h.value = e.action;
     // Named references, not a structured binding: the lambda below captures them (clang 14 cannot capture bindings).
     auto state = state_for<volume_state>(rule, rt, fields, h.time);
     key_state &slot = state.first;
@@ -816,8 +855,9 @@ struct detector::impl {
     }
     std::vector<std::string> ids, actions;
     for (const auto &h : w.evidence) {
-      ids.push_back(h.id);
-      if (std::find(actions.begin(), actions.end(), h.value) == actions.end()) actions.push_back(h.value);
+      ids.push_back(h.id.str());
+      if (const auto action = symbols.str(h.value); std::find(actions.begin(), actions.end(), action) == actions.end())
+        actions.emplace_back(action);
     }
     const auto &first = w.evidence.front();
     auto d = make(rule, slot.display, first.identity, first.source, first.time, w.last, std::move(ids), w.count, actions,

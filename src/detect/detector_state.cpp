@@ -113,7 +113,7 @@ void save_hit_list(const std::vector<hit> &hits, state_writer &out) {
     out.str(h.id);
     out.sym(h.identity);
     out.sym(h.source);
-    out.str(h.value);
+    out.sym_text(h.value);
     out.u64(h.steps);
     out.u8(static_cast<std::uint8_t>(h.until | h.sealed << 1));
   });
@@ -126,8 +126,9 @@ std::vector<hit> load_hit_list(state_reader &in) {
     h.id = in.str();
     h.identity = in.sym();
     h.source = in.sym();
-    h.value = in.str();
-    h.value_hash = h.value.empty() ? 0 : detection_id().add(h.value).value();
+    const auto value = in.str();
+    h.value = in.intern(value);
+    h.value_hash = value.empty() ? 0 : detection_id().add(value).value();
     h.steps = in.u64();
     const auto flags = in.u8();
     h.until = flags & 1;
@@ -352,6 +353,7 @@ void load_rule(const compiled_rule &rule, rule_runtime &rt, std::int64_t &next_d
 
 void state_access::save(const detector &d, state_writer &out) {
   const auto &s = *d.impl_;
+  out.texts_from(&s.symbols);
   const auto &st = s.stats;
   for (const auto v : {st.events, st.late, st.too_late, st.repeated, st.evictions}) out.u64(v);
   for (const auto v : {s.max_time, s.watermark, s.next_sweep}) out.i64(v);
@@ -436,6 +438,7 @@ rule_restore state_access::load(detector &d, state_reader &in) {
     }
     if (compiled[it->second].definition != definition) continue;  // changed: starts empty, listed below
     state_reader part(body, in.symbols(), "rule " + id);
+    part.intern_into(&s.symbols);
     load_rule(compiled[it->second], s.runtime[it->second], s.next_due[it->second], part);
     if (!part.ok()) {
       in.fail(part.error());

@@ -176,10 +176,10 @@ std::string peer_group_of(const event &e, const symbol_table &s, peer_group grou
 
 // Looked up once per distinct address for the detector's life.
 const derived_cache::place *field_reader::place() {
-  if (!cache_ || !cache_->geolocation || !event_.source.is_ip()) return nullptr;
-  auto [it, fresh] = cache_->places.try_emplace(event_.source.text.id);
+  if (!cache_ || !cache_->geolocation || !event_->source.is_ip()) return nullptr;
+  auto [it, fresh] = cache_->places.try_emplace(event_->source.text.id);
   if (fresh) {
-    const auto found = cache_->geolocation->lookup(symbols_.str(event_.source.text));
+    const auto found = cache_->geolocation->lookup(symbols_.str(event_->source.text));
     if (found && *found) {
       const location &l = **found;
       it->second = {l.asn ? std::to_string(l.asn) : std::string(), l.as_organization, l.country_iso, l.city};
@@ -188,8 +188,28 @@ const derived_cache::place *field_reader::place() {
   return &it->second;
 }
 
+void field_reader::reset(const event &e, symbol identity) noexcept {
+  event_ = &e;
+  identity_ = identity;
+  raw_.open(e);
+  raw_used_ = 0;
+  each_used_ = 0;
+}
+
+std::optional<std::string_view> field_reader::get_raw(const field_ref &field) {
+  for (std::size_t i = 0; i < raw_used_; ++i) {
+    const auto &entry = raw_cache_[i];
+    if (entry.path == &field.raw_path) return entry.present ? std::optional<std::string_view>(entry.value.text) : std::nullopt;
+  }
+  if (raw_used_ == raw_cache_.size()) raw_cache_.emplace_back();
+  auto &entry = raw_cache_[raw_used_++];
+  entry.path = &field.raw_path;
+  entry.present = raw_.read(field.raw_path, entry.value) == raw_reader::status::found;
+  return entry.present ? std::optional<std::string_view>(entry.value.text) : std::nullopt;
+}
+
 std::optional<std::string_view> field_reader::get(const field_ref &field) {
-  const auto &e = event_;
+  const auto &e = *event_;
   const auto &s = symbols_;
   switch (field.id) {
     case field_id::event_id: return std::string_view(e.id);
@@ -251,20 +271,13 @@ std::optional<std::string_view> field_reader::get(const field_ref &field) {
     case field_id::read_only: return tristate_text(e.read_only);
     case field_id::category: return to_string(e.category);
     case field_id::mfa: return tristate_text(e.who.mfa);
-    case field_id::raw: {
-      for (const auto &[path, value] : raw_cache_)
-        if (path == &field.raw_path) return value ? std::optional<std::string_view>(*value) : std::nullopt;
-      auto found = raw_field(e, field.raw_path);
-      raw_cache_.emplace_back(&field.raw_path, found ? std::optional<std::string>(std::move(found->text)) : std::nullopt);
-      const auto &stored = raw_cache_.back().second;
-      return stored ? std::optional<std::string_view>(*stored) : std::nullopt;
-    }
+    case field_id::raw: return get_raw(field);
   }
   return std::nullopt;
 }
 
 std::optional<symbol> field_reader::get_symbol(const field_ref &field) const {
-  const auto &e = event_;
+  const auto &e = *event_;
   switch (field.id) {
     case field_id::action: return e.action;
     case field_id::event_name: return e.event_name;
@@ -284,25 +297,32 @@ std::optional<symbol> field_reader::get_symbol(const field_ref &field) const {
   }
 }
 
-const std::vector<std::string> &field_reader::get_each(const field_ref &field) {
-  for (const auto &[path, values] : each_cache_)
-    if (path == &field.raw_path) return values;
-  std::vector<std::string> values;
-  if (auto found = raw_fields(event_, field.raw_path))
-    for (auto &value : *found)
-      if (value.kind != json_kind::null) values.push_back(std::move(value.text));
-  return each_cache_.emplace_back(&field.raw_path, std::move(values)).second;
+std::span<const std::string> field_reader::get_each(const field_ref &field) {
+  for (std::size_t i = 0; i < each_used_; ++i)
+    if (each_cache_[i].path == &field.raw_path) return {each_cache_[i].texts.data(), each_cache_[i].used};
+  if (each_used_ == each_cache_.size()) each_cache_.emplace_back();
+  auto &entry = each_cache_[each_used_++];
+  entry.path = &field.raw_path;
+  entry.used = 0;
+  std::size_t count = 0;
+  if (raw_.read_each(field.raw_path, each_scratch_, count) == raw_reader::status::found)
+    for (std::size_t i = 0; i < count; ++i) {
+      if (each_scratch_[i].kind == json_kind::null) continue;
+      if (entry.used == entry.texts.size()) entry.texts.emplace_back();
+      entry.texts[entry.used++].assign(each_scratch_[i].text);
+    }
+  return {entry.texts.data(), entry.used};
 }
 
 namespace {
 
 // A test on a Sigma field: true when any of its values passes.
 bool evaluate_each(const field_test &t, field_reader &fields) {
-  const auto &values = fields.get_each(t.field);
+  const auto values = fields.get_each(t.field);
   if (t.op == test_op::exists) return values.empty() != t.expect_present;
   if (t.op == test_op::same_as) {
     std::vector<std::string> others;
-    if (t.other.each) others = fields.get_each(t.other);
+    if (t.other.each) others.assign(fields.get_each(t.other).begin(), fields.get_each(t.other).end());
     else if (const auto v = fields.get(t.other)) others.emplace_back(*v);
     const auto same = [&](const std::string &a, const std::string &b) {
       return t.ignore_case ? ascii_lower(a) == ascii_lower(b) : a == b;

@@ -3,6 +3,7 @@
 
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include "identrail/core/symbol.hpp"
 #include "identrail/normalize/event.hpp"
 #include "rule_model.hpp"
+#include "../normalize/raw_reader.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -42,32 +44,55 @@ inline std::string membership_key(std::string_view account, std::string_view use
 }
 
 // Field values of one event. Raw paths are parsed once per event and path.
+// A detector keeps one reader and points it at each event in turn: the
+// values it hands out live in buffers that keep their capacity, so reading a
+// known kind of event allocates nothing.
 class field_reader {
  public:
-  field_reader(const event &e, const symbol_table &symbols, symbol identity, derived_cache *cache = nullptr)
-      : event_(e), symbols_(symbols), identity_(identity), cache_(cache) {}
+  field_reader(const symbol_table &symbols, derived_cache *cache = nullptr) : symbols_(symbols), cache_(cache) {}
+  field_reader(const field_reader &) = delete;
+  field_reader &operator=(const field_reader &) = delete;
+
+  // What follows reads this event (which must outlive the reads) for this identity.
+  void reset(const event &e, symbol identity) noexcept;
 
   // The value as text ("" when absent); booleans read "true"/"false". A view
-  // stays valid while the reader lives, except that of `time`, which the next
+  // stays valid until the next reset, except that of `time`, which the next
   // read of `time` replaces.
   std::optional<std::string_view> get(const field_ref &field);
   // The symbol of a field the normalized event holds interned; nullopt for the others.
   [[nodiscard]] std::optional<symbol> get_symbol(const field_ref &field) const;
-  [[nodiscard]] const event &current() const noexcept { return event_; }
+  [[nodiscard]] const event &current() const noexcept { return *event_; }
   // Every value of a raw path, Sigma's way (field_ref::each): the texts of the
-  // values that are not JSON null. Valid while the reader lives.
-  const std::vector<std::string> &get_each(const field_ref &field);
+  // values that are not JSON null. Valid until the next reset.
+  std::span<const std::string> get_each(const field_ref &field);
 
  private:
   const derived_cache::place *place();
-  const event &event_;
+  std::optional<std::string_view> get_raw(const field_ref &field);
+  const event *event_ = nullptr;
   const symbol_table &symbols_;
   symbol identity_;
   derived_cache *cache_;
   std::string scratch_, agent_scratch_, peer_scratch_;
-  // A deque: values handed out stay put as more paths are cached.
-  std::deque<std::pair<const std::string *, std::optional<std::string>>> raw_cache_;
-  std::deque<std::pair<const std::string *, std::vector<std::string>>> each_cache_;
+  raw_reader raw_;
+  // Per path read for the current event, the first *_used_ entries. Deques:
+  // values handed out stay put as more paths are read.
+  struct raw_entry {
+    const std::string *path = nullptr;
+    bool present = false;
+    json_field value;
+  };
+  std::deque<raw_entry> raw_cache_;
+  std::size_t raw_used_ = 0;
+  struct each_entry {
+    const std::string *path = nullptr;
+    std::vector<std::string> texts;
+    std::size_t used = 0;
+  };
+  std::deque<each_entry> each_cache_;
+  std::size_t each_used_ = 0;
+  std::vector<json_field> each_scratch_;
 };
 
 [[nodiscard]] bool evaluate(const condition &c, field_reader &fields);

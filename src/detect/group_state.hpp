@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "identrail/core/symbol.hpp"
+#include "../core/inline_text.hpp"
 #include "matches.hpp"
 #include "volume.hpp"
 
@@ -21,7 +22,7 @@ namespace detail {
 struct tracked_detection {
   std::uint64_t id = 0;
   std::int64_t anchor_time = 0;  // where it starts: what is before a new hit's reach is left as it is
-  std::string anchor_id;
+  inline_text anchor_id;
   std::uint64_t shown = 0;  // what the last revision announced (growing counts coarsely)
   std::uint64_t exact = 0;  // the detection as it is
 };

@@ -12,11 +12,13 @@ namespace {
 
 // The measure of the hits inside a sliding window, kept as hits enter and
 // leave. Values are counted by hash in an open-addressing table sized for the
-// scan, so a scan allocates once, not once per value.
+// scan, in the caller's buffer, so a scan allocates only when it is the largest yet.
 class window_tally {
  public:
-  window_tally(window_measure measure, std::size_t hits) : measure_(measure) {
-    if (measure_ == window_measure::distinct_values) slots_.resize(std::bit_ceil(hits * 2 + 2));
+  using slot_table = std::vector<std::pair<std::uint64_t, std::uint32_t>>;
+  window_tally(window_measure measure, std::size_t hits, slot_table &slots) : measure_(measure), slots_(slots) {
+    if (measure_ != window_measure::distinct_values) return;
+    slots_.assign(std::bit_ceil(hits * 2 + 2), {});
   }
 
   void enter(const hit &h) {
@@ -62,7 +64,7 @@ class window_tally {
 
   window_measure measure_;
   std::uint64_t events_ = 0, distinct_ = 0;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> slots_;
+  slot_table &slots_;
   std::array<std::uint32_t, 64> steps_{};
 };
 
@@ -80,15 +82,13 @@ void describe_burst(const std::vector<hit> &hits, const window_rule &rule, match
     return;
   }
   std::uint64_t covered = 0;
-  std::vector<std::uint64_t> seen;
   for (std::size_t i = m.anchor; i < m.end; ++i) {
     const hit &h = hits[i];
     bool adds = false;
     if (rule.measure == window_measure::steps_covered) {
       adds = (h.steps & ~covered) != 0;
       covered |= h.steps;
-    } else if (std::find(seen.begin(), seen.end(), h.value_hash) == seen.end()) {
-      seen.push_back(h.value_hash);
+    } else if (std::find(m.values.begin(), m.values.end(), h.value) == m.values.end()) {  // one symbol per text
       m.values.push_back(h.value);
       adds = true;
     }
@@ -99,12 +99,13 @@ void describe_burst(const std::vector<hit> &hits, const window_rule &rule, match
 }
 
 
-std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &rule, std::size_t from) {
-  std::vector<match> found;
+void find_bursts(const std::vector<hit> &hits, const window_rule &rule, std::size_t from, scan_buffers &buffers) {
+  auto &found = buffers.found;
+  found.clear();
   const std::size_t n = hits.size();
   std::size_t anchor = from;
   while (anchor < n && hits[anchor].sealed) ++anchor;
-  window_tally tally(rule.measure, n - std::min(anchor, n));
+  window_tally tally(rule.measure, n - std::min(anchor, n), buffers.value_slots);
   std::size_t end = anchor;
   while (anchor < n) {
     const std::int64_t close = hits[anchor].time + rule.window_ns;
@@ -118,11 +119,10 @@ std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &
     }
     const std::uint64_t measured = rule.measure == window_measure::events ? end - anchor : tally.measure();
     if (measured >= rule.threshold) {
-      match m;
+      match &m = found.next();
       m.anchor = anchor;
       m.end = end;
       describe_burst(hits, rule, m);
-      found.push_back(std::move(m));
       tally.clear();
       anchor = end;
     } else {
@@ -130,13 +130,14 @@ std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &
       ++anchor;
     }
   }
-  return found;
 }
 
-std::vector<match> find_sequences(const std::vector<hit> &hits, const sequence_rule &rule) {
-  std::vector<match> found;
+void find_sequences(const std::vector<hit> &hits, const sequence_rule &rule, scan_buffers &buffers) {
+  auto &found = buffers.found;
+  found.clear();
   const std::size_t n = hits.size();
-  std::vector<char> used(n);
+  auto &used = buffers.used;
+  used.resize(n);
   for (std::size_t i = 0; i < n; ++i) used[i] = hits[i].sealed;
   const auto first_at = [&](std::int64_t t) {
     return static_cast<std::size_t>(
@@ -146,7 +147,8 @@ std::vector<match> find_sequences(const std::vector<hit> &hits, const sequence_r
   for (std::size_t a = 0; a < n; ++a) {
     if (used[a] || hits[a].until || !(hits[a].steps & 1)) continue;
     const std::int64_t start = hits[a].time;
-    std::vector<std::size_t> picks{a};
+    auto &picks = buffers.picks;
+    picks.assign(1, a);
     std::int64_t at = start;
     for (std::size_t step = 1; step < rule.steps; ++step) {
       std::size_t pick = n;
@@ -164,15 +166,13 @@ std::vector<match> find_sequences(const std::vector<hit> &hits, const sequence_r
     bool cancelled = false;
     for (std::size_t u = first_at(start); u < n && hits[u].time <= at && !cancelled; ++u) cancelled = hits[u].until;
     if (cancelled) continue;
-    match m;
+    match &m = found.next();
     m.anchor = a;
     m.count = rule.steps;
     m.last = at;
     for (const auto p : picks) used[p] = 1;
-    m.evidence = std::move(picks);
-    found.push_back(std::move(m));
+    m.evidence.assign(picks.begin(), picks.end());
   }
-  return found;
 }
 
 }  // namespace detail

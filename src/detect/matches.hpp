@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "identrail/core/symbol.hpp"
+#include "../core/inline_text.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -18,10 +19,10 @@ namespace detail {
 // One event that matched (part of) a stateful rule, as the rule's state keeps it.
 struct hit {
   std::int64_t time = 0;
-  std::string id;           // eventID; "" when the record has none
+  inline_text id;           // eventID; "" when the record has none
   symbol identity;
   symbol source;            // the event's source address
-  std::string value;        // distinct: the value counted
+  symbol value;             // distinct: the value counted; event, volume: the action
   std::uint64_t value_hash = 0;  // distinct: of the value, so a window counts values without comparing text
   std::uint64_t steps = 0;  // sequence, all_of: bit i set when it matches step i
   bool until = false;       // sequence: cancels what it falls inside
@@ -37,8 +38,42 @@ struct match {
   std::size_t end = 0;                 // windowed: one past the last hit of the burst
   std::vector<std::size_t> evidence;   // hits named as evidence, in time order
   std::uint64_t count = 0;             // events, distinct values or steps
-  std::vector<std::string> values;     // distinct: in the order first seen
+  std::vector<symbol> values;          // distinct: in the order first seen
   std::int64_t last = 0;               // time of the latest hit in it
+};
+
+// What a scan found, in matches kept from scan to scan: a rescan that finds
+// what the last one found reuses their vectors instead of allocating them.
+class match_list {
+ public:
+  match &next() {
+    if (size_ == items_.size()) items_.emplace_back();
+    match &m = items_[size_++];
+    m.anchor = m.end = 0;
+    m.count = 0;
+    m.last = 0;
+    m.evidence.clear();
+    m.values.clear();
+    return m;
+  }
+  void clear() noexcept { size_ = 0; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] auto begin() const noexcept { return items_.begin(); }
+  [[nodiscard]] auto end() const noexcept { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
+
+ private:
+  std::vector<match> items_;
+  std::size_t size_ = 0;
+};
+
+// The working memory of scans, kept by their caller so that scanning allocates
+// only when a scan needs more than any before it.
+struct scan_buffers {
+  match_list found;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> value_slots;  // distinct values, by hash
+  std::vector<char> used;                                            // sequences: hits already in a match
+  std::vector<std::size_t> picks;                                    // sequences: the steps of the one being built
 };
 
 enum class window_measure : std::uint8_t { events, distinct_values, steps_covered };
@@ -55,8 +90,8 @@ struct window_rule {
 // next anchor is the first hit after them. Sealed hits (a prefix) are
 // skipped, and so are the hits before `from`: a caller that knows the scan's
 // decisions before it (they cannot change) scans only the rest.
-[[nodiscard]] std::vector<match> find_bursts(const std::vector<hit> &hits, const window_rule &rule,
-                                             std::size_t from = 0);
+// The matches go to buffers.found, which is cleared first.
+void find_bursts(const std::vector<hit> &hits, const window_rule &rule, std::size_t from, scan_buffers &buffers);
 
 // Fills in a burst's count, values, evidence (the earliest hits, or the
 // earliest per value or step) and last time from its anchor and end.
@@ -71,7 +106,7 @@ struct sequence_rule {
 // earliest unused hit at or after the previous step's time (so steps in the
 // same second match in either order), within the span; an `until` hit between
 // the first and the last step cancels it. A match uses its hits up.
-[[nodiscard]] std::vector<match> find_sequences(const std::vector<hit> &hits, const sequence_rule &rule);
+void find_sequences(const std::vector<hit> &hits, const sequence_rule &rule, scan_buffers &buffers);
 
 }  // namespace detail
 }  // namespace v0

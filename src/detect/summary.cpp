@@ -1,20 +1,28 @@
 #include "summary.hpp"
 
+#include <charconv>
+
 namespace identrail {
 inline namespace v0 {
 namespace detail {
 namespace {
 
-std::string listed(const std::vector<std::string> &values) {
-  std::string text;
-  for (std::size_t i = 0; i < values.size() && i < 8; ++i) text += (i ? ", " : "") + values[i];
-  if (values.size() > 8) text += ", ...";
-  return text;
+void append_number(std::string &out, std::uint64_t n) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
 }
 
-std::string render(const std::string &templ, const detection &d, std::string_view identity,
-                   const std::vector<std::string> &values, std::string_view why) {
-  std::string out;
+void append_listed(std::string &out, std::span<const std::string_view> values) {
+  for (std::size_t i = 0; i < values.size() && i < 8; ++i) {
+    if (i) out.append(", ");
+    out.append(values[i]);
+  }
+  if (values.size() > 8) out.append(", ...");
+}
+
+void render(std::string &out, const std::string &templ, const detection &d, std::string_view identity,
+            std::span<const std::string_view> values, std::string_view why) {
   for (std::size_t i = 0; i < templ.size(); ++i) {
     if (templ[i] != '{') {
       out.push_back(templ[i]);
@@ -28,8 +36,8 @@ std::string render(const std::string &templ, const detection &d, std::string_vie
     const std::string_view name(templ.data() + i + 1, close - i - 1);
     if (name == "identity") out.append(identity);
     else if (name == "group") out.append(d.group_key);
-    else if (name == "count") out.append(std::to_string(d.count));
-    else if (name == "values") out.append(listed(values));
+    else if (name == "count") append_number(out, d.count);
+    else if (name == "values") append_listed(out, values);
     else if (name == "first_seen") out.append(format_rfc3339(d.first_seen));
     else if (name == "last_seen") out.append(format_rfc3339(d.last_seen));
     else if (name == "rule") out.append(d.rule_name);
@@ -37,19 +45,25 @@ std::string render(const std::string &templ, const detection &d, std::string_vie
     else out.append(templ, i, close - i + 1);
     i = close;
   }
-  return out;
 }
 
 }  // namespace
 
-std::string summarize(const compiled_rule &rule, const detection &d, std::string_view identity,
-                      const std::vector<std::string> &values, std::string_view why) {
-  if (!rule.summary.empty()) return render(rule.summary, d, identity, values, why);
-  std::string text = rule.info.name + ": " + std::string(identity);
-  if (d.count > 1) text += " (" + std::to_string(d.count) + " events)";
-  if (!values.empty()) text += ": " + listed(values);
-  if (!why.empty()) text += "; " + std::string(why);
-  return text;
+void summarize(std::string &out, const compiled_rule &rule, const detection &d, std::string_view identity,
+               std::span<const std::string_view> values, std::string_view why) {
+  out.clear();
+  if (!rule.summary.empty()) return render(out, rule.summary, d, identity, values, why);
+  out.append(rule.info.name).append(": ").append(identity);
+  if (d.count > 1) {
+    out.append(" (");
+    append_number(out, d.count);
+    out.append(" events)");
+  }
+  if (!values.empty()) {
+    out.append(": ");
+    append_listed(out, values);
+  }
+  if (!why.empty()) out.append("; ").append(why);
 }
 
 }  // namespace detail

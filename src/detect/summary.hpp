@@ -1,6 +1,7 @@
 // Private: the one line a responder reads for a detection.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,8 +15,9 @@ namespace detail {
 
 // The rule's template ({identity} {group} {count} {values} {first_seen}
 // {last_seen} {rule}) filled in, or "<rule name>: <identity> (N events): values".
-[[nodiscard]] std::string summarize(const compiled_rule &rule, const detection &d, std::string_view identity,
-                                    const std::vector<std::string> &values, std::string_view why = {});
+// Written into `out`, whose capacity is kept: revising a detection's summary allocates nothing.
+void summarize(std::string &out, const compiled_rule &rule, const detection &d, std::string_view identity,
+               std::span<const std::string_view> values, std::string_view why = {});
 
 }  // namespace detail
 }  // namespace v0

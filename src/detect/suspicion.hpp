@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "../core/function_ref.hpp"
 #include "../core/state_io.hpp"
 #include "identrail/detect/detection.hpp"
 #include "rule_model.hpp"
@@ -55,15 +56,19 @@ class suspicion_book {
     touch(session.id, 0);
   }
 
-  // The detections that put `identity` under suspicion at event time t for this rule, earliest first.
-  [[nodiscard]] std::vector<std::string> causes(const context_rule &rule, symbol identity, std::int64_t t,
-                                                symbol source, std::string_view event_id) const {
-    std::vector<std::string> ids;
+  // The detections that put `identity` under suspicion at event time t for
+  // this rule, earliest first, into `ids` (whose strings are reused).
+  void causes(const context_rule &rule, symbol identity, std::int64_t t, symbol source, std::string_view event_id,
+              std::vector<std::string> &ids) const {
+    std::size_t used = 0;
     collect(rule, identity.id, t, source, event_id, 0, [&](const std::string &id) {
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(used), id) != ids.begin() + static_cast<std::ptrdiff_t>(used))
+        return false;
+      if (used == ids.size()) ids.emplace_back();
+      ids[used++].assign(id);
       return false;
     });
-    return ids;
+    ids.resize(used);
   }
 
   // An event that is a cause's own evidence is not judged by it: a rule in
@@ -144,7 +149,7 @@ class suspicion_book {
   // then its creators' (whose suspicion must have begun before they opened
   // it, and still hold at t); stops when found returns true.
   // One function type, not a template: the recursion would instantiate a new lambda type per level.
-  using on_cause = std::function<bool(const std::string &)>;
+  using on_cause = function_ref<bool(const std::string &)>;
   bool collect(const context_rule &rule, std::uint32_t identity, std::int64_t t, symbol source, std::string_view event_id,
                int depth, const on_cause &found) const {
     if (const auto it = by_identity_.find(identity); it != by_identity_.end()) {

@@ -89,7 +89,7 @@ class record_decoder {
   symbol_table &symbols_;
   symbol aws_;
   request_values request_;
-  std::vector<std::string> inferred_;
+  text_list inferred_;
   struct inference_memo {
     bool valid = false;
     std::string value, detail, partition;

@@ -54,7 +54,7 @@ void expand_arn_template(std::string_view pattern, const call_context &call, std
 
 }  // namespace
 
-void infer_resources(const call_context &call, const request_values &request, std::vector<std::string> &out) {
+void infer_resources(const call_context &call, const request_values &request, text_list &out) {
   if (!request.any) return;
   std::string_view service = call.event_source;
   if (const auto dot = service.find('.'); dot != std::string_view::npos) service = service.substr(0, dot);
@@ -64,7 +64,7 @@ void infer_resources(const call_context &call, const request_values &request, st
     if (value.empty()) continue;
     if (!pattern.name_part.empty() && call.event_name.find(pattern.name_part) == std::string_view::npos) continue;
     if (value.starts_with("arn:")) {
-      out.emplace_back(value);
+      out.next().assign(value);
       continue;
     }
     // A template that needs the account or region cannot be filled without them.
@@ -73,10 +73,12 @@ void infer_resources(const call_context &call, const request_values &request, st
       continue;
     if (pattern.key == request_key::name && value.starts_with('/')) value.remove_prefix(1);  // SSM "/prod/x"
     const bool kms_alias = pattern.key == request_key::key_id && value.starts_with("alias/");
-    auto &arn = out.emplace_back();
-    expand_arn_template(kms_alias ? "arn:{p}:kms:{r}:{a}:{v}" : pattern.template_, call, value, arn);
-    if (pattern.key == request_key::bucket_name && !request.get(request_key::object_key).empty())
-      out.push_back(arn + "/" + std::string(request.get(request_key::object_key)));
+    expand_arn_template(kms_alias ? "arn:{p}:kms:{r}:{a}:{v}" : pattern.template_, call, value, out.next());
+    if (pattern.key == request_key::bucket_name && !request.get(request_key::object_key).empty()) {
+      const std::size_t bucket = out.size() - 1;
+      auto &object = out.next();  // may move the list's strings: the bucket is found again by index
+      object.assign(out[bucket]).append("/").append(request.get(request_key::object_key));
+    }
   }
 }
 
