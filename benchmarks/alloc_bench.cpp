@@ -1,11 +1,15 @@
 // Heap allocations per event on the steady-state path (issue 13, section 2).
-//   alloc_bench [--events=N] [--identities=M] [--only=K]
+//   alloc_bench [--events=N] [--identities=M] [--only=K] [--explain=N [--revising=1]]
+// --explain prints the stacks of N quiet (or revising) events that allocated, with --only=3 or 4.
 // A generated day is cut in two: the first half warms the pipeline up (its
 // identities, keys, values and windows become known), then every call to
 // operator new is counted while the second half is read. The second half
 // still meets some names for the first time (an hourly session key, the Zipf
 // tail's rare identities), which may allocate, so the names it interned are
 // printed beside the counts.
+#include <dlfcn.h>
+#include <execinfo.h>
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -23,20 +27,35 @@ std::atomic<bool> g_counting{false};
 std::atomic<std::uint64_t> g_allocations{0};
 std::atomic<std::uint64_t> g_bytes{0};
 
-void *counted(std::size_t size) {
-  if (g_counting.load(std::memory_order_relaxed)) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    g_bytes.fetch_add(size, std::memory_order_relaxed);
+// --explain: the call stacks of the current event's allocations, in fixed
+// memory (recording one must not allocate), printed for quiet events.
+constexpr int kFrames = 12;
+struct stack_record {
+  void *frames[kFrames];
+  int depth;
+};
+bool g_record_stacks = false;
+stack_record g_stacks[64];
+std::size_t g_stack_count = 0;
+
+void note_allocation(std::size_t size) {
+  if (!g_counting.load(std::memory_order_relaxed)) return;
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  g_bytes.fetch_add(size, std::memory_order_relaxed);
+  if (g_record_stacks && g_stack_count < std::size(g_stacks)) {
+    auto &r = g_stacks[g_stack_count++];
+    r.depth = backtrace(r.frames, kFrames);
   }
+}
+
+void *counted(std::size_t size) {
+  note_allocation(size);
   if (void *p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
 
 void *counted_aligned(std::size_t size, std::align_val_t align) {
-  if (g_counting.load(std::memory_order_relaxed)) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    g_bytes.fetch_add(size, std::memory_order_relaxed);
-  }
+  note_allocation(size);
   const auto a = static_cast<std::size_t>(align);
   if (void *p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
   throw std::bad_alloc();
@@ -84,8 +103,9 @@ halves split_day(std::size_t events, std::size_t identities) {
 
 // Allocations of the counted half, split by what each event did. An event is
 // quiet when it brought no new name into the symbol table (no new identity,
-// key, address or value) and changed no detection: the steady-state path, on
-// which the goal is no allocation at all.
+// access key, address or value), no new group key into a rule's state, no new
+// node or edge into the graph, and changed no detection: the steady-state
+// path, on which the goal is no allocation at all.
 struct tally {
   std::uint64_t events = 0, allocations = 0, bytes = 0;
   void add(std::uint64_t a, std::uint64_t b) {
@@ -95,8 +115,13 @@ struct tally {
   }
 };
 struct counts {
-  tally quiet, changing;
+  tally quiet, revising, growing;  // growing: new names, keys, detections, nodes or edges
   std::uint64_t allocations = 0, bytes = 0, new_names = 0;  // everything the half cost
+};
+
+struct change_counts {
+  std::uint64_t state = 0;       // group keys, detections made, graph nodes and edges
+  std::uint64_t detections = 0;  // revised or withdrawn
 };
 
 // Tallies each event's allocations, from the end of the last event's work to the end of this one's
@@ -111,15 +136,19 @@ class event_meter {
     mark_ = mark_bytes_ = 0;
     g_counting = true;
   }
+  // The allocations of the event if it was of the kind `explained` (0: quiet, 1: revising), else 0.
+  int explained = 0;
   template <class Work>
-  void event(std::uint64_t detection_changes_before, Work &&work) {
-    const std::uint64_t after = work();
+  std::uint64_t event(change_counts before, Work &&work) {
+    const change_counts after = work();
     const auto a = g_allocations.load() - mark_, b = g_bytes.load() - mark_bytes_;
-    const bool quiet = symbols_.size() == names_ && after == detection_changes_before;
-    (quiet ? result_.quiet : result_.changing).add(a, b);
+    const bool grew = symbols_.size() != names_ || after.state != before.state;
+    const bool quiet = !grew && after.detections == before.detections;
+    (grew ? result_.growing : quiet ? result_.quiet : result_.revising).add(a, b);
     mark_ = g_allocations.load();
     mark_bytes_ = g_bytes.load();
     names_ = symbols_.size();
+    return (explained == 0 ? quiet : (!grew && !quiet)) ? a : 0;
   }
   counts stop() {
     g_counting = false;
@@ -136,13 +165,17 @@ class event_meter {
   counts result_;
 };
 
-std::uint64_t changes(const detector_stats &s) { return s.detections + s.revisions + s.withdrawn; }
+// A new group key (a rule meeting an identity for the first time, or again after its key went idle) is new
+// state, and may allocate; so are detections made, revised or withdrawn.
+// A detection made is new state (it is kept); one revised or withdrawn is a change to what is kept.
+change_counts changes(const detector_stats &s) { return {s.keys + s.detections + s.withdrawn, s.revisions + s.withdrawn}; }
 
 void report(const char *what, const counts &c, std::size_t events) {
   const auto per = [](std::uint64_t n, std::uint64_t of) { return of ? static_cast<double>(n) / static_cast<double>(of) : 0.0; };
-  std::printf("%-30s %9.3f %9.1f %8.1f%% %11.3f %12.2f %9llu\n", what, per(c.allocations, events), per(c.bytes, events),
-              100.0 * per(c.quiet.events, events), per(c.quiet.allocations, c.quiet.events),
-              per(c.changing.allocations, c.changing.events), static_cast<unsigned long long>(c.new_names));
+  std::printf("%-28s %9.3f %9.1f %7.1f%% %9.3f %7.1f%% %9.2f %7.1f%% %9.2f\n", what, per(c.allocations, events),
+              per(c.bytes, events), 100.0 * per(c.quiet.events, events), per(c.quiet.allocations, c.quiet.events),
+              100.0 * per(c.revising.events, events), per(c.revising.allocations, c.revising.events),
+              100.0 * per(c.growing.events, events), per(c.growing.allocations, c.growing.events));
 }
 
 // The input is fed in place, padded as feed_padded asks, as `analyze` reads a file it loaded.
@@ -157,6 +190,8 @@ struct padded {
 struct stages {
   const rule_set *rules = nullptr;
   bool graph = false;
+  std::size_t explain = 0;
+  bool explain_revising = false;
 };
 
 counts run_stages(const halves &day, stages which) {
@@ -171,8 +206,13 @@ counts run_stages(const halves &day, stages which) {
   }
   const symbol unknown = symbols.intern("unknown");
   event_meter meter(symbols);
+  meter.explained = which.explain_revising ? 1 : 0;
   bool counting = false;
-  const auto stats = [&] { return d ? changes(d->stats()) : 0; };
+  const auto stats = [&] {
+    change_counts c = d ? changes(d->stats()) : change_counts{};
+    if (graph) c.state += graph->node_count() + graph->edge_count();
+    return c;
+  };
   const auto take = [&](const event &e) {
     if (graph) {
       const symbol key = identity_key_of(e);
@@ -181,9 +221,34 @@ counts run_stages(const halves &day, stages which) {
     if (d) d->process(e);
     return stats();
   };
+  std::size_t explained = 0;
   const event_sink sink = [&](const event &e) {
-    if (counting) meter.event(stats(), [&] { return take(e); });
-    else take(e);
+    if (!counting) {
+      take(e);
+      return true;
+    }
+    g_stack_count = 0;
+    const auto allocated = meter.event(stats(), [&] { return take(e); });
+    // --explain: which quiet events still allocate, to find the code that does.
+    if (allocated && explained < which.explain) {
+      ++explained;
+      g_counting = false;
+      std::fprintf(stderr, "quiet event allocated %llu: %s by %s at %s\n", static_cast<unsigned long long>(allocated),
+                   std::string(symbols.str(e.action)).c_str(), std::string(symbols.str(identity_key_of(e))).c_str(),
+                   format_rfc3339(e.time).c_str());
+      // As offsets into the program, for addr2line -f -C -e alloc_bench.
+      for (std::size_t k = 0; k < g_stack_count; ++k) {
+        std::fprintf(stderr, "  stack:");
+        for (int f = 1; f < g_stacks[k].depth; ++f) {
+          Dl_info info;
+          if (dladdr(g_stacks[k].frames[f], &info) && info.dli_fbase)
+            std::fprintf(stderr, " 0x%zx", static_cast<std::size_t>(static_cast<char *>(g_stacks[k].frames[f]) -
+                                                                    static_cast<char *>(info.dli_fbase)));
+        }
+        std::fprintf(stderr, "\n");
+      }
+      g_counting = true;
+    }
     return true;
   };
   const padded warm(day.warm), measured(day.measured);
@@ -228,15 +293,20 @@ int main(int argc, char **argv) {
   const auto pack = rule_set::builtin().value();
   const auto n = day.measured_events;
   std::printf("%zu events (%zu warm-up, %zu counted), %zu identities\n", events, events - n, n, identities);
-  std::printf("%-30s %9s %9s %9s %11s %12s %9s\n", "pipeline", "allocs/ev", "bytes/ev", "quiet", "per quiet", "per changing",
-              "new names");
+  std::printf("%-28s %9s %9s %8s %9s %8s %9s %8s %9s\n", "pipeline", "allocs/ev", "bytes/ev", "quiet", "allocs", "revising",
+              "allocs", "growing", "allocs");
   // --only=K runs the K-th pipeline alone (1-5), for a heap profiler.
   const auto only = flag(argc, argv, "--only", 0);
+  g_record_stacks = flag(argc, argv, "--explain", 0) > 0;
+  if (g_record_stacks) {
+    void *warm[1];
+    backtrace(warm, 1);  // its first call loads libgcc, which allocates
+  }
   const auto wanted = [&](std::size_t k) { return only == 0 || only == k; };
   if (wanted(1)) report("normalizer", run_stages(day, {}), n);
   if (wanted(2)) report("normalizer + graph", run_stages(day, {nullptr, true}), n);
-  if (wanted(3)) report("normalizer + built-in pack", run_stages(day, {&pack, false}), n);
-  if (wanted(4)) report("normalizer + pack + graph", run_stages(day, {&pack, true}), n);
+  if (wanted(3)) report("normalizer + built-in pack", run_stages(day, {&pack, false, flag(argc, argv, "--explain", 0), flag(argc, argv, "--revising", 0) > 0}), n);
+  if (wanted(4)) report("normalizer + pack + graph", run_stages(day, {&pack, true, flag(argc, argv, "--explain", 0), flag(argc, argv, "--revising", 0) > 0}), n);
   if (wanted(5)) report("engine (analyze)", whole_engine(day), n);
   return 0;
 }

@@ -409,10 +409,11 @@ PYBIND11_MODULE(_core, m) {
             return py::dict(py::arg("events") = d.events, py::arg("late") = d.late, py::arg("too_late") = d.too_late,
                             py::arg("repeated") = d.repeated, py::arg("evictions") = d.evictions,
                             py::arg("detections") = d.detections, py::arg("revisions") = d.revisions,
-                            py::arg("withdrawn") = d.withdrawn, py::arg("pending") = d.pending);
+                            py::arg("withdrawn") = d.withdrawn, py::arg("pending") = d.pending,
+                            py::arg("keys") = d.keys);
           },
           "Counts from the detector: late events, matches too late to use, repeats ignored, evictions, "
-          "detections, revisions, withdrawals, pending.")
+          "detections, revisions, withdrawals, pending, and the group keys held in state.")
       .def_property_readonly("rules", [](const py_engine &e) {
         py::list out;
         const auto &rules = e.read().rules();

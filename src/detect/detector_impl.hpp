@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <array>
+#include <charconv>
 #include <deque>
 
 #include "identrail/detect/detector.hpp"
@@ -36,7 +38,12 @@ struct held_event {
 inline std::int64_t nanos(std::chrono::seconds s) { return std::chrono::duration_cast<std::chrono::nanoseconds>(s).count(); }
 
 // A hit or event is named by its eventID, or by its time when it has none.
-inline std::string anchor_name(std::string_view id, std::int64_t time) { return id.empty() ? std::to_string(time) : std::string(id); }
+// The time's digits go to `digits`, so naming allocates nothing.
+inline std::string_view anchor_name(std::string_view id, std::int64_t time, std::array<char, 24> &&digits = {}) {
+  if (!id.empty()) return id;
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), time).ptr;
+  return {digits.data(), static_cast<std::size_t>(end - digits.data())};
+}
 
 }  // namespace detail
 
@@ -249,6 +256,11 @@ struct detector::impl {
     refresh_stats();
   }
 
+  void count_keys() {
+    stats.keys = 0;
+    for (const auto &rt : runtime) stats.keys += rt.keys.size();
+  }
+
   void refresh_stats() {
     stats.pending = held.size();
     stats.detections = book.live().size();
@@ -377,7 +389,8 @@ struct detector::impl {
   std::pair<key_state &, State &> state_for(const compiled_rule &rule, rule_runtime &rt, field_reader &fields,
                                             std::int64_t t) {
     if (rt.keys.size() >= options.max_keys_per_rule) drop_least_recent(rule, rt);
-    const auto it = rt.keys.try_emplace(group_key(rule, fields)).first;
+    const auto [it, fresh] = rt.keys.try_emplace(group_key(rule, fields));
+    stats.keys += fresh;
     auto &slot = it->second;
     slot.last_ns = std::max(slot.last_ns, t);
     slot.touched = watermark;
@@ -627,6 +640,7 @@ struct detector::impl {
   }
   // Scans never nest (announcing a detection starts none), so one set of buffers serves them all.
   scan_buffers scans;
+  match settling;  // settle_standing()'s
   struct rescan_buffers {
     std::vector<tracked_detection> standing, open, still_open;
     std::vector<std::uint64_t> ids;
@@ -729,7 +743,8 @@ struct detector::impl {
     }
     for (const auto &o : open)
       if (std::find(ids.begin(), ids.end(), o.id) == ids.end()) book.withdraw(o.id);
-    st.open.swap(still_open);  // the old list's memory serves the next rescan
+    // Into the key's own list, which keeps its memory, as still_open keeps its own for the next rescan.
+    st.open.assign(std::make_move_iterator(still_open.begin()), std::make_move_iterator(still_open.end()));
     if (!closing) prune(rule, st);
   }
 
@@ -751,7 +766,10 @@ struct detector::impl {
     hit where;
     where.time = o.anchor_time;
     where.id = o.anchor_id;
-    match m;
+    match &m = settling;  // kept for its vectors' memory: bursts become final all the time
+    m.evidence.clear();
+    m.values.clear();
+    m.count = 0;
     m.anchor = static_cast<std::size_t>(std::lower_bound(st.hits.begin(), st.hits.end(), where) - st.hits.begin());
     if (m.anchor >= st.hits.size()) return;
     m.end = first_at(st, o.anchor_time + rule.window_ns + 1);
@@ -1122,6 +1140,7 @@ struct detector::impl {
       }
       std::erase_if(runtime[i].peers, [&](const auto &p) { return p.second.newest < watermark - ttl; });
     }
+    count_keys();
   }
 
   // At the cap, exactly the least recently used keys go (by time, then key),
@@ -1140,6 +1159,7 @@ struct detector::impl {
       drop(rule, keys.at(v), rt);
       keys.erase(v);
     }
+    count_keys();
   }
 };
 

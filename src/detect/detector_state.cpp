@@ -449,6 +449,7 @@ rule_restore state_access::load(detector &d, state_reader &in) {
   }
   for (std::size_t i = 0; i < compiled.size(); ++i)
     if (!restored[i]) outcome.started.push_back(compiled[i].info.id);
+  s.count_keys();
   s.refresh_stats();
   return outcome;
 }

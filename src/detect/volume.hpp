@@ -58,12 +58,23 @@ struct volume_state {
   std::vector<std::pair<std::int64_t, typical_volume>> snapshots{{INT64_MIN, typical_volume{}}};
   std::int64_t newest = INT64_MIN;
   std::string peer;  // the key of its peer group's state
+  // Closed windows kept for their vectors' memory, which the next window
+  // reuses: a key opens a window each period. Not state: never saved.
+  std::vector<volume_window> spare;
 
   volume_window &window(std::int64_t index) {
     const auto at = std::lower_bound(open.begin(), open.end(), index,
                                      [](const volume_window &w, std::int64_t i) { return w.index < i; });
     if (at != open.end() && at->index == index) return *at;
     volume_window w;
+    if (!spare.empty()) {
+      w = std::move(spare.back());
+      spare.pop_back();
+      w.count = w.shown = 0;
+      w.last = INT64_MIN;
+      w.evidence.clear();
+      w.members.clear();
+    }
     w.index = index;
     return *open.insert(at, std::move(w));
   }
@@ -100,6 +111,7 @@ struct volume_state {
       const std::int64_t day = w.index * (window_ns / 1'000'000'000) / 86400;
       folded.add(value, day);
       snapshots.emplace_back(w.index, folded);
+      if (spare.size() < 2) spare.push_back(std::move(w));
       open.erase(open.begin());
     }
   }

@@ -12,6 +12,8 @@
 #include "arn.hpp"
 #include "identrail/normalize/action_map.hpp"
 #include "identrail/normalize/raw_field.hpp"
+#include "../detect/detection_copy.hpp"
+#include "../normalize/raw_reader.hpp"
 #include "graph_store.hpp"
 
 namespace identrail {
@@ -206,6 +208,14 @@ struct identity_graph::impl {
   // iam:PassRole), looked up once per (source, name).
   std::unordered_map<std::uint64_t, std::vector<extra_permission>> extras;
 
+  // The event's record, parsed once for the paths read from it; its buffers are reused.
+  detail::raw_reader raw;
+  json_field raw_value;
+  std::string_view raw_text(std::string_view path) {
+    return raw.read(path, raw_value) == detail::raw_reader::status::found ? std::string_view(raw_value.text)
+                                                                         : std::string_view{};
+  }
+
   void record_extra_permissions(const event &e, node_id who, timestamp t) {
     const std::uint64_t key = std::uint64_t{e.event_source.id} << 32 | e.event_name.id;
     auto [it, inserted] = extras.try_emplace(key);
@@ -213,9 +223,9 @@ struct identity_graph::impl {
     for (const auto &extra : it->second) {
       // Only with its resource: a use on an unknown resource would become "*" in a
       // policy, and iam:PassRole on "*" is an escalation path.
-      const auto value = raw_field(e, extra.resource_path);
-      if (!value || value->text.empty()) continue;
-      const auto arn = resource_arn(extra.resource_template, value->text);
+      const auto value = raw_text(extra.resource_path);
+      if (value.empty()) continue;
+      const auto arn = resource_arn(extra.resource_template, value);
       if (arn.empty()) continue;
       const symbol action = symbols.intern(extra.action);
       record_use(usage[who], action, false, t);
@@ -252,6 +262,7 @@ struct identity_graph::impl {
   }
 
   void observe(const event &e, symbol key) {
+    raw.open(e);
     const auto issued = resolver.observe(e, key);
     const timestamp t = e.time;
     if (key != last_identity_key || last_identity == no_node) {
@@ -301,8 +312,8 @@ struct identity_graph::impl {
       const node_id session = identity(issued.session, kind_of_arn(symbols.str(issued.session)));
       if (session != who) store.link(who, session, edge_kind::created_session, t);
       // The requested role ARN keeps the role's path, which the session ARN drops.
-      if (const auto role = raw_field(e, "requestParameters.roleArn"); role && role->text.starts_with("arn:"))
-        store.link(session, identity(symbols.intern(role->text), node_kind::role), edge_kind::assumed, t);
+      if (const auto role = raw_text("requestParameters.roleArn"); role.starts_with("arn:"))
+        store.link(session, identity(symbols.intern(role), node_kind::role), edge_kind::assumed, t);
       if (!issued.access_key.empty())
         store.link(session, store.node(detail::node_space::key, issued.access_key, node_kind::access_key).first,
                    edge_kind::authenticated_with, t);
@@ -312,9 +323,10 @@ struct identity_graph::impl {
   // A detection is one node however often it is revised; a withdrawn one
   // keeps its node (the graph only grows) but no longer counts as evidence.
   void observe(const detection &d) {
-    std::string key = d.id;
-    if (key.empty())
-      key.append(d.rule_id).append("@").append(symbols.str(d.identity)).append("@").append(format_rfc3339(d.first_seen));
+    std::string made;  // for a detection without an id (made by hand): revisions come with one
+    if (d.id.empty())
+      made.append(d.rule_id).append("@").append(symbols.str(d.identity)).append("@").append(format_rfc3339(d.first_seen));
+    const std::string_view key = d.id.empty() ? std::string_view(made) : std::string_view(d.id);
     const node_id id = store.node(detail::node_space::detection, symbols.intern(key), node_kind::detection).first;
     if (d.withdrawn) {
       detections.erase(id);
@@ -322,7 +334,8 @@ struct identity_graph::impl {
     }
     store.touch(id, d.first_seen);
     store.touch(id, d.last_seen);
-    detections.insert_or_assign(id, d);
+    if (const auto known = detections.find(id); known != detections.end()) detail::copy_detection(known->second, d);
+    else detections.emplace(id, d);
     if (!d.identity.empty()) {
       const node_id who = identity(d.identity, node_kind::principal);
       store.link(who, id, edge_kind::triggered, d.first_seen);

@@ -6,6 +6,7 @@
 #include "../core/state_access.hpp"
 #include "arn.hpp"
 #include "identrail/normalize/raw_field.hpp"
+#include "../normalize/raw_reader.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -31,13 +32,17 @@ struct identity_resolver::impl {
   std::unordered_map<symbol, facts, symbol_hash> identities;
   std::unordered_map<symbol, bool, symbol_hash> services;  // identities that are AWS services
 
-  std::optional<symbol> raw_symbol(const event &e, std::string_view path) {
-    auto value = raw_field(e, path);
-    if (!value || value->text.empty()) return std::nullopt;
-    return symbols.intern(value->text);
+  // The event's record, parsed once for the paths read from it; its buffers are reused.
+  detail::raw_reader raw;
+  json_field value;
+
+  std::optional<symbol> raw_symbol(std::string_view path) {
+    if (raw.read(path, value) != detail::raw_reader::status::found || value.text.empty()) return std::nullopt;
+    return symbols.intern(value.text);
   }
 
   issued_credentials observe(const event &e, symbol identity) {
+    raw.open(e);
     auto &f = identities[identity];
     if (f.access_key.empty()) f.access_key = e.who.access_key_id;
     if (f.issuer.empty()) f.issuer = e.who.issuer_arn;
@@ -46,12 +51,12 @@ struct identity_resolver::impl {
     if (e.who.type == identity_type::aws_service) services[identity] = true;
     issued_credentials issued;
     if (!e.result.success || std::find(issuing.begin(), issuing.end(), e.action) == issuing.end()) return issued;
-    if (auto key = raw_symbol(e, "responseElements.credentials.accessKeyId")) {
+    if (auto key = raw_symbol("responseElements.credentials.accessKeyId")) {
       creator_by_key.try_emplace(*key, identity);
       issued.access_key = *key;
     }
-    auto session = raw_symbol(e, "responseElements.assumedRoleUser.arn");
-    if (!session) session = raw_symbol(e, "responseElements.federatedUser.arn");
+    auto session = raw_symbol("responseElements.assumedRoleUser.arn");
+    if (!session) session = raw_symbol("responseElements.federatedUser.arn");
     if (session) {
       creator_by_session.try_emplace(*session, identity);
       issued.session = *session;

@@ -61,6 +61,7 @@ struct detector_stats {
   std::uint64_t revisions = 0;   // updates announced: more evidence, or earlier evidence
   std::uint64_t withdrawn = 0;   // detections a late event undid
   std::uint64_t pending = 0;     // held back for absence rules, waiting for the watermark
+  std::uint64_t keys = 0;        // group keys the stateful rules keep state for (bounded by key_ttl and max_keys_per_rule)
 };
 
 // What one rule costs, estimated from the sampled evaluations
