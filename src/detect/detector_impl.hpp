@@ -422,7 +422,9 @@ struct detector::impl {
         const auto found = fields.get(rule.distinct);
         if (!found || found->empty()) return;
         hit h = hit_of(fields.current(), identity, false);
-        h.value = symbols.intern(*found);  // a known value is found, not stored again
+        // An interned field's symbol is at hand; another value is interned (found, not stored, once known).
+        const auto sym = fields.get_symbol(rule.distinct);
+        h.value = sym ? *sym : symbols.intern(*found);
         h.value_hash = detection_id().add(*found).value();
         return add_hit(rule, rt, fields, std::move(h));
       }
