@@ -1,5 +1,5 @@
 // Heap allocations per event on the steady-state path (issue 13, section 2).
-//   alloc_bench [--events=N] [--identities=M] [--only=K] [--explain=N [--revising=1]]
+//   alloc_bench [--events=N] [--identities=M] [--rules=PATH] [--only=K] [--explain=N [--revising=1]]
 // --explain prints the stacks of N quiet (or revising) events that allocated, with --only=3 or 4.
 // A generated day is cut in two: the first half warms the pipeline up (its
 // identities, keys, values and windows become known), then every call to
@@ -277,6 +277,13 @@ counts whole_engine(const halves &day) {
   return meter.stop();
 }
 
+const char *text_flag(int argc, char **argv, const char *name) {
+  const std::size_t len = std::strlen(name);
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], name, len) == 0 && argv[i][len] == '=') return argv[i] + len + 1;
+  return nullptr;
+}
+
 std::size_t flag(int argc, char **argv, const char *name, std::size_t fallback) {
   const std::size_t len = std::strlen(name);
   for (int i = 1; i < argc; ++i)
@@ -290,7 +297,16 @@ int main(int argc, char **argv) {
   const auto events = flag(argc, argv, "--events", 200'000);
   const auto identities = flag(argc, argv, "--identities", 2'000);
   const halves day = split_day(events, identities);
-  const auto pack = rule_set::builtin().value();
+  // --rules=PATH: a pack of one's own (YAML or Sigma, a file or a directory) instead of the built-in one.
+  const char *rules_path = text_flag(argc, argv, "--rules");
+  rule_load_options load;
+  load.skip_invalid = true;  // as analyze --rules does: rules this version cannot run are reported, not fatal
+  auto loaded = rules_path ? rule_set::from_paths({rules_path}, load) : rule_set::builtin();
+  if (!loaded) {
+    std::fprintf(stderr, "alloc_bench: %s\n", loaded.error().message.c_str());
+    return 2;
+  }
+  const rule_set pack = std::move(*loaded);
   const auto n = day.measured_events;
   std::printf("%zu events (%zu warm-up, %zu counted), %zu identities\n", events, events - n, n, identities);
   std::printf("%-28s %9s %9s %8s %9s %8s %9s %8s %9s\n", "pipeline", "allocs/ev", "bytes/ev", "quiet", "allocs", "revising",

@@ -31,12 +31,8 @@ std::optional<double> as_number(std::string_view text) {
   return value;
 }
 
+// `value` is lowered already when the test ignores case (field_reader::lowered).
 bool test_value(const field_test &t, std::string_view value, const event &e) {
-  std::string lowered;
-  if (t.ignore_case && t.op != test_op::regex) {
-    lowered = ascii_lower(value);
-    value = lowered;
-  }
   auto any_or_all = [&](auto &&predicate) {
     return t.all ? std::all_of(t.values.begin(), t.values.end(), predicate)
                  : std::any_of(t.values.begin(), t.values.end(), predicate);
@@ -147,6 +143,32 @@ bool names_foreign_account(std::string_view text, std::string_view own) {
 
 }  // namespace
 
+bool same_ignoring_case(std::string_view a, std::string_view b) noexcept {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+std::string_view field_reader::as_tested(const field_test &t, std::string_view value, const field_ref *field) {
+  if (!t.ignore_case || t.op == test_op::regex) return value;
+  std::string *into = &lower_scratch_;
+  if (field) {
+    // Once per event and field, however many tests read it.
+    for (std::size_t i = 0; i < lowered_used_; ++i) {
+      auto &entry = lowered_[i];
+      if (entry.id == field->id && (field->id != field_id::raw || entry.path == field->raw_path)) return entry.text;
+    }
+    if (lowered_used_ == lowered_.size()) lowered_.emplace_back();
+    auto &entry = lowered_[lowered_used_++];
+    entry.id = field->id;
+    entry.path = field->raw_path;
+    into = &entry.text;
+  }
+  into->assign(value);
+  for (auto &c : *into)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return *into;
+}
+
 std::string ascii_lower(std::string_view text) {
   std::string out(text);
   for (auto &c : out)
@@ -194,6 +216,7 @@ void field_reader::reset(const event &e, symbol identity) noexcept {
   raw_.open(e);
   raw_used_ = 0;
   each_used_ = 0;
+  lowered_used_ = 0;
 }
 
 std::optional<std::string_view> field_reader::get_raw(const field_ref &field) {
@@ -325,14 +348,14 @@ bool evaluate_each(const field_test &t, field_reader &fields) {
     if (t.other.each) others.assign(fields.get_each(t.other).begin(), fields.get_each(t.other).end());
     else if (const auto v = fields.get(t.other)) others.emplace_back(*v);
     const auto same = [&](const std::string &a, const std::string &b) {
-      return t.ignore_case ? ascii_lower(a) == ascii_lower(b) : a == b;
+      return t.ignore_case ? same_ignoring_case(a, b) : a == b;
     };
     return std::any_of(values.begin(), values.end(), [&](const std::string &mine) {
       return std::any_of(others.begin(), others.end(), [&](const std::string &theirs) { return same(mine, theirs); });
     });
   }
   return std::any_of(values.begin(), values.end(),
-                     [&](const std::string &value) { return test_value(t, value, fields.current()); });
+                     [&](const std::string &value) { return test_value(t, fields.as_tested(t, value), fields.current()); });
 }
 
 }  // namespace
@@ -364,7 +387,7 @@ bool evaluate(const condition &c, field_reader &fields) {
         if (!present) return false;
         const std::string mine(*value);
         const auto other = fields.get(c.test.other);
-        return other && !other->empty() && (c.test.ignore_case ? ascii_lower(mine) == ascii_lower(*other) : mine == *other);
+        return other && !other->empty() && (c.test.ignore_case ? same_ignoring_case(mine, *other) : mine == *other);
       }
       if (c.test.op == test_op::foreign_account) {
         if (!present) return false;
@@ -377,7 +400,7 @@ bool evaluate(const condition &c, field_reader &fields) {
       }
       if (c.test.op == test_op::cidr) return test_value(c.test, {}, fields.current());
       if (!present) return false;
-      return test_value(c.test, *value, fields.current());
+      return test_value(c.test, fields.as_tested(c.test, *value, &c.test.field), fields.current());
     }
   }
   return false;

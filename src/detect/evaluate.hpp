@@ -66,6 +66,10 @@ class field_reader {
   // Every value of a raw path, Sigma's way (field_ref::each): the texts of the
   // values that are not JSON null. Valid until the next reset.
   std::span<const std::string> get_each(const field_ref &field);
+  // The value as the test compares it: lowered (ASCII) when it ignores case.
+  // With its field, lowered once per event and field, however many tests read
+  // it; without, into scratch that the next such call replaces.
+  std::string_view as_tested(const field_test &t, std::string_view value, const field_ref *field = nullptr);
 
  private:
   const derived_cache::place *place();
@@ -93,6 +97,14 @@ class field_reader {
   std::deque<each_entry> each_cache_;
   std::size_t each_used_ = 0;
   std::vector<json_field> each_scratch_;
+  struct lowered_entry {
+    field_id id{};
+    std::string path;  // for raw fields
+    std::string text;
+  };
+  std::deque<lowered_entry> lowered_;
+  std::size_t lowered_used_ = 0;
+  std::string lower_scratch_;
 };
 
 [[nodiscard]] bool evaluate(const condition &c, field_reader &fields);
@@ -107,6 +119,7 @@ class field_reader {
 
 // Lower-cases ASCII letters, as rules compare case-insensitively on request.
 [[nodiscard]] std::string ascii_lower(std::string_view text);
+[[nodiscard]] bool same_ignoring_case(std::string_view a, std::string_view b) noexcept;
 
 }  // namespace detail
 }  // namespace v0
