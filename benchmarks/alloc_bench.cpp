@@ -285,10 +285,8 @@ const char *text_flag(int argc, char **argv, const char *name) {
 }
 
 std::size_t flag(int argc, char **argv, const char *name, std::size_t fallback) {
-  const std::size_t len = std::strlen(name);
-  for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], name, len) == 0 && argv[i][len] == '=') return std::strtoull(argv[i] + len + 1, nullptr, 10);
-  return fallback;
+  const char *text = text_flag(argc, argv, name);
+  return text ? std::strtoull(text, nullptr, 10) : fallback;
 }
 
 }  // namespace

@@ -15,7 +15,9 @@ namespace identrail {
 inline namespace v0 {
 namespace detail {
 
-inline void assign_texts(std::vector<std::string> &to, const std::vector<std::string> &from) {
+// Any list of texts (strings, string views) into `to`'s kept strings.
+template <class Texts>
+void assign_texts(std::vector<std::string> &to, const Texts &from) {
   if (to.capacity() < from.size()) to.reserve(std::max(from.size(), to.capacity() * 2));
   to.resize(from.size());
   for (std::size_t i = 0; i < from.size(); ++i) to[i].assign(from[i]);

@@ -13,6 +13,7 @@
 #include "../normalize/duplicate_filter.hpp"
 #include "../core/wildcard.hpp"
 #include "detection_book.hpp"
+#include "detection_copy.hpp"
 #include "evaluate.hpp"
 #include "group_state.hpp"
 #include "rule_model.hpp"
@@ -476,8 +477,7 @@ struct detector::impl {
     d.first_seen = from_unix_nanos(first);
     d.last_seen = from_unix_nanos(last);
     d.count = count;
-    d.event_ids.resize(ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) d.event_ids[i].assign(ids[i]);
+    assign_texts(d.event_ids, ids);
     summarize(d.summary, rule, d, symbols.str(identity), values, why);
     d.source = source;
     if (rule.context)
@@ -769,9 +769,7 @@ struct detector::impl {
     where.time = o.anchor_time;
     where.id = o.anchor_id;
     match &m = settling;  // kept for its vectors' memory: bursts become final all the time
-    m.evidence.clear();
-    m.values.clear();
-    m.count = 0;
+    m.clear();
     m.anchor = static_cast<std::size_t>(std::lower_bound(st.hits.begin(), st.hits.end(), where) - st.hits.begin());
     if (m.anchor >= st.hits.size()) return;
     m.end = first_at(st, o.anchor_time + rule.window_ns + 1);

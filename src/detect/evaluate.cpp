@@ -17,6 +17,14 @@ namespace {
 
 std::string_view bool_text(bool value) { return value ? "true" : "false"; }
 
+char lower_char(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+// Into `out`'s own memory.
+void lower_into(std::string &out, std::string_view text) {
+  out.resize(text.size());
+  std::transform(text.begin(), text.end(), out.begin(), lower_char);
+}
+
 std::string_view tristate_text(tristate t) {
   return t == tristate::yes ? "true" : t == tristate::no ? "false" : "";
 }
@@ -144,8 +152,8 @@ bool names_foreign_account(std::string_view text, std::string_view own) {
 }  // namespace
 
 bool same_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower_char(x) == lower_char(y); });
 }
 
 std::string_view field_reader::as_tested(const field_test &t, std::string_view value, const field_ref *field) {
@@ -163,16 +171,13 @@ std::string_view field_reader::as_tested(const field_test &t, std::string_view v
     entry.path = field->raw_path;
     into = &entry.text;
   }
-  into->assign(value);
-  for (auto &c : *into)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  lower_into(*into, value);
   return *into;
 }
 
 std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (auto &c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  std::string out;
+  lower_into(out, text);
   return out;
 }
 

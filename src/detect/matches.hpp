@@ -11,6 +11,7 @@
 
 #include "identrail/core/symbol.hpp"
 #include "../core/inline_text.hpp"
+#include "../core/kept_list.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -40,32 +41,20 @@ struct match {
   std::uint64_t count = 0;             // events, distinct values or steps
   std::vector<symbol> values;          // distinct: in the order first seen
   std::int64_t last = 0;               // time of the latest hit in it
+
+  // Empty again, its vectors' memory kept.
+  void clear() noexcept {
+    anchor = end = 0;
+    count = 0;
+    last = 0;
+    evidence.clear();
+    values.clear();
+  }
 };
 
 // What a scan found, in matches kept from scan to scan: a rescan that finds
 // what the last one found reuses their vectors instead of allocating them.
-class match_list {
- public:
-  match &next() {
-    if (size_ == items_.size()) items_.emplace_back();
-    match &m = items_[size_++];
-    m.anchor = m.end = 0;
-    m.count = 0;
-    m.last = 0;
-    m.evidence.clear();
-    m.values.clear();
-    return m;
-  }
-  void clear() noexcept { size_ = 0; }
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
-  [[nodiscard]] auto begin() const noexcept { return items_.begin(); }
-  [[nodiscard]] auto end() const noexcept { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
-
- private:
-  std::vector<match> items_;
-  std::size_t size_ = 0;
-};
+using match_list = kept_list<match>;
 
 // The working memory of scans, kept by their caller so that scanning allocates
 // only when a scan needs more than any before it.

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "../core/kept_list.hpp"
+
 namespace identrail {
 inline namespace v0 {
 namespace detail {
@@ -59,26 +61,8 @@ struct call_context {
   std::string_view account;
 };
 
-// Texts written into strings kept from use to use: clearing keeps their
-// capacity, so a list that has held ARNs as long allocates nothing.
-class text_list {
- public:
-  std::string &next() {
-    if (size_ == items_.size()) items_.emplace_back();
-    auto &text = items_[size_++];
-    text.clear();
-    return text;
-  }
-  void clear() noexcept { size_ = 0; }
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  [[nodiscard]] const std::string &operator[](std::size_t i) const noexcept { return items_[i]; }
-  [[nodiscard]] auto begin() const noexcept { return items_.begin(); }
-  [[nodiscard]] auto end() const noexcept { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
-
- private:
-  std::vector<std::string> items_;
-  std::size_t size_ = 0;
-};
+// ARNs written into strings kept from use to use (kept_list.hpp).
+using text_list = kept_list<std::string>;
 
 // The ARNs of the resources the parameters name, appended to `out`.
 void infer_resources(const call_context &call, const request_values &request, text_list &out);
