@@ -91,6 +91,25 @@ simdjson::error_code read_key(simdjson::simdjson_result<od::field> &member, od::
   return key_has_escape(key.raw()) ? field.unescaped_key().error() : simdjson::SUCCESS;
 }
 
+const char *json_value_end(const char *start, const char *limit) noexcept {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (const char *p = start; p < limit; ++p) {
+    const char c = *p;
+    if (in_string) {
+      if (c == '\\') ++p;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+      return p + 1;
+    }
+  }
+  return nullptr;
+}
+
 simdjson::error_code check_json(od::value value, unsigned depth_left) {
   od::json_type type;
   if (auto err = value.type().get(type)) return err;

@@ -20,6 +20,11 @@ namespace detail {
 [[nodiscard]] simdjson::error_code read_key(simdjson::simdjson_result<simdjson::ondemand::field> &member,
                                             simdjson::ondemand::raw_json_string &key);
 
+// Where the value starting at `start` (an object or array) ends: just past its
+// closing bracket, or nullptr if that is not before `limit`. Counts brackets
+// outside strings, which finds the end only of a value known to be JSON.
+[[nodiscard]] const char *json_value_end(const char *start, const char *limit) noexcept;
+
 // How deep a value the decoder does not model may nest (counted from that value). The deepest record in the
 // public samples (../shared/datasets, with Panther's wrappers) nests 12 levels;
 // the limit leaves ample room and bounds the recursion's stack use.

@@ -87,13 +87,18 @@ struct normalizer::impl {
   od::document_stream::iterator *stream_position = nullptr;
   struct reading {
     impl &self;
-    reading(impl &s, od::document &doc, const char *end) : self(s) {
+    // `input_end`: the end of the padded input the document lies in, which may be read up to.
+    reading(impl &s, od::document &doc, const char *end, const char *input_end) : self(s) {
       self.live_document = &doc;
       self.document_end = end;
+      self.decoder.set_input_end(input_end);
     }
     reading(const reading &) = delete;
     reading &operator=(const reading &) = delete;
-    ~reading() { self.live_document = nullptr; }
+    ~reading() {
+      self.live_document = nullptr;
+      self.decoder.set_input_end(nullptr);
+    }
   };
   std::size_t line_cursor_offset = 0;
   std::size_t line_cursor_line = 1;
@@ -642,7 +647,7 @@ struct normalizer::impl {
       reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
       return;
     }
-    const reading guard(*this, doc, text.data() + text.size());
+    const reading guard(*this, doc, text.data() + text.size(), text.data() + text.size());
     od::json_type type;
     if (auto err = doc.type().get(type)) {
       reject("file", std::string("malformed JSON: ") + simdjson::error_message(err), errc::parse_error);
@@ -733,7 +738,7 @@ struct normalizer::impl {
       }
       const auto before = mark();
       {
-        const reading guard(*this, doc, nullptr);
+        const reading guard(*this, doc, nullptr, input.data() + input.size());
         stream_position = &it;
         top_value(value, offset, -1);
         stream_position = nullptr;
@@ -807,7 +812,7 @@ struct normalizer::impl {
     }
     line_origin = begin;
     const auto malformed_before = malformed;
-    const reading guard(*this, doc, line_copy.data() + line.size());
+    const reading guard(*this, doc, line_copy.data() + line.size(), line_copy.data() + line.size());
     top_value(value, begin, -1);
     line_origin = npos_origin;
     // After malformed JSON nothing on the line can be located. (simdjson

@@ -272,7 +272,8 @@ field_status record_decoder::apply(json_key key, od::value value, event &out) {
       if (key.is("awsRegion")) return first_time(8) ? read_symbol(value, "awsRegion", out.region) : duplicate(value, "awsRegion");
       return unmodelled(key, value);
     case 'u':
-      if (key.is("userIdentity")) return first_time(9) ? user_identity(value, out.who) : duplicate(value, "userIdentity");
+      if (key.is("userIdentity"))
+        return first_time(9) ? remembered_user_identity(value, out.who) : duplicate(value, "userIdentity");
       if (key.is("userAgent")) return first_time(10) ? read_symbol(value, "userAgent", out.user_agent) : duplicate(value, "userAgent");
       return unmodelled(key, value);
     case 's':
@@ -350,6 +351,25 @@ field_status record_decoder::user_identity(od::value value, actor &who) {
     if (key.is("sessionContext")) return session_context(v, who);
     return skip(v, "userIdentity");
   });
+}
+
+// A hit is consumed unread: its bytes are those of an object already read
+// through, so simdjson's bracket count ends it where a full read would.
+field_status record_decoder::remembered_user_identity(od::value value, actor &who) {
+  const char *start = value.raw_json_token().data();
+  if (input_end_ == nullptr || *start != '{') return user_identity(value, who);
+  if (const actor *known = identities_.find(start, input_end_)) {
+    od::object object;
+    if (auto err = value.get_object().get(object)) return fail_simdjson("userIdentity", err);
+    if (auto err = object.raw_json().error()) return fail_simdjson("userIdentity", err);
+    who = *known;
+    return field_status::ok;
+  }
+  const auto status = user_identity(value, who);
+  if (status != field_status::ok) return status;
+  if (const char *end = json_value_end(start, input_end_))
+    identities_.remember({start, static_cast<std::size_t>(end - start)}, who);
+  return status;
 }
 
 field_status record_decoder::session_context(od::value value, actor &who) {

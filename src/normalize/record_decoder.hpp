@@ -12,6 +12,7 @@
 #include "identrail/core/symbol.hpp"
 #include "identrail/normalize/event.hpp"
 #include "id_map.hpp"
+#include "identity_memo.hpp"
 #include "resource_inference.hpp"
 
 namespace identrail {
@@ -61,11 +62,14 @@ class record_decoder {
 
   // Decodes a whole record object.
   field_status decode(od::object object, event &out);
+  // How far the input being read may be read (nullptr: unknown, and nothing is remembered).
+  void set_input_end(const char *end) noexcept { input_end_ = end; }
 
  private:
   template <class OnMember>
   field_status members(od::value value, std::string_view where, OnMember &&on_member);
   field_status user_identity(od::value value, actor &who);
+  field_status remembered_user_identity(od::value value, actor &who);
   field_status session_context(od::value value, actor &who);
   field_status session_issuer(od::value value, actor &who);
   field_status session_attributes(od::value value, actor &who);
@@ -109,6 +113,8 @@ class record_decoder {
     symbol value;
   };
   std::array<memo_slot, 64> memo_{};
+  identity_memo identities_;
+  const char *input_end_ = nullptr;
   // actor ARN -> (session name, instance id)
   id_map<std::pair<symbol, symbol>> session_cache_;
   // sourceIPAddress symbol -> parsed address: inet_pton once per distinct value.

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 import identrail
 from identrail.cli import main
 
@@ -207,6 +209,15 @@ def test_decoding_threads_change_nothing_but_the_speed(capsys):
     engine = identrail.Engine(threads=2, retain_events=True)
     engine.feed_paths([str(identrail.sample_path())])
     assert len(engine) == json.loads(reports[0])["events"]["accepted"]
+
+
+def test_an_abbreviated_option_is_refused_not_guessed(capsys):
+    for argv, abbreviated in ((["analyze", "--thread", "2"], "--thread"), (["analyze", "--no-prog"], "--no-prog"),
+                              (["bench", "--generate", "10", "--ident", "2"], "--ident")):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 2
+        assert "unrecognized arguments: " + abbreviated in capsys.readouterr().err
 
 
 def test_decoding_threads_out_of_range_are_one_line_errors():

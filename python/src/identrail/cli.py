@@ -436,10 +436,19 @@ def _whole_number(high: int | None = None):
 _positive = _whole_number()
 
 
+class _ExactParser(argparse.ArgumentParser):
+    """Takes options only as spelled: an abbreviation (`--thread` for `--threads`) would change meaning the
+    day another option starting the same way is added, in scripts that worked before."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="identrail", description="Find compromised cloud identities in CloudTrail logs.")
+    parser = _ExactParser(prog="identrail", description="Find compromised cloud identities in CloudTrail logs.")
     parser.add_argument("--version", action="version", version=f"identrail {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True)  # subcommands take the same class
 
     def rule_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--rules", action="append", metavar="PATH",
