@@ -521,6 +521,7 @@ struct detector::impl {
     }
     st.newest = std::max(st.newest, h.time);
     const std::int64_t t = h.time;
+    if (rule.kind == rule_kind::distinct) st.census.add(h.value_hash, rule.threshold);
     st.hits.insert(at, std::move(h));
     if (cannot_complete(rule, st, t)) return prune(rule, st);
     rescan(rule, slot, st, false, &fields, t - rule.window_ns);
@@ -528,8 +529,9 @@ struct detector::impl {
 
   // Most hits are of identities doing ordinary things: with nothing open and
   // fewer hits around this one than a burst needs, no scan can find anything.
-  static bool cannot_complete(const compiled_rule &rule, const hit_state &st, std::int64_t t) {
+  static bool cannot_complete(const compiled_rule &rule, hit_state &st, std::int64_t t) {
     if (!st.open.empty() || rule.kind == rule_kind::sequence) return false;
+    if (rule.kind == rule_kind::distinct && st.census.below(st.hits, rule.threshold)) return true;
     const std::uint64_t needed = rule.kind == rule_kind::all_of ? rule.steps.size() : rule.threshold;
     const auto from = std::lower_bound(st.hits.begin(), st.hits.end(), t - rule.window_ns,
                                        [](const hit &h, std::int64_t v) { return h.time < v; });
@@ -544,7 +546,7 @@ struct detector::impl {
   // window per hit. Kept stale hits change no answer: their windows are final.
   void prune(const compiled_rule &rule, hit_state &st) const {
     const std::int64_t cut = stale_before(rule, st);
-    drop_stale(st.hits, cut);
+    if (drop_stale(st.hits, cut)) st.census.forget();
     drop_stale(st.waiting, cut);
   }
 
@@ -552,11 +554,14 @@ struct detector::impl {
     return st.newest - lateness_ns() - rule.window_ns;
   }
 
-  static void drop_stale(std::vector<hit> &hits, std::int64_t cut) {
-    if (hits.empty() || hits.front().time >= cut) return;
+  // True when hits were dropped.
+  static bool drop_stale(std::vector<hit> &hits, std::int64_t cut) {
+    if (hits.empty() || hits.front().time >= cut) return false;
     const auto end = std::lower_bound(hits.begin(), hits.end(), cut, [](const hit &h, std::int64_t v) { return h.time < v; });
     const auto stale = static_cast<std::size_t>(end - hits.begin());
-    if (stale >= 32 || stale * 4 >= hits.size()) hits.erase(hits.begin(), end);
+    if (stale < 32 && stale * 4 < hits.size()) return false;
+    hits.erase(hits.begin(), end);
+    return true;
   }
 
   // A hit of a rule in context whose identity is not (yet) under suspicion.
@@ -622,6 +627,7 @@ struct detector::impl {
     std::sort(counted.begin(), counted.end());
     std::sort(waiting.begin(), waiting.end());
     st->hits = std::move(counted);
+    st->census.forget();
     st->waiting = std::move(waiting);
     rescan(rule, slot, *st, false);
   }

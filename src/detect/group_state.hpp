@@ -3,6 +3,7 @@
 // and read back as it was.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -27,6 +28,43 @@ struct tracked_detection {
   std::uint64_t exact = 0;  // the detection as it is
 };
 
+// distinct: whether the key's hits, all windows together, hold fewer different
+// values than a burst needs; then no scan can find one. A busy identity calls
+// the same few APIs all day, so this spares it a scan of its window per hit.
+// Kept while there are fewer than the threshold (a new hit adds its value);
+// once hits leave it is counted again when next asked. Not in checkpoints: it
+// follows from the hits.
+class value_census {
+ public:
+  void forget() noexcept {
+    state_ = state::unknown;
+    values_.clear();
+  }
+  void add(std::uint64_t value_hash, std::size_t threshold) {
+    if (state_ == state::known) note(value_hash, threshold);
+  }
+  [[nodiscard]] bool below(const std::vector<hit> &hits, std::size_t threshold) {
+    if (state_ == state::unknown) {
+      state_ = state::known;
+      for (std::size_t i = 0; i < hits.size() && state_ == state::known; ++i) note(hits[i].value_hash, threshold);
+    }
+    return state_ == state::known;
+  }
+
+ private:
+  enum class state : std::uint8_t { unknown, known, enough };  // enough: the threshold is reached
+  void note(std::uint64_t value_hash, std::size_t threshold) {
+    if (std::find(values_.begin(), values_.end(), value_hash) != values_.end()) return;
+    values_.push_back(value_hash);
+    if (values_.size() >= threshold) {
+      state_ = state::enough;
+      values_.clear();
+    }
+  }
+  state state_ = state::unknown;
+  std::vector<std::uint64_t> values_;  // each different value once, fewer than the threshold
+};
+
 // count, distinct, all_of and sequence: the group's hits, sorted by time.
 struct hit_state {
   std::vector<hit> hits;
@@ -35,6 +73,7 @@ struct hit_state {
   std::vector<hit> waiting;
   std::vector<tracked_detection> open;
   std::int64_t newest = INT64_MIN;  // the newest hit: what is older by more than the lateness is too late
+  value_census census;              // distinct rules only
 };
 
 // rare: an identity of the group that used the value, from when.

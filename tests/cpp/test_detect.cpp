@@ -142,6 +142,42 @@ TEST(StatefulRules, CountAndDistinctFireOncePerBurst) {
   EXPECT_NE(found[1].summary.find("mallory"), std::string::npos);
 }
 
+// A key whose hits hold fewer values than a burst needs is not scanned (the
+// census in group_state.hpp); the census must still see every new value, and
+// be counted again once old hits are dropped.
+TEST(StatefulRules, ABusyKeyOfFewValuesStillFindsTheBurstWhenItComes) {
+  const std::string yaml = R"(
+- id: DISTINCT
+  name: many APIs
+  severity: medium
+  kind: distinct
+  distinct: event_name
+  window: 10m
+  threshold: 15
+)";
+  std::vector<std::string> records;
+  int n = 0;
+  auto at = [&](int minute, const std::string &name) { records.push_back(call("e" + std::to_string(n++), minute, name)); };
+  for (int i = 0; i < 14; ++i) at(i / 3, "ListThing" + std::to_string(i));  // one value short of a burst
+  const char *busy[] = {"GetA", "GetB", "GetC", "GetD", "GetE"};
+  for (int minute = 120; minute < 180; ++minute)
+    for (int i = 0; i < 5; ++i) at(minute, busy[(minute + i) % 5]);  // an hour of the same five calls
+  const int burst_from = n;
+  for (int i = 0; i < 15; ++i) at(240 + i / 8, "DescribeThing" + std::to_string(i));
+  for (int minute = 242; minute < 260; ++minute) at(minute, busy[minute % 5]);
+  // Before finish(), which scans every key: the burst is found as its evidence completes.
+  engine_options options;
+  options.rules = *rule_set::from_yaml(yaml, "test.yaml");
+  auto e = test::make_engine(options);
+  std::string input;
+  for (const auto &r : records) input += r + "\n";
+  ASSERT_TRUE(e.feed(input, "busy.jsonl"));
+  const auto found = e.detections();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].event_ids.front(), "e" + std::to_string(burst_from));
+  EXPECT_GE(found[0].count, 15u);  // the busy calls inside its window count too
+}
+
 TEST(StatefulRules, SequenceWithMaxspanAndUntil) {
   const std::string yaml = R"(
 - id: SEQ
