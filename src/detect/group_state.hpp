@@ -55,6 +55,8 @@ class value_census {
   enum class state : std::uint8_t { unknown, known, enough };  // enough: the threshold is reached
   void note(std::uint64_t value_hash, std::size_t threshold) {
     if (std::find(values_.begin(), values_.end(), value_hash) != values_.end()) return;
+    // Once per key rather than at each new value; a rule of a large threshold grows past it as needed.
+    if (values_.capacity() == 0) values_.reserve(std::min<std::size_t>(threshold, 32));
     values_.push_back(value_hash);
     if (values_.size() >= threshold) {
       state_ = state::enough;

@@ -49,6 +49,15 @@ struct volume_window {
   std::vector<std::uint32_t> members;  // peer groups: the identities counted, sorted
   std::uint64_t shown = 0;             // the count last announced (0: not announced)
   std::int64_t last = INT64_MIN;
+
+  // A new window again, its vectors' memory kept.
+  void clear() noexcept {
+    index = 0;
+    count = shown = 0;
+    last = INT64_MIN;
+    evidence.clear();
+    members.clear();
+  }
 };
 
 struct volume_state {
@@ -70,10 +79,7 @@ struct volume_state {
     if (!spare.empty()) {
       w = std::move(spare.back());
       spare.pop_back();
-      w.count = w.shown = 0;
-      w.last = INT64_MIN;
-      w.evidence.clear();
-      w.members.clear();
+      w.clear();
     }
     w.index = index;
     return *open.insert(at, std::move(w));

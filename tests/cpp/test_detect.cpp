@@ -21,15 +21,21 @@ std::string call(const std::string &id, int minute, const std::string &name, con
          who + R"(","userName":")" + who + R"(","accessKeyId":"AKIA)" + who + R"("})" + extra + "}";
 }
 
-std::vector<detection> run(const std::string &yaml, const std::vector<std::string> &records) {
+// An engine with the rules of `yaml` that has read the records (not finished).
+engine fed(const std::string &yaml, const std::vector<std::string> &records) {
   auto rules = rule_set::from_yaml(yaml, "test.yaml");
   EXPECT_TRUE(rules) << (rules ? "" : rules.error().message);
   engine_options options;
-  options.rules = *rules;
+  if (rules) options.rules = *rules;
   auto e = test::make_engine(options);
   std::string input;
   for (const auto &r : records) input += r + "\n";
   EXPECT_TRUE(e.feed(input, "test"));
+  return e;
+}
+
+std::vector<detection> run(const std::string &yaml, const std::vector<std::string> &records) {
+  auto e = fed(yaml, records);
   e.finish();
   EXPECT_EQ(e.stats().rejected, 0u);
   return e.detections();
@@ -166,13 +172,7 @@ TEST(StatefulRules, ABusyKeyOfFewValuesStillFindsTheBurstWhenItComes) {
   for (int i = 0; i < 15; ++i) at(240 + i / 8, "DescribeThing" + std::to_string(i));
   for (int minute = 242; minute < 260; ++minute) at(minute, busy[minute % 5]);
   // Before finish(), which scans every key: the burst is found as its evidence completes.
-  engine_options options;
-  options.rules = *rule_set::from_yaml(yaml, "test.yaml");
-  auto e = test::make_engine(options);
-  std::string input;
-  for (const auto &r : records) input += r + "\n";
-  ASSERT_TRUE(e.feed(input, "busy.jsonl"));
-  const auto found = e.detections();
+  const auto found = fed(yaml, records).detections();
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].event_ids.front(), "e" + std::to_string(burst_from));
   EXPECT_GE(found[0].count, 15u);  // the busy calls inside its window count too
