@@ -2,6 +2,7 @@
 
 #include "detection_state.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +32,15 @@ std::string detection_id::text(std::uint64_t id) {
   char out[17];
   std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(id));
   return out;
+}
+
+const detection *detection_book::find(std::string_view id_text) const {
+  std::uint64_t id = 0;
+  const auto *end = id_text.data() + id_text.size();
+  if (id_text.size() != 16 || std::from_chars(id_text.data(), end, id, 16).ptr != end) return nullptr;
+  const auto it = index_.find(id);
+  if (it == index_.end() || live_[it->second].id != id_text) return nullptr;  // upper-case hex names no id
+  return &live_[it->second];
 }
 
 void detection_book::add(std::uint64_t id, detection d) {

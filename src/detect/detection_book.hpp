@@ -47,6 +47,8 @@ class detection_book {
     const auto it = index_.find(id);
     return it == index_.end() ? nullptr : &live_[it->second];
   }
+  // The live detection whose id reads `id_text` (detection_id::text); null when none.
+  [[nodiscard]] const detection *find(std::string_view id_text) const;
   // The detection find_live() gave was rewritten: the next revision.
   void revised(detection &d) {
     ++d.revision;

@@ -14,6 +14,7 @@ void detector::finish() { impl_->finish(); }
 void detector::advance_to(timestamp now) { impl_->advance_to(to_unix_nanos(now)); }
 void detector::on_detection(std::function<void(const detection &)> callback) { impl_->callback = std::move(callback); }
 const std::vector<detection> &detector::detections() const noexcept { return impl_->book.live(); }
+const detection *detector::find(std::string_view id) const { return impl_->book.find(id); }
 const detector_stats &detector::stats() const noexcept { return impl_->stats; }
 const rule_set &detector::rules() const noexcept { return impl_->rules; }
 

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "../core/state_access.hpp"
+#include "identrail/detect/detector.hpp"
 #include "../detect/detection_state.hpp"
 #include "arn.hpp"
 #include "identrail/normalize/action_map.hpp"
@@ -136,7 +137,8 @@ struct identity_graph::impl {
   identity_resolver resolver;
   detail::graph_store store;
   std::unordered_map<node_id, location> locations;
-  std::unordered_map<node_id, detection> detections;
+  std::unordered_map<node_id, detection> detections;  // the ones `source` does not hold
+  const detector *source = nullptr;
   std::unordered_map<node_id, std::vector<action_use>> usage;
   // One node per instance, named as detail::instance_home chooses (as the resolver does).
   struct instance_node {
@@ -334,7 +336,8 @@ struct identity_graph::impl {
     }
     store.touch(id, d.first_seen);
     store.touch(id, d.last_seen);
-    if (const auto known = detections.find(id); known != detections.end()) detail::copy_detection(known->second, d);
+    if (source && source->find(d.id) != nullptr) detections.erase(id);  // a copy from a checkpoint would go stale
+    else if (const auto known = detections.find(id); known != detections.end()) detail::copy_detection(known->second, d);
     else detections.emplace(id, d);
     if (!d.identity.empty()) {
       const node_id who = identity(d.identity, node_kind::principal);
@@ -398,7 +401,12 @@ const location *identity_graph::location_of(node_id ip) const {
   return it == impl_->locations.end() ? nullptr : &it->second;
 }
 
+void identity_graph::read_detections_from(const detector *source) noexcept { impl_->source = source; }
+
 const detection *identity_graph::detection_of(node_id id) const {
+  if (id >= impl_->store.nodes.size() || impl_->store.nodes[id].kind != node_kind::detection) return nullptr;
+  if (impl_->source)
+    if (const auto *held = impl_->source->find(label(id))) return held;
   const auto it = impl_->detections.find(id);
   return it == impl_->detections.end() ? nullptr : &it->second;
 }

@@ -15,6 +15,7 @@ result<engine> engine::create(engine_options options) {
 
 engine::engine(std::unique_ptr<impl> made) : impl_(std::move(made)) {
   auto *state = impl_.get();
+  state->graph.read_detections_from(&state->detect);
   state->detect.on_detection([state](const detection &d) {
     if (state->options.correlate) state->graph.observe(d);
     state->assessed_fresh = false;

@@ -3,6 +3,7 @@
 // must give the engine's answers.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <unordered_map>
 
 #include "identrail/identrail.hpp"
@@ -202,4 +203,52 @@ TEST(StagesAlone, RuleFilesAsAnEngineOptionReplaceOrJoinTheBuiltInPack) {
   const auto both = engine::create(join);
   ASSERT_TRUE(both) << both.error().message;
   EXPECT_EQ(both->rules().size(), builtin.size() + only->rules().size());
+}
+
+// A graph told to read its detector's detections keeps none of its own: each
+// detection node answers with the detector's detection, at its latest
+// revision. Its answers are those of a graph that copies them all.
+TEST(StagesAlone, AGraphReadingItsDetectorHoldsNoCopyOfADetection) {
+  hand_pipeline copying;
+  copying.read(test::sample_dir());
+  hand_pipeline sharing;
+  sharing.graph.read_detections_from(&sharing.detect);
+  sharing.read(test::sample_dir());
+  ASSERT_FALSE(sharing.detect.detections().empty());
+  for (const auto &d : sharing.detect.detections()) {
+    const auto node = sharing.graph.find(node_kind::detection, d.id);
+    ASSERT_TRUE(node) << d.id;
+    EXPECT_EQ(sharing.graph.detection_of(*node), &d) << d.id;
+    const auto kept = copying.graph.find(node_kind::detection, d.id);
+    ASSERT_TRUE(kept) << d.id;
+    const auto *copy = copying.graph.detection_of(*kept);
+    ASSERT_NE(copy, nullptr) << d.id;
+    EXPECT_NE(copy, copying.detect.find(d.id)) << d.id;
+    EXPECT_EQ(copy->revision, d.revision) << d.id;
+    EXPECT_EQ(copy->event_ids, d.event_ids) << d.id;
+    EXPECT_EQ(copy->summary, d.summary) << d.id;
+  }
+  EXPECT_EQ(export_graph(sharing.graph, graph_format::json), export_graph(copying.graph, graph_format::json));
+
+  // Text that is not one of the detector's ids finds nothing.
+  const std::string id = sharing.detect.detections().front().id;
+  std::string shouted = id;
+  for (auto &c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (shouted != id) {
+    EXPECT_EQ(sharing.detect.find(shouted), nullptr);
+  }
+  EXPECT_EQ(sharing.detect.find(id.substr(1)), nullptr);
+  EXPECT_EQ(sharing.detect.find(""), nullptr);
+
+  // One the detector did not make is still kept by the graph.
+  detection by_hand;
+  by_hand.id = "by-hand-1";
+  by_hand.rule_id = "HAND-001";
+  by_hand.identity = sharing.symbols.intern("arn:aws:iam::111122223333:user/ops-admin");
+  by_hand.first_seen = by_hand.last_seen = parse_rfc3339("2026-03-01T10:00:00Z").value();
+  sharing.graph.observe(by_hand);
+  const auto node = sharing.graph.find(node_kind::detection, "by-hand-1");
+  ASSERT_TRUE(node);
+  ASSERT_NE(sharing.graph.detection_of(*node), nullptr);
+  EXPECT_EQ(sharing.graph.detection_of(*node)->rule_id, "HAND-001");
 }

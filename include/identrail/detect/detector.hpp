@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "identrail/core/error.hpp"
@@ -98,6 +99,8 @@ class detector {
   void on_detection(std::function<void(const detection &)> callback);
   // The detections as they are now, at their latest revision, in the order first found.
   [[nodiscard]] const std::vector<detection> &detections() const noexcept;
+  // The detection of an id at its latest revision; null when there is none or it was withdrawn.
+  [[nodiscard]] const detection *find(std::string_view id) const;
   [[nodiscard]] const detector_stats &stats() const noexcept;
   [[nodiscard]] const rule_set &rules() const noexcept;
   // Per rule, in rule order; empty unless rule_cost_sampling is set.

@@ -118,6 +118,8 @@ struct usage_places {
   std::vector<const graph_edge *> keys;         // authenticated_with edges
 };
 
+class detector;
+
 // One thread at a time. Interns into the symbol table it was given.
 namespace detail {
 struct state_access;  // checkpoints (src/core/state_access.hpp)
@@ -133,6 +135,12 @@ class identity_graph {
   // `identity` is the event's identity key (identity_key_of()).
   void observe(const event &e, symbol identity);
   void observe(const detection &d);
+  // The detections `source` holds are read from it (detector::find), not
+  // copied: the graph keeps only their nodes and edges, so a detection is held
+  // once, by its detector (the engine's graph does this). Detections observed
+  // that `source` does not hold, such as ones made by hand, are still copied.
+  // `source` must outlive the graph, or be replaced first; null copies all.
+  void read_detections_from(const detector *source) noexcept;
 
   // The chain behind an identity (see identity_resolver).
   [[nodiscard]] resolution resolve(symbol identity) const;
