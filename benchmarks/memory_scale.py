@@ -2,7 +2,7 @@
 """Peak memory of `identrail analyze` against the number of events read.
 
     memory_scale.py [--events 100000 1000000 5000000] [--identities 2000] [--work DIR] [--keep-events]
-                    [--steady N] [--threads N]
+                    [--steady N] [--threads N] [--no-detections]
 
 For each size it writes a benign organisation's traffic (benign_month.py: a fixed
 population, more days for more events) as gzip delivery files, then runs the
@@ -11,7 +11,8 @@ child's peak resident memory (getrusage) and wall time. The goal (issue 13):
 peak memory grows with identities, resources and the duplicate horizon, not with
 events. --keep-events runs the same with every event kept, for comparison. --steady N generates an
 organisation in steady state (benign_month.py --steady: no new names after the first days), which
-shows what grows with events alone.
+shows what grows with events alone. --no-detections runs one rule that never fires in place of the
+pack: the state the events make, without the detections the pack finds (and keeps) in them.
 """
 from __future__ import annotations
 
@@ -52,6 +53,14 @@ def measure(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, int(out.stdout.split()[-1]) / 1024
 
 
+def never_firing_rule(work: Path) -> Path:
+    path = work / "never-fires.yaml"
+    work.mkdir(parents=True, exist_ok=True)
+    path.write_text("- id: MEM-NEVER-001\n  name: An action no generated record calls\n  severity: info\n"
+                    "  match:\n    action: identrail:NeverCalled\n")
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, nargs="+", default=[100_000, 1_000_000, 5_000_000])
@@ -60,10 +69,13 @@ def main() -> int:
     parser.add_argument("--keep-events", action="store_true")
     parser.add_argument("--steady", type=int, default=0, metavar="N")
     parser.add_argument("--threads", type=int, default=0, metavar="N", help="for identrail (default: its own)")
+    parser.add_argument("--no-detections", action="store_true")
     parser.add_argument("--identrail", default=shutil.which("identrail") or ".venv/bin/identrail")
     args = parser.parse_args()
     extra = ["--keep-events"] if args.keep_events else []
     extra += ["--threads", str(args.threads)] if args.threads else []
+    if args.no_detections:
+        extra += ["--rules", str(never_firing_rule(Path(args.work)))]
     print(f"{'events':>10} {'text s':>8} {'text MiB':>9} {'json s':>8} {'json MiB':>9}  (identities {args.identities})")
     for events in sorted(args.events):
         directory = Path(args.work) / (f"{events}-steady-{args.steady}" if args.steady else f"{events}")
