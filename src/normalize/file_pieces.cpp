@@ -135,6 +135,7 @@ loaded_input file_pieces::load(std::size_t index) {
   in.origin_byte = begin;
   in.origin_line = cut->cut ? cut->lines_before[p.part] : 0;
   in.empty_piece = end <= begin && p.part > 0;
+  in.json_lines = cut->cut;
   return in;
 }
 

@@ -157,6 +157,7 @@ struct normalizer::impl {
 
   // Where the input starts in its file, when it is a piece of one (file_pieces.hpp): locations count from there.
   std::size_t origin_byte = 0, origin_line = 0;
+  bool known_json_lines = false;  // a piece of a JSON-lines file: its own first line does not decide
 
   std::optional<std::size_t> bad_byte_in(std::string_view span) const {
     if (bad_utf8.empty() || span.empty()) return std::nullopt;
@@ -901,7 +902,7 @@ struct normalizer::impl {
       while (!first_line.empty() && is_space(first_line.back())) first_line.remove_suffix(1);
       // One object per line (JSON lines, or a compact single-line delivery file)
       // streams; anything else (pretty-printed files, arrays) is one document.
-      if (input[start] == '{' && first_line.ends_with('}')) json_lines(start, first_line.size());
+      if (known_json_lines || (input[start] == '{' && first_line.ends_with('}'))) json_lines(start, first_line.size());
       else single_document(start);
       release_large_buffers();
       return accepted_here;
@@ -1019,6 +1020,8 @@ void normalizer_access::set_origin(normalizer &n, std::size_t byte, std::size_t 
   n.impl_->origin_byte = byte;
   n.impl_->origin_line = lines_before;
 }
+
+void normalizer_access::read_as_json_lines(normalizer &n, bool known) { n.impl_->known_json_lines = known; }
 
 bool normalizer_access::admit(normalizer &n, const event &e, const event_sink &sink) {
   auto &impl = *n.impl_;

@@ -139,12 +139,14 @@ class worker {
     const decode_stats before = decode_->stats();
     normalizer_access::collect_into(*decode_, &out.events, &out.marks);
     normalizer_access::set_origin(*decode_, in.origin_byte, in.origin_line);
+    normalizer_access::read_as_json_lines(*decode_, in.json_lines);
     const bool viewed = in.owned.empty() && in.bytes.data();  // a caller's buffer or a piece, not a file read here
     const std::string_view bytes = viewed ? in.bytes : std::string_view(in.owned);
     const std::size_t capacity = viewed ? in.capacity : in.owned.capacity();
     auto fed = decode_->feed_padded(bytes, capacity, out.source, {});
     normalizer_access::collect_into(*decode_, nullptr, nullptr);
     normalizer_access::set_origin(*decode_, 0, 0);
+    normalizer_access::read_as_json_lines(*decode_, false);
     if (!fed && fed.error().code == errc::out_of_memory) out.unreadable = fed.error();
     else if (!fed) out.failure = fed.error();
     const decode_stats &after = decode_->stats();

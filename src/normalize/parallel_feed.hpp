@@ -36,6 +36,9 @@ struct loaded_input {
   std::shared_ptr<const std::string> whole;
   bool first_of_file = true;
   bool empty_piece = false;  // a piece the file's lines did not reach: nothing to read
+  // A piece of a file its first line showed to be JSON lines: read as such,
+  // whatever its own first line (a malformed one is that line's error only).
+  bool json_lines = false;
 };
 using input_loader = std::function<loaded_input(std::size_t index)>;
 
@@ -53,6 +56,8 @@ struct normalizer_access {
   static void reject_input(normalizer &n, std::string_view source, const error &why);
   // Locations of the next input count from this byte and line of its file.
   static void set_origin(normalizer &n, std::size_t byte, std::size_t lines_before);
+  // The next inputs are JSON lines, known from the file's first line, not their own.
+  static void read_as_json_lines(normalizer &n, bool known);
   // The reader's duplicate filter, counts and sink; false when the sink stopped the input.
   static bool admit(normalizer &n, const event &e, const event_sink &sink);
 };

@@ -129,6 +129,34 @@ TEST(ParallelDecoding, OneLargeFileInPiecesReadsTheSame) {
   expect_same(zipped, read_with(2, {gz}), 2);
 }
 
+// A piece whose first line is malformed is still JSON lines: the file's first
+// line said so. (Judged by its own first line, the piece read as one document
+// and was rejected whole, with the good lines in it.)
+TEST(ParallelDecoding, APieceThatStartsWithABadLineLosesOnlyItsBadLines) {
+  const auto path = (std::filesystem::temp_directory_path() / "identrail-bad-middle.jsonl").string();
+  const auto lines = generate_traffic({.events = 13000, .identities = 500, .seed = 5});
+  // Every line starting within 300 KB of the middle is cut in half, so that
+  // wherever the middle piece begins, its first line is malformed.
+  const std::size_t middle = lines.size() / 2, band = 300'000;
+  std::string body;
+  std::size_t good = 0, bad = 0;
+  for (std::size_t at = 0; at < lines.size();) {
+    const auto end = lines.find('\n', at);
+    const auto line = std::string_view(lines).substr(at, end - at);
+    const bool cut = at + band > middle && at < middle + band;
+    body.append(cut ? line.substr(0, line.size() / 2) : line).append("\n");
+    ++(cut ? bad : good);
+    at = end + 1;
+  }
+  std::ofstream(path, std::ios::binary) << body;
+  ASSERT_GE(std::filesystem::file_size(path), 2 * detail::file_pieces::kPieceBytes);
+  ASSERT_GT(bad, 100u);
+  const auto one = read_with(1, {path}, 10);
+  EXPECT_NE(one.report.find("\"accepted\":" + std::to_string(good) + ","), std::string::npos)
+      << one.report.substr(0, 300);
+  for (const unsigned threads : {2u, 3u}) expect_same(one, read_with(threads, {path}, 10), threads);
+}
+
 TEST(ParallelDecoding, WorkersThatStartNewTablesReadTheSame) {
   const auto one = read_with(1, {test::sample_dir()});
   const auto limit = detail::worker_table_bytes.exchange(1);  // a new table for every input
