@@ -1,17 +1,21 @@
-// Private: the files a parallel read goes through, large JSON-lines files cut
-// at line ends into pieces that decode on several threads. A piece carries
-// where it starts in its file, so every error names the file's own line and
-// byte, as one thread reading the whole file would.
+// Private: the files a parallel read goes through, large JSON-lines files in
+// pieces of whole lines that decode on several threads. A piece is read from
+// its file when a worker takes it, after the piece before it (line_pieces.hpp):
+// memory holds the pieces in flight, not the file, and each piece carries where
+// it starts in its file, so every error names the file's own line and byte, as
+// one thread reading the whole file would.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
-#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "line_pieces.hpp"
 #include "parallel_feed.hpp"
 
 namespace identrail {
@@ -20,14 +24,15 @@ namespace detail {
 
 class file_pieces {
  public:
-  // Files over kPieceBytes are planned as that many pieces; whether a file is
-  // JSON lines (and where its lines end) is found when its first piece loads.
+  // Files over kPieceBytes are planned as pieces of about that size; whether a
+  // file is JSON lines is found when its first piece is read. Any other file is
+  // read whole by its first piece, and its other pieces are empty.
   static constexpr std::size_t kPieceBytes = std::size_t{8} << 20;
 
   file_pieces(const std::vector<std::string> &files, std::size_t max_input_bytes);
 
   [[nodiscard]] std::size_t count() const noexcept { return plan_.size(); }
-  // Thread-safe: workers load pieces of one file at once.
+  // Thread-safe: a piece waits for the one before it in its file to be read.
   [[nodiscard]] loaded_input load(std::size_t index);
 
  private:
@@ -35,27 +40,22 @@ class file_pieces {
     std::size_t file;
     std::size_t part, parts;
   };
-  // A file read whole and cut: piece k covers [starts[k], starts[k + 1]).
-  struct cut_file {
-    std::shared_ptr<const std::string> bytes;  // the file, then input_padding zero bytes
-    std::size_t length = 0;
-    std::vector<std::size_t> starts, lines_before;
-    bool cut = false;  // false: not JSON lines, or gzip; the first piece reads it whole
-    std::optional<error> unreadable;
+  // One file's pieces, read in turn.
+  struct turns {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t next = 0;                     // the part whose turn it is
+    std::optional<line_piece_reader> reader;  // none: read whole by part 0
   };
 
-  std::shared_future<std::shared_ptr<const cut_file>> cut_of(std::size_t file, std::size_t parts);
-  [[nodiscard]] std::shared_ptr<const cut_file> read_and_cut(std::size_t file, std::size_t parts) const;
+  [[nodiscard]] std::shared_ptr<turns> turns_of(std::size_t file);
+  void read_piece(const piece &p, turns &file, loaded_input &in) const;
 
   const std::vector<std::string> &files_;
   std::size_t max_input_bytes_;
   std::vector<piece> plan_;
   std::mutex mutex_;
-  struct cut_entry {
-    std::shared_future<std::shared_ptr<const cut_file>> cut;
-    std::size_t loads = 0;  // pieces that asked for it
-  };
-  std::map<std::size_t, cut_entry> cuts_;
+  std::map<std::size_t, std::shared_ptr<turns>> turns_;
 };
 
 }  // namespace detail

@@ -14,6 +14,7 @@
 #include "export_formats.hpp"
 #include "gzip.hpp"
 #include "input_files.hpp"
+#include "line_pieces.hpp"
 #include "json_check.hpp"
 #include "record_decoder.hpp"
 #include "utf8.hpp"
@@ -158,6 +159,43 @@ struct normalizer::impl {
   // Where the input starts in its file, when it is a piece of one (file_pieces.hpp): locations count from there.
   std::size_t origin_byte = 0, origin_line = 0;
   bool known_json_lines = false;  // a piece of a JSON-lines file: its own first line does not decide
+  std::string piece_buffer;       // pieces of a large JSON-lines file, one after another (line_pieces.hpp)
+
+  // Locations in the next inputs count from a piece's place in its file.
+  struct in_pieces {
+    impl &self;
+    explicit in_pieces(impl &s) : self(s) { self.known_json_lines = true; }
+    in_pieces(const in_pieces &) = delete;
+    in_pieces &operator=(const in_pieces &) = delete;
+    ~in_pieces() {
+      self.known_json_lines = false;
+      self.origin_byte = self.origin_line = 0;
+    }
+  };
+
+  // A large JSON-lines file a piece of whole lines at a time: memory does not
+  // grow with the file, and a file over the input limit is read (a line over it is not).
+  result<std::size_t> feed_in_pieces(detail::line_piece_reader &pieces, const std::string &file,
+                                     const event_sink &callback) {
+    const in_pieces located(*this);
+    std::size_t accepted = 0;
+    while (!pieces.done()) {
+      auto piece = pieces.next(piece_buffer, simdjson::SIMDJSON_PADDING);
+      if (!piece) {
+        source = file;
+        reject("file", piece.error().message, piece.error().code);
+        if (piece.error().code == errc::limit_exceeded) continue;  // one line passed over
+        break;
+      }
+      origin_byte = piece->origin_byte;
+      origin_line = piece->lines_before;
+      auto n = feed(std::string_view(piece_buffer.data(), piece->length), file, callback, nullptr, piece_buffer.size());
+      if (!n) return n;
+      accepted += *n;
+      if (stopped) break;
+    }
+    return accepted;
+  }
 
   std::optional<std::size_t> bad_byte_in(std::string_view span) const {
     if (bad_utf8.empty() || span.empty()) return std::nullopt;
@@ -893,7 +931,8 @@ struct normalizer::impl {
 
       std::size_t start = skip_space(input, input.starts_with("\xEF\xBB\xBF") ? 3 : 0);
       if (start >= input.size()) {
-        if (!input_rejected) reject("file", "empty input: no JSON found", errc::unsupported_format);
+        // A piece of blank lines inside a JSON-lines file is no error; an empty file is.
+        if (!input_rejected && !known_json_lines) reject("file", "empty input: no JSON found", errc::unsupported_format);
         return accepted_here;
       }
 
@@ -953,6 +992,17 @@ result<std::size_t> normalizer::feed_paths(const std::vector<std::string> &paths
   for (std::size_t i = 0; i < files->size(); ++i) {
     const auto &file = (*files)[i];
     if (on_file) on_file(file);
+    if (auto pieces = detail::line_piece_reader::open(file, detail::file_pieces::kPieceBytes,
+                                                      impl_->options.max_decompressed_bytes)) {
+      auto n = impl_->feed_in_pieces(*pieces, file, sink);
+      if (!n) {
+        if (n.error().code != errc::out_of_memory) return n;
+        detail::normalizer_access::reject_input(*this, file, n.error());
+        continue;
+      }
+      accepted += *n;
+      continue;
+    }
     // One unreadable or oversized file is that file's error, not the walk's.
     auto in = read(i);
     if (in.unreadable) {

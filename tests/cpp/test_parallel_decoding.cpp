@@ -3,6 +3,7 @@
 // same errors, duplicates, detections, graph and checkpoint.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -21,14 +22,7 @@ struct answers {
   std::string checkpoint;
 };
 
-answers read_with(unsigned threads, const std::vector<std::string> &paths, std::size_t max_errors = 1000) {
-  engine_options options;
-  options.normalize.threads = threads;
-  options.normalize.max_errors_kept = max_errors;
-  auto e = test::make_engine(std::move(options));
-  std::vector<std::string> order;
-  EXPECT_TRUE(e.feed_paths(paths, [&](const std::string &file) { order.push_back(file); }));
-  EXPECT_EQ(order, list_input_files(paths).value());
+answers answers_of(engine &e) {
   answers out;
   out.checkpoint = e.checkpoint().value();  // before finish: what a restart goes on from
   e.finish();
@@ -38,6 +32,28 @@ answers read_with(unsigned threads, const std::vector<std::string> &paths, std::
     out.events += '\n';
   }
   return out;
+}
+
+answers read_with(unsigned threads, const std::vector<std::string> &paths, std::size_t max_errors = 1000,
+                  std::size_t max_input_bytes = normalizer_options{}.max_decompressed_bytes) {
+  engine_options options;
+  options.normalize.threads = threads;
+  options.normalize.max_errors_kept = max_errors;
+  options.normalize.max_decompressed_bytes = max_input_bytes;
+  auto e = test::make_engine(std::move(options));
+  std::vector<std::string> order;
+  EXPECT_TRUE(e.feed_paths(paths, [&](const std::string &file) { order.push_back(file); }));
+  EXPECT_EQ(order, list_input_files(paths).value());
+  return answers_of(e);
+}
+
+// A file's bytes fed as one buffer named as the file: what reading it in pieces must answer.
+answers read_as_one_buffer(const std::string &path, std::size_t max_errors = 1000) {
+  engine_options options;
+  options.normalize.max_errors_kept = max_errors;
+  auto e = test::make_engine(std::move(options));
+  EXPECT_TRUE(e.feed(test::read_file(path), path));
+  return answers_of(e);
 }
 
 void expect_same(const answers &one, const answers &many, unsigned threads) {
@@ -129,32 +145,81 @@ TEST(ParallelDecoding, OneLargeFileInPiecesReadsTheSame) {
   expect_same(zipped, read_with(2, {gz}), 2);
 }
 
-// A piece whose first line is malformed is still JSON lines: the file's first
-// line said so. (Judged by its own first line, the piece read as one document
-// and was rejected whole, with the good lines in it.)
-TEST(ParallelDecoding, APieceThatStartsWithABadLineLosesOnlyItsBadLines) {
+// Every line starting within 300 KB of the middle cut in half: wherever the
+// middle piece begins, its first line is malformed. `good` counts the others.
+std::string file_with_a_bad_middle(std::size_t &good) {
   const auto path = (std::filesystem::temp_directory_path() / "identrail-bad-middle.jsonl").string();
   const auto lines = generate_traffic({.events = 13000, .identities = 500, .seed = 5});
-  // Every line starting within 300 KB of the middle is cut in half, so that
-  // wherever the middle piece begins, its first line is malformed.
   const std::size_t middle = lines.size() / 2, band = 300'000;
   std::string body;
-  std::size_t good = 0, bad = 0;
+  good = 0;
   for (std::size_t at = 0; at < lines.size();) {
     const auto end = lines.find('\n', at);
     const auto line = std::string_view(lines).substr(at, end - at);
     const bool cut = at + band > middle && at < middle + band;
     body.append(cut ? line.substr(0, line.size() / 2) : line).append("\n");
-    ++(cut ? bad : good);
+    good += cut ? 0 : 1;
     at = end + 1;
   }
   std::ofstream(path, std::ios::binary) << body;
+  return path;
+}
+
+// A piece whose first line is malformed is still JSON lines: the file's first
+// line said so. (Judged by its own first line, the piece read as one document
+// and was rejected whole, with the good lines in it.)
+TEST(ParallelDecoding, APieceThatStartsWithABadLineLosesOnlyItsBadLines) {
+  std::size_t good = 0;
+  const auto path = file_with_a_bad_middle(good);
   ASSERT_GE(std::filesystem::file_size(path), 2 * detail::file_pieces::kPieceBytes);
-  ASSERT_GT(bad, 100u);
   const auto one = read_with(1, {path}, 10);
   EXPECT_NE(one.report.find("\"accepted\":" + std::to_string(good) + ","), std::string::npos)
       << one.report.substr(0, 300);
   for (const unsigned threads : {2u, 3u}) expect_same(one, read_with(threads, {path}, 10), threads);
+}
+
+// A large JSON-lines file is read a piece of whole lines at a time, on one
+// thread or several: the answers, errors and their lines included, are those
+// of its bytes read as one buffer.
+TEST(ParallelDecoding, AFileReadInPiecesAnswersAsOneBuffer) {
+  const auto file = large_json_lines_file();
+  ASSERT_GT(std::filesystem::file_size(file), 2 * detail::file_pieces::kPieceBytes);
+  const auto whole = read_as_one_buffer(file, 10);
+  ASSERT_NE(whole.report.find("line "), std::string::npos) << "the file must hold bad lines";
+  for (const unsigned threads : {1u, 2u}) expect_same(whole, read_with(threads, {file}, 10), threads);
+  // Threads read it as one thread does (APieceThatStartsWithABadLine...).
+  std::size_t good = 0;
+  const auto bad_middle = file_with_a_bad_middle(good);
+  expect_same(read_as_one_buffer(bad_middle, 10), read_with(1, {bad_middle}, 10), 1);
+}
+
+// A JSON-lines file larger than the input limit is read (it used to be
+// refused whole); a line longer than the limit is refused with its line and
+// byte, and the lines after it are read. One longer than a piece is passed
+// over unread, so memory stays bounded by the pieces.
+TEST(ParallelDecoding, OnlyALineOverTheInputLimitIsRefused) {
+  const auto path = (std::filesystem::temp_directory_path() / "identrail-long-lines.jsonl").string();
+  const auto lines = generate_traffic({.events = 13000, .identities = 500, .seed = 6});
+  const auto long_line = [](std::size_t bytes) { return "{\"eventName\": \"" + std::string(bytes, 'x') + "\"}\n"; };
+  const std::size_t limit = std::size_t{4} << 20;
+  const auto third = lines.find('\n', lines.size() / 3) + 1, two_thirds = lines.find('\n', 2 * lines.size() / 3) + 1;
+  const std::string body = lines.substr(0, third) + long_line(limit + 1000) + lines.substr(third, two_thirds - third) +
+                           long_line(detail::file_pieces::kPieceBytes + 1000) + lines.substr(two_thirds);
+  std::ofstream(path, std::ios::binary) << body;
+  const auto location = [&](std::size_t byte) {
+    const auto line = std::count(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(byte), '\n') + 1;
+    return "line " + std::to_string(line) + " (byte " + std::to_string(byte) + ")";
+  };
+  const auto second_long = two_thirds + long_line(limit + 1000).size();
+  ASSERT_GT(body.size(), 4 * limit);
+  const auto one = read_with(1, {path}, 10, limit);
+  EXPECT_NE(one.report.find("\"accepted\":13000,"), std::string::npos) << one.report.substr(0, 300);
+  EXPECT_NE(one.report.find("\"location\":\"" + location(third) + "\""), std::string::npos) << one.report.substr(0, 900);
+  EXPECT_NE(one.report.find(location(second_long) + " is longer than the input limit of " + std::to_string(limit) +
+                            " bytes: it is not read"),
+            std::string::npos)
+      << one.report.substr(0, 900);
+  expect_same(one, read_with(2, {path}, 10, limit), 2);
 }
 
 TEST(ParallelDecoding, WorkersThatStartNewTablesReadTheSame) {

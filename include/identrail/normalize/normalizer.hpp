@@ -46,6 +46,8 @@ struct normalizer_options {
   std::size_t max_errors_kept = 1000;  // later errors are counted, not stored
   // The largest input (a file, or a gzip file once decompressed) read at once:
   // a guard against gzip bombs, since parsing takes about 6 bytes of memory per input byte.
+  // A plain JSON-lines file over 8 MiB is read in pieces of whole lines: it may
+  // be any size, and this limits each of its lines.
   std::size_t max_decompressed_bytes = std::size_t{1} << 30;
   input_format format = input_format::automatic;
   // Inputs decoded at once by feed_paths and feed_buffers (1: on the calling
