@@ -10,7 +10,8 @@ records mixed in, as one NDJSON file and as gzip delivery files of 1,000 records
 - plain Python (json + dicts), the same rule;
 - rsigma (crates.io: cargo install rsigma@0.23.0 --locked --no-default-features --features rsigma-runtime),
   the SigmaHQ AWS rules of ../shared/datasets/sigmahq-aws, when --rsigma names the binary;
-- identrail: that one rule, the built-in pack with the graph, and the same Sigma rules.
+- identrail: that one rule, the built-in pack with the graph, and the same Sigma rules; the rule runs also
+  with --detections-only (no identity graph, as the peers run them).
 
 Each run is timed as a process (wall seconds, peak RSS); the engines must agree on their matches (the
 identities IDT-CRED-001 finds; the Sigma matches per rule), else the run stops. Prints one Markdown table.
@@ -136,6 +137,12 @@ def main() -> int:
         if expected is not None and found != expected:
             sys.exit(f"peers: identrail on {threads} threads found {found}, on one {expected}")
         expected = found
+    for threads in args.threads:  # rules only, as the peers run them: no identity graph
+        found = identrail_found(row(f"identrail, IDT-CRED-001, NDJSON, detections only, {threads} thread(s)",
+                                    [*one_rule, "--detections-only", "--threads", str(threads), str(ndjson)]),
+                                "IDT-CRED-001")
+        if found != expected:
+            sys.exit(f"peers: identrail --detections-only found {found}, with the graph {expected}")
     if not expected:
         sys.exit("peers: IDT-CRED-001 found nothing; the comparison would be empty")
     answers = {"python": row("plain Python, IDT-CRED-001, NDJSON", [py, str(HERE / "pure_python.py"), str(ndjson)]).split()}
@@ -158,6 +165,12 @@ def main() -> int:
         sigma = row(f"identrail, SigmaHQ AWS rules, NDJSON, {threads} thread(s)",
                     [cli, "analyze", "--no-progress", "--json", "--no-graph", "--skip-invalid", "--threads",
                      str(threads), "--rules", str(SIGMA), str(ndjson)])
+    for threads in args.threads:
+        alone = row(f"identrail, SigmaHQ AWS rules, NDJSON, detections only, {threads} thread(s)",
+                    [cli, "analyze", "--no-progress", "--json", "--detections-only", "--skip-invalid", "--threads",
+                     str(threads), "--rules", str(SIGMA), str(ndjson)])
+        if sigma_counts_identrail(alone) != sigma_counts_identrail(sigma):
+            sys.exit("peers: Sigma matches differ with --detections-only")
     matches = sum(sigma_counts_identrail(sigma).values())
     if args.rsigma:
         theirs = sigma_counts_rsigma(row("rsigma 0.23, SigmaHQ AWS rules, NDJSON (one thread)",

@@ -77,7 +77,7 @@ py::dict engine_settings(const py::dict &given) {
   static const char *const known[] = {"deduplicate", "keep_raw", "gzip", "max_errors", "retain_events",
                                       "max_input_bytes", "dedup_horizon_seconds", "detect", "rules", "builtin_rules",
                                       "allowed_lateness_seconds", "geo_databases", "state_key",
-                                      "skip_invalid_rules", "input_format", "threads"};
+                                      "skip_invalid_rules", "input_format", "threads", "correlate"};
   for (const auto &[key, value] : given) {
     const auto name = key.cast<std::string>();
     if (std::find(std::begin(known), std::end(known), name) == std::end(known))
@@ -89,7 +89,8 @@ py::dict engine_settings(const py::dict &given) {
                py::arg("dedup_horizon_seconds") = 86400, py::arg("detect") = true, py::arg("rules") = py::none(),
                py::arg("builtin_rules") = false, py::arg("allowed_lateness_seconds") = 900,
                py::arg("geo_databases") = py::none(), py::arg("state_key") = py::none(),
-               py::arg("skip_invalid_rules") = false, py::arg("input_format") = "auto", py::arg("threads") = 1);
+               py::arg("skip_invalid_rules") = false, py::arg("input_format") = "auto", py::arg("threads") = 1,
+               py::arg("correlate") = true);
   for (const auto &[key, value] : given) out[key] = value;
   return out;
 }
@@ -104,6 +105,7 @@ engine_options options_from(const py::dict &s) {
   if (!geo.is_none()) options.geo_databases = fs_paths(geo);
   options.normalize.format = unwrap(parse_input_format(s["input_format"].cast<std::string>()));
   options.normalize.threads = s["threads"].cast<unsigned>();
+  options.correlate = s["correlate"].cast<bool>();
   const py::object key = s["state_key"];
   if (py::isinstance<py::bytes>(key)) options.state_key = key.cast<std::string>();
   else if (!key.is_none()) options.state_key = key.cast<std::string>();
@@ -242,7 +244,7 @@ PYBIND11_MODULE(_core, m) {
                        std::size_t max_input_bytes, std::int64_t dedup_horizon_seconds, bool detect,
                        const py::object &rules, bool builtin_rules, std::int64_t lateness, const py::object &geo,
                        const py::object &state_key, bool skip_invalid_rules, const std::string &input_format,
-                       unsigned threads) {
+                       unsigned threads, bool correlate) {
              py::dict settings(py::arg("deduplicate") = deduplicate, py::arg("keep_raw") = keep_raw,
                                py::arg("gzip") = gzip, py::arg("max_errors") = max_errors,
                                py::arg("retain_events") = retain, py::arg("max_input_bytes") = max_input_bytes,
@@ -250,7 +252,8 @@ PYBIND11_MODULE(_core, m) {
                                py::arg("rules") = rules, py::arg("builtin_rules") = builtin_rules,
                                py::arg("allowed_lateness_seconds") = lateness, py::arg("geo_databases") = geo,
                                py::arg("state_key") = state_key, py::arg("skip_invalid_rules") = skip_invalid_rules,
-                               py::arg("input_format") = input_format, py::arg("threads") = threads);
+                               py::arg("input_format") = input_format, py::arg("threads") = threads,
+                               py::arg("correlate") = correlate);
              return std::make_unique<py_engine>(unwrap(engine::create(options_from(settings))), settings);
            }),
            py::arg("deduplicate") = true, py::arg("keep_raw") = true, py::arg("gzip") = "libdeflate",
@@ -259,7 +262,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("detect") = true, py::arg("rules") = py::none(), py::arg("builtin_rules") = false,
            py::arg("allowed_lateness_seconds") = 900, py::arg("geo_databases") = py::none(),
            py::arg("state_key") = py::none(), py::arg("skip_invalid_rules") = false,
-           py::arg("input_format") = "auto", py::arg("threads") = 1)
+           py::arg("input_format") = "auto", py::arg("threads") = 1, py::arg("correlate") = true)
       .def(
           "checkpoint",
           [](const py_engine &e) {

@@ -60,6 +60,7 @@ void engine::set_cursor(std::string cursor) { impl_->cursor = std::move(cursor);
 const std::string &engine::cursor() const noexcept { return impl_->cursor; }
 resolution engine::resolve(symbol identity) const { return impl_->graph.resolve(identity); }
 const identity_graph &engine::graph() const noexcept { return impl_->graph; }
+bool engine::correlates() const noexcept { return impl_->options.correlate; }
 const std::vector<status_flag> &engine::flags() const noexcept { return impl_->flags; }
 
 result<void> engine::flag(std::string_view identity, compromise_status status, std::optional<timestamp> since) {

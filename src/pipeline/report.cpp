@@ -77,6 +77,7 @@ void write_report_json(std::string &out, const engine &e, const report_options &
     json_object root(out);
     root.num("version", report_schema_version);
     root.str("identrail_version", IDENTRAIL_VERSION_STRING);
+    root.boolean("correlated", e.correlates());
     {
       json_object events(root.key("events"));
       events.num("total", stats.total);
@@ -244,6 +245,9 @@ std::string report_text(const engine &e, const report_options &options) {
       return ra != rb ? ra < rb : a->risk > b->risk;
     });
     if (!attention.empty()) add("\nIdentities needing attention (%zu)\n", attention.size());
+    if (!attention.empty() && !e.correlates())
+      out += "  (detections only: no identity graph, so a status is not carried to the sessions, roles and\n"
+             "  instances behind an identity)\n";
     for (const auto *a : attention) {
       add("  %-23s %-8s %s\n", std::string(to_string(a->status)).c_str(), std::string(to_string(a->risk)).c_str(),
           std::string(s.str(a->identity)).c_str());

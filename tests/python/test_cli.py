@@ -33,6 +33,25 @@ def test_analyze_reads_standard_input():
     assert empty.returncode == 0 and b"empty input" in empty.stdout and not empty.stderr
 
 
+def test_detections_only_finds_the_same_detections_without_a_graph(capsys):
+    assert main(["analyze", "--json", "--no-progress"]) == 0
+    full = json.loads(capsys.readouterr().out)
+    assert main(["analyze", "--json", "--no-progress", "--detections-only"]) == 0
+    only = json.loads(capsys.readouterr().out)
+    assert full["correlated"] is True and only["correlated"] is False
+    assert full["graph"]["nodes"] and not only["graph"]["nodes"]
+    # The same detections; the principal behind each is the graph's to find.
+    def found(report):
+        return [{k: v for k, v in d.items() if k != "root_principal"} for d in report["detections"]]
+    assert found(only) and found(only) == found(full)
+    # Without the graph, a status is not carried from the admin to the session it opened.
+    status = {i["arn"]: i["status"] for i in only["identities"]}
+    carried = [i["arn"] for i in full["identities"] if i["status"] != "normal" and status.get(i["arn"]) == "normal"]
+    assert carried, "the sample's statuses carried along sessions should be missing without the graph"
+    assert main(["analyze", "--no-progress", "--detections-only"]) == 0
+    assert "detections only: no identity graph" in capsys.readouterr().out
+
+
 def test_a_shell_glob_of_files_reads_like_its_directory(capsys):
     files = sorted(str(p) for p in identrail.sample_path().rglob("*.json.gz"))  # region by region, as `ls` sorts
     assert main(["analyze", "--json", "--no-progress", "--no-graph", *files]) == 0

@@ -128,6 +128,8 @@ class engine {
   // Who is really behind an identity, from every event read so far.
   [[nodiscard]] resolution resolve(symbol identity) const;
   [[nodiscard]] const identity_graph &graph() const noexcept;
+  // False when made with correlate off: no graph, so a status stays with the identity its detections name.
+  [[nodiscard]] bool correlates() const noexcept;
 
   // A person's statement about an identity (ARN or principal id): compromised
   // from `since`, remediated at `since` (default: the latest event time read so

@@ -108,6 +108,7 @@ def _engine(args: argparse.Namespace, detect: bool = True) -> Engine:
                     allowed_lateness_seconds=getattr(args, "lateness", 900),
                     skip_invalid_rules=bool(getattr(args, "skip_invalid", False)),
                     input_format=getattr(args, "input_format", "auto"), threads=getattr(args, "threads", 1),
+                    correlate=not getattr(args, "detections_only", False),
                     # Streaming commands keep no events (memory grows with identities, not events);
                     # the ones whose answers read events (timelines, user inventories) keep them.
                     retain_events=getattr(args, "keep_events", True))
@@ -162,19 +163,23 @@ def _read_and_flag(args: argparse.Namespace) -> Engine:
     return engine
 
 
+def _with_graph(args: argparse.Namespace) -> bool:
+    return not (args.no_graph or args.detections_only)
+
+
 def _analyze(args: argparse.Namespace) -> int:
     engine = _read_and_flag(args)
     if args.json and args.pretty:
-        json.dump(json.loads(engine.report_json(graph=not args.no_graph)), sys.stdout, indent=2)
+        json.dump(json.loads(engine.report_json(graph=_with_graph(args))), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.json:  # the library's JSON as it is: parsing and writing it again cost more than the analysis
         sys.stdout.flush()
         try:
             descriptor = sys.stdout.fileno()
         except (AttributeError, OSError, ValueError):  # a stream without one (captured output)
-            sys.stdout.write(engine.report_json(graph=not args.no_graph) + "\n")
+            sys.stdout.write(engine.report_json(graph=_with_graph(args)) + "\n")
         else:
-            engine.write_report_json(descriptor, graph=not args.no_graph)
+            engine.write_report_json(descriptor, graph=_with_graph(args))
     else:
         sys.stdout.write(engine.report_text(top=args.top))
     return 0
@@ -489,6 +494,9 @@ def _parser() -> argparse.ArgumentParser:
     inputs(analyze)
     analyze.add_argument("--json", action="store_true", help="print the machine report as JSON")
     analyze.add_argument("--no-graph", action="store_true", help="leave the identity graph out of --json")
+    analyze.add_argument("--detections-only", action="store_true",
+                         help="run the rules and build no identity graph (faster): a status then stays with the "
+                              "identity its detections name, and --json has no graph")
     analyze.add_argument("--top", type=int, default=10, metavar="N", help="rows in the top tables (default 10)")
     analyze.add_argument("--keep-events", action="store_true",
                          help="keep every event in memory (the report does not need them; memory then grows with "
