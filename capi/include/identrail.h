@@ -128,6 +128,8 @@ typedef enum idt_option {
                                          others (idt_engine_rule_rejection_at); by default one fails the engine */
   IDT_OPT_DECODE_THREADS = 12,        /* files (and buffers) decoded at once by idt_engine_feed_paths, 1 to 256,
                                          default 1; events still reach the rules in order: the answers are the same */
+  IDT_OPT_CORRELATE = 13,             /* bool, default 1: build the identity graph; 0 runs the rules alone (faster),
+                                         and a status then stays with the identity its detections name */
   IDT_OPT_FORCE_INT32_ = 0x7fffffff   /* keeps any int a valid value, as C callers may pass one */
 } idt_option;
 

@@ -74,6 +74,7 @@ idt_status idt_options_set_int(idt_options *opts, idt_option key, int64_t value,
         return IDT_OK;
       case IDT_OPT_DEDUP_HORIZON_SECONDS: o.normalize.dedup_horizon = std::chrono::seconds{value}; return IDT_OK;
       case IDT_OPT_DETECT: o.detect = on; return IDT_OK;
+      case IDT_OPT_CORRELATE: o.correlate = on; return IDT_OK;
       case IDT_OPT_ALLOWED_LATENESS_SECONDS: o.detection.allowed_lateness = std::chrono::seconds{value}; return IDT_OK;
       case IDT_OPT_BUILTIN_RULES: o.rule_files.keep_builtin = on; return IDT_OK;
       case IDT_OPT_SKIP_INVALID_RULES: o.rule_files.skip_invalid = on; return IDT_OK;

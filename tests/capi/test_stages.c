@@ -443,6 +443,24 @@ static void test_strings_outlive_later_input(void) {
   idt_engine_free(engine);
 }
 
+/* IDT_OPT_CORRELATE=0: the rules alone, and the report says the graph was not built. */
+static void test_rules_alone_build_no_graph(void) {
+  const char *const expected[2] = {"\"correlated\":true", "\"correlated\":false"};
+  for (int i = 0; i < 2; ++i) {
+    idt_options *opts = NULL;
+    idt_buffer *report = NULL;
+    CHECK(idt_options_new(&opts, NULL) == IDT_OK);
+    CHECK(idt_options_set_int(opts, IDT_OPT_CORRELATE, i == 0, NULL) == IDT_OK);
+    idt_engine *engine = sample_engine(opts);
+    CHECK(idt_engine_detection_count(engine) > 0);
+    CHECK(idt_engine_report_json(engine, &report, NULL) == IDT_OK);
+    CHECK(strstr((const char *)idt_buffer_data(report), expected[i]) != NULL);
+    idt_buffer_free(report);
+    idt_engine_free(engine);
+    idt_options_free(opts);
+  }
+}
+
 /* Decoding threads change the speed, never the answer. */
 static void test_decode_threads_give_the_same_report(void) {
   idt_error *err = NULL;
@@ -468,6 +486,7 @@ static void test_decode_threads_give_the_same_report(void) {
 
 int main(void) {
   test_decode_threads_give_the_same_report();
+  test_rules_alone_build_no_graph();
   test_invalid_keys_are_errors();
   test_a_rule_set_is_shared_by_engines_and_threads();
   test_the_normalizer_alone();

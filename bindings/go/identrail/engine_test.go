@@ -2,6 +2,7 @@ package identrail_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -292,6 +293,20 @@ func TestANulInsideAStringIsRefused(t *testing.T) {
 	_, err := identrail.NewEngine(identrail.WithStateKey("\x00secret"))
 	if !errors.Is(err, identrail.ErrInvalidArgument) || !strings.Contains(err.Error(), "NUL") {
 		t.Fatalf("a state key with a NUL: %v", err)
+	}
+}
+
+func TestRulesAloneBuildNoGraph(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		e := sampleEngine(t, identrail.WithCorrelation(on))
+		report, err := e.ReportJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf(`"correlated":%v`, on)
+		if !strings.Contains(string(report), want) || len(e.Detections()) == 0 {
+			t.Fatalf("correlation %v: want %s and detections in the report", on, want)
+		}
 	}
 }
 

@@ -97,6 +97,12 @@ func WithDetection(on bool) Option {
 	return func(c *config) { c.setInt(C.IDT_OPT_DETECT, boolInt(on)) }
 }
 
+// WithCorrelation builds the identity graph (the default); off runs the rules alone, faster, and a status then
+// stays with the identity its detections name.
+func WithCorrelation(on bool) Option {
+	return func(c *config) { c.setInt(C.IDT_OPT_CORRELATE, boolInt(on)) }
+}
+
 // WithDecodeThreads decodes this many files at once in FeedPaths (1 to 256, default 1); events still reach the
 // rules in delivery order, so the answers are the same for every count.
 func WithDecodeThreads(n int) Option {

@@ -44,6 +44,9 @@ pub struct Options {
     /// Files decoded at once by `feed_paths` (1 to 256, default 1); events still reach the rules in
     /// delivery order, so the answers are the same for every count.
     pub decode_threads: Option<u32>,
+    /// Build the identity graph (default true); false runs the rules alone, faster, and a status
+    /// then stays with the identity its detections name.
+    pub correlate: Option<bool>,
 }
 
 /// C options, freed on drop.
@@ -90,6 +93,9 @@ impl Options {
         }
         if let Some(n) = self.decode_threads {
             ints.push((sys::IDT_OPT_DECODE_THREADS, i64::from(n)));
+        }
+        if let Some(on) = self.correlate {
+            ints.push((sys::IDT_OPT_CORRELATE, on.into()));
         }
         if let Some(n) = self.max_errors {
             ints.push((sys::IDT_OPT_MAX_ERRORS, i64::try_from(n).unwrap_or(i64::MAX)));

@@ -251,6 +251,19 @@ fn the_normalizer_alone() {
 }
 
 #[test]
+fn rules_alone_build_no_graph() {
+    for on in [true, false] {
+        let e = sample_engine(&Options {
+            correlate: Some(on),
+            ..Options::default()
+        });
+        let report = e.report_json().expect("report");
+        assert!(report.contains(&format!("\"correlated\":{on}")), "correlate {on}");
+        assert!(e.detections().next().is_some());
+    }
+}
+
+#[test]
 fn decode_threads_give_the_same_report() {
     let one = sample_engine(&Options::default()).report_json().expect("report");
     let three = sample_engine(&Options {
