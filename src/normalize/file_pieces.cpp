@@ -18,10 +18,12 @@ file_pieces::file_pieces(const std::vector<std::string> &files, std::size_t max_
     std::error_code ec;
     const auto size = std::filesystem::file_size(files[f], ec);
     // An unreadable file is one input: its error is reported as one thread reports it.
-    // Two pieces in a row take at least kPieceBytes of the file, however long its
-    // lines: this many parts read it all, and the ones it does not need are empty.
-    const std::size_t parts = ec || size <= kPieceBytes ? 1 : 2 * (size / kPieceBytes) + 2;
+    // Enough parts to read any file of this size in pieces; the ones it does not need are empty.
+    const std::size_t parts =
+        ec || size <= kPieceBytes ? 1 : line_piece_reader::most_pieces(size, kPieceBytes, max_input_bytes);
     for (std::size_t k = 0; k < parts; ++k) plan_.push_back({f, k, parts});
+    // Made here, so that taking a turn allocates nothing a throw could leave half done.
+    if (parts > 1) turns_[f] = std::make_shared<turns>();
   }
 }
 
@@ -36,9 +38,7 @@ loaded_input load_whole_file(const std::string &path, std::size_t max_bytes) {
 
 std::shared_ptr<file_pieces::turns> file_pieces::turns_of(std::size_t file) {
   std::lock_guard lock(mutex_);
-  auto &entry = turns_[file];
-  if (!entry) entry = std::make_shared<turns>();
-  return entry;
+  return turns_.at(file);
 }
 
 // Called in the file's turn for this part: the part before it has been read.
@@ -53,9 +53,15 @@ void file_pieces::read_piece(const piece &p, turns &file, loaded_input &in) cons
     in.empty_piece = true;
     return;
   }
-  // The last part takes what the parts before it left, however the lines fell.
-  auto whole = std::make_shared<std::string>();
-  auto read = file.reader->next(*whole, simdjson::SIMDJSON_PADDING, p.part + 1 == p.parts);
+  std::shared_ptr<std::string> whole;
+  result<line_piece> read = tl::unexpected(error{});
+  try {
+    whole = std::make_shared<std::string>();
+    read = file.reader->next(*whole, simdjson::SIMDJSON_PADDING);
+  } catch (const std::bad_alloc &) {
+    read = make_error(errc::out_of_memory, files_[p.file] + ": out of memory reading a piece at byte " +
+                                               std::to_string(file.reader->position()));
+  }
   if (!read) {
     in.unreadable = read.error();
     if (read.error().code != errc::limit_exceeded) file.reader.reset();  // the rest of the file is not read

@@ -31,7 +31,8 @@ std::size_t newlines_in(std::string_view text) {
 
 namespace {
 constexpr std::size_t kHeadStep = std::size_t{64} << 10;
-}
+constexpr std::string_view kSpace = " \t\r\n";
+}  // namespace
 
 std::optional<line_piece_reader> line_piece_reader::open(const std::string &path, std::size_t piece_bytes,
                                                          std::size_t max_line_bytes) {
@@ -40,26 +41,31 @@ std::optional<line_piece_reader> line_piece_reader::open(const std::string &path
   if (ec || size <= piece_bytes) return std::nullopt;
   std::unique_ptr<std::FILE, closer> file(std::fopen(path.c_str(), "rb"));
   if (!file) return std::nullopt;
-  line_piece_reader reader(path, std::move(file), piece_bytes, max_line_bytes);
-  // The head, to the end of its first line: it decides, as it does for a file read whole.
+  line_piece_reader reader(path, std::move(file), piece_bytes, max_line_bytes, size);
+  // The head, to the end of its first line that is not blank: it decides, as
+  // it does for a file read whole.
   auto &head = reader.carry_;
   std::size_t newline = std::string::npos;
   while (newline == std::string::npos && head.size() < piece_bytes && !reader.at_end_) {
-    const std::size_t searched = head.size();
     reader.read_more(head, kHeadStep);
-    newline = head.find('\n', searched);
+    const auto text = std::string_view(head).substr(head.starts_with("\xef\xbb\xbf") ? 3 : 0);
+    if (const auto first = text.find_first_not_of(kSpace); first != std::string_view::npos)
+      newline = text.find('\n', first);
   }
   if (reader.failed_ || newline == std::string::npos || looks_gzipped(head) || !streams_as_json_lines(head))
     return std::nullopt;
   return reader;
 }
 
+// A file is read as large as it was when opened: the plan of its pieces was made for that size.
 bool line_piece_reader::read_more(std::string &to, std::size_t bytes) {
+  bytes = std::min(bytes, size_ - read_);
   const std::size_t had = to.size();
   to.resize(had + bytes);
-  const std::size_t got = std::fread(to.data() + had, 1, bytes, file_.get());
+  const std::size_t got = bytes == 0 ? 0 : std::fread(to.data() + had, 1, bytes, file_.get());
   to.resize(had + got);
-  if (got < bytes) {
+  read_ += got;
+  if (got < bytes || read_ == size_) {
     failed_ = std::ferror(file_.get()) != 0;
     at_end_ = true;
   }
@@ -90,7 +96,7 @@ result<line_piece> line_piece_reader::pass_over_line(std::string &buffer) {
                                               " bytes: it is not read");
 }
 
-result<line_piece> line_piece_reader::next(std::string &buffer, std::size_t padding, bool to_the_end) {
+result<line_piece> line_piece_reader::next(std::string &buffer, std::size_t padding) {
   const line_piece piece{position_, lines_, 0};
   buffer.assign(carry_);
   carry_.clear();
@@ -98,7 +104,9 @@ result<line_piece> line_piece_reader::next(std::string &buffer, std::size_t padd
   std::size_t cut = 0;
   for (;;) {
     if (failed_) return make_error(errc::io_error, path_ + ": read failed after byte " + std::to_string(position_));
-    if (!to_the_end && last_newline != std::string::npos && (buffer.size() >= piece_bytes_ || at_end_)) {
+    // Checked before the end of the file too: a last line over the limit is not read either.
+    if (last_newline == std::string::npos && buffer.size() > max_line_bytes_) return pass_over_line(buffer);
+    if (last_newline != std::string::npos && (buffer.size() >= piece_bytes_ || at_end_)) {
       cut = last_newline + 1;
       break;
     }
@@ -106,10 +114,13 @@ result<line_piece> line_piece_reader::next(std::string &buffer, std::size_t padd
       cut = buffer.size();
       break;
     }
-    if (last_newline == std::string::npos && buffer.size() > max_line_bytes_) return pass_over_line(buffer);
-    // A line longer than a piece doubles the read, so finding its end stays linear.
+    // Up to a piece; then, for a line longer than a piece, double the read, so
+    // finding its end stays linear. While no line has ended, no more than the
+    // limit and a byte is held.
     const std::size_t searched = buffer.size();
-    read_more(buffer, std::max(piece_bytes_ > searched ? piece_bytes_ - searched : 0, std::max(searched, kHeadStep)));
+    std::size_t want = searched < piece_bytes_ ? piece_bytes_ - searched : searched;
+    if (last_newline == std::string::npos) want = std::min(want, max_line_bytes_ + 1 - searched);
+    read_more(buffer, want);
     if (const auto found = std::string_view(buffer).substr(searched).rfind('\n'); found != std::string_view::npos)
       last_newline = searched + found;
   }

@@ -42,20 +42,29 @@ class line_piece_reader {
 
   // The next piece into `buffer` (whose memory is kept from piece to piece):
   // whole lines of about piece_bytes, or one longer line, then `padding` zero
-  // bytes. With `to_the_end`, everything the file has left. errc::io_error
-  // when the file cannot be read on (the rest is not read); limit_exceeded for
-  // a line longer than max_line_bytes, which is passed over: the next call
-  // goes on after it.
-  [[nodiscard]] result<line_piece> next(std::string &buffer, std::size_t padding, bool to_the_end = false);
+  // bytes. errc::io_error when the file cannot be read on (the rest is not
+  // read); limit_exceeded for a line longer than max_line_bytes, which is
+  // passed over: the next call goes on after it. The file is read as large as
+  // it was when opened.
+  [[nodiscard]] result<line_piece> next(std::string &buffer, std::size_t padding);
   [[nodiscard]] bool done() const noexcept { return at_end_ && carry_.empty(); }
+  [[nodiscard]] std::size_t position() const noexcept { return position_; }  // where the next piece starts
+
+  // Pieces enough for a file of `size` bytes, whatever its lines: two pieces
+  // in a row take at least piece_bytes of it, and a line passed over more than
+  // max_line_bytes.
+  [[nodiscard]] static std::size_t most_pieces(std::size_t size, std::size_t piece_bytes, std::size_t max_line_bytes) {
+    return size / std::min(piece_bytes / 2, max_line_bytes + 1) + 2;
+  }
 
  private:
   struct closer {
     void operator()(std::FILE *f) const noexcept { std::fclose(f); }
   };
   line_piece_reader(std::string path, std::unique_ptr<std::FILE, closer> file, std::size_t piece_bytes,
-                    std::size_t max_line_bytes)
-      : path_(std::move(path)), file_(std::move(file)), piece_bytes_(piece_bytes), max_line_bytes_(max_line_bytes) {}
+                    std::size_t max_line_bytes, std::size_t size)
+      : path_(std::move(path)), file_(std::move(file)), piece_bytes_(piece_bytes), max_line_bytes_(max_line_bytes),
+        size_(size) {}
   [[nodiscard]] result<line_piece> pass_over_line(std::string &buffer);
   // Appends up to `bytes` from the file to `to`; false at the file's end or on a read error.
   bool read_more(std::string &to, std::size_t bytes);
@@ -63,7 +72,8 @@ class line_piece_reader {
   std::string path_;
   std::unique_ptr<std::FILE, closer> file_;
   std::size_t piece_bytes_, max_line_bytes_;
-  std::string carry_;  // read, not yet handed out: the start of the next piece
+  std::size_t size_, read_ = 0;  // the file's size when opened, and the bytes read of it
+  std::string carry_;            // read, not yet handed out: the start of the next piece
   std::size_t position_ = 0, lines_ = 0;
   bool at_end_ = false, failed_ = false;
 };

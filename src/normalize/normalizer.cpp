@@ -175,12 +175,17 @@ struct normalizer::impl {
 
   // A large JSON-lines file a piece of whole lines at a time: memory does not
   // grow with the file, and a file over the input limit is read (a line over it is not).
-  result<std::size_t> feed_in_pieces(detail::line_piece_reader &pieces, const std::string &file,
-                                     const event_sink &callback) {
+  std::size_t feed_in_pieces(detail::line_piece_reader &pieces, const std::string &file, const event_sink &callback) {
     const in_pieces located(*this);
     std::size_t accepted = 0;
     while (!pieces.done()) {
-      auto piece = pieces.next(piece_buffer, simdjson::SIMDJSON_PADDING);
+      result<detail::line_piece> piece = tl::unexpected(error{});
+      try {
+        piece = pieces.next(piece_buffer, simdjson::SIMDJSON_PADDING);
+      } catch (const std::bad_alloc &) {
+        piece = make_error(errc::out_of_memory, file + ": out of memory reading a piece at byte " +
+                                                    std::to_string(pieces.position()));
+      }
       if (!piece) {
         source = file;
         reject("file", piece.error().message, piece.error().code);
@@ -190,7 +195,11 @@ struct normalizer::impl {
       origin_byte = piece->origin_byte;
       origin_line = piece->lines_before;
       auto n = feed(std::string_view(piece_buffer.data(), piece->length), file, callback, nullptr, piece_buffer.size());
-      if (!n) return n;
+      if (!n) {  // out of memory: the piece is this file's error, and the rest of it is not read
+        source = file;
+        reject("file", n.error().message, n.error().code);
+        break;
+      }
       accepted += *n;
       if (stopped) break;
     }
@@ -994,13 +1003,7 @@ result<std::size_t> normalizer::feed_paths(const std::vector<std::string> &paths
     if (on_file) on_file(file);
     if (auto pieces = detail::line_piece_reader::open(file, detail::file_pieces::kPieceBytes,
                                                       impl_->options.max_decompressed_bytes)) {
-      auto n = impl_->feed_in_pieces(*pieces, file, sink);
-      if (!n) {
-        if (n.error().code != errc::out_of_memory) return n;
-        detail::normalizer_access::reject_input(*this, file, n.error());
-        continue;
-      }
-      accepted += *n;
+      accepted += impl_->feed_in_pieces(*pieces, file, sink);
       continue;
     }
     // One unreadable or oversized file is that file's error, not the walk's.

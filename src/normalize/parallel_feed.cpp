@@ -213,8 +213,8 @@ class symbol_remap {
   std::uint32_t next_ = 0;
 };
 
-// One input's events into the reader, in order; the sink may stop the input.
-std::size_t take_in(normalizer &n, symbol_remap &remap, decoded_input &in, const event_sink &sink) {
+// One input's events into the reader, in order; the sink may stop the input (`stopped`).
+std::size_t take_in(normalizer &n, symbol_remap &remap, decoded_input &in, const event_sink &sink, bool &stopped) {
   if (in.unreadable) normalizer_access::reject_input(n, in.source, *in.unreadable);
   normalizer_access::merge(n, in.delta, std::move(in.errors));
   remap.begin(in);
@@ -228,6 +228,7 @@ std::size_t take_in(normalizer &n, symbol_remap &remap, decoded_input &in, const
     accepted += n.stats().accepted - before;
   }
   remap.intern_until(in.first_new + static_cast<std::uint32_t>(in.new_strings.size()));
+  stopped = !reading;
   return accepted;
 }
 
@@ -273,11 +274,18 @@ result<std::size_t> feed_in_parallel(normalizer &n, symbol_table &symbols, decod
     ~stop_on_exit() { queue.stop(); }
   } stopper{queue};
   std::size_t accepted = 0;
+  bool file_stopped = false;  // a sink that stops a piece stops the rest of its file, as one thread does
   for (std::size_t i = 0; i < count; ++i) {
     auto in = queue.take(i);
     if (in.failure) return tl::unexpected(*in.failure);
+    if (in.first_of_file) file_stopped = false;
     if (on_input && in.first_of_file) on_input(in.source);
-    accepted += take_in(n, pool->remap, in, sink);
+    if (!file_stopped) {
+      accepted += take_in(n, pool->remap, in, sink, file_stopped);
+    } else {  // nothing of it is taken, but the worker's later strings are numbered after its own
+      pool->remap.begin(in);
+      pool->remap.intern_until(in.first_new + static_cast<std::uint32_t>(in.new_strings.size()));
+    }
     queue.recycle(std::move(in));
   }
   return accepted;

@@ -194,32 +194,55 @@ TEST(ParallelDecoding, AFileReadInPiecesAnswersAsOneBuffer) {
 }
 
 // A JSON-lines file larger than the input limit is read (it used to be
-// refused whole); a line longer than the limit is refused with its line and
-// byte, and the lines after it are read. One longer than a piece is passed
-// over unread, so memory stays bounded by the pieces.
+// refused whole), also when it starts with blank lines; a line longer than the
+// limit is refused with its line and byte, and the lines after it are read.
+// One longer than a piece, or the last line, is passed over unread, so memory
+// stays bounded by the pieces.
 TEST(ParallelDecoding, OnlyALineOverTheInputLimitIsRefused) {
   const auto path = (std::filesystem::temp_directory_path() / "identrail-long-lines.jsonl").string();
   const auto lines = generate_traffic({.events = 13000, .identities = 500, .seed = 6});
   const auto long_line = [](std::size_t bytes) { return "{\"eventName\": \"" + std::string(bytes, 'x') + "\"}\n"; };
   const std::size_t limit = std::size_t{4} << 20;
   const auto third = lines.find('\n', lines.size() / 3) + 1, two_thirds = lines.find('\n', 2 * lines.size() / 3) + 1;
-  const std::string body = lines.substr(0, third) + long_line(limit + 1000) + lines.substr(third, two_thirds - third) +
-                           long_line(detail::file_pieces::kPieceBytes + 1000) + lines.substr(two_thirds);
+  const auto last_line = long_line(limit + 10);
+  const std::string body = "\n\n" + lines.substr(0, third) + long_line(limit + 1000) +
+                           lines.substr(third, two_thirds - third) + long_line(detail::file_pieces::kPieceBytes + 1000) +
+                           lines.substr(two_thirds) + last_line.substr(0, last_line.size() - 1);
   std::ofstream(path, std::ios::binary) << body;
   const auto location = [&](std::size_t byte) {
     const auto line = std::count(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(byte), '\n') + 1;
     return "line " + std::to_string(line) + " (byte " + std::to_string(byte) + ")";
   };
-  const auto second_long = two_thirds + long_line(limit + 1000).size();
+  const auto first_long = third + 2, second_long = first_long + (two_thirds - third) + long_line(limit + 1000).size();
+  const auto last_long = body.size() - (last_line.size() - 1);
   ASSERT_GT(body.size(), 4 * limit);
   const auto one = read_with(1, {path}, 10, limit);
   EXPECT_NE(one.report.find("\"accepted\":13000,"), std::string::npos) << one.report.substr(0, 300);
-  EXPECT_NE(one.report.find("\"location\":\"" + location(third) + "\""), std::string::npos) << one.report.substr(0, 900);
-  EXPECT_NE(one.report.find(location(second_long) + " is longer than the input limit of " + std::to_string(limit) +
-                            " bytes: it is not read"),
-            std::string::npos)
-      << one.report.substr(0, 900);
+  // Shorter than a piece, it is refused by the parser, or passed over when a piece begins with it.
+  EXPECT_NE(one.report.find(location(first_long)), std::string::npos) << one.report.substr(0, 900);
+  for (const auto at : {second_long, last_long})
+    EXPECT_NE(one.report.find(location(at) + " is longer than the input limit of " + std::to_string(limit) +
+                              " bytes: it is not read"),
+              std::string::npos)
+        << at << ": " << one.report.substr(0, 900);
   expect_same(one, read_with(2, {path}, 10, limit), 2);
+}
+
+// A sink that stops the input stops the rest of its file, on every thread count.
+TEST(ParallelDecoding, ASinkThatStopsStopsTheRestOfItsFile) {
+  const auto file = large_json_lines_file();
+  std::vector<std::size_t> seen;
+  for (const unsigned threads : {1u, 2u}) {
+    symbol_table symbols;
+    normalizer_options options;
+    options.threads = threads;
+    normalizer decode(symbols, options);
+    std::size_t n = 0;
+    ASSERT_TRUE(decode.feed_paths({file}, [&](const event &) { return ++n < 100; }));
+    seen.push_back(n);
+  }
+  EXPECT_EQ(seen[0], 100u);
+  EXPECT_EQ(seen[1], seen[0]);
 }
 
 TEST(ParallelDecoding, WorkersThatStartNewTablesReadTheSame) {

@@ -140,6 +140,8 @@ class identity_graph {
   // once, by its detector (the engine's graph does this). Detections observed
   // that `source` does not hold, such as ones made by hand, are still copied.
   // `source` must outlive the graph, or be replaced first; null copies all.
+  // detection_of() then points into the detector: valid until it next takes
+  // an event (or advances, or finishes).
   void read_detections_from(const detector *source) noexcept;
 
   // The chain behind an identity (see identity_resolver).
