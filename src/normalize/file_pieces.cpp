@@ -43,25 +43,19 @@ std::shared_ptr<file_pieces::turns> file_pieces::turns_of(std::size_t file) {
 
 // Called in the file's turn for this part: the part before it has been read.
 void file_pieces::read_piece(const piece &p, turns &file, loaded_input &in) const {
-  if (p.part == 0) file.reader = line_piece_reader::open(files_[p.file], kPieceBytes, max_input_bytes_);
-  if (!file.reader) {
-    if (p.part == 0) in = load_whole_file(files_[p.file], max_input_bytes_);
-    else in.empty_piece = true;
-    return;
+  if (p.part == 0) {
+    file.reader = line_piece_reader::open(files_[p.file], kPieceBytes, max_input_bytes_);
+    if (!file.reader) {
+      in = load_whole_file(files_[p.file], max_input_bytes_);
+      return;
+    }
   }
-  if (file.reader->done()) {
+  if (!file.reader || file.reader->done()) {
     in.empty_piece = true;
     return;
   }
-  std::shared_ptr<std::string> whole;
-  result<line_piece> read = tl::unexpected(error{});
-  try {
-    whole = std::make_shared<std::string>();
-    read = file.reader->next(*whole, simdjson::SIMDJSON_PADDING);
-  } catch (const std::bad_alloc &) {
-    read = make_error(errc::out_of_memory, files_[p.file] + ": out of memory reading a piece at byte " +
-                                               std::to_string(file.reader->position()));
-  }
+  auto whole = std::make_shared<std::string>();
+  const auto read = file.reader->next(*whole, simdjson::SIMDJSON_PADDING);
   if (!read) {
     in.unreadable = read.error();
     if (read.error().code != errc::limit_exceeded) file.reader.reset();  // the rest of the file is not read

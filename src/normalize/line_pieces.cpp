@@ -97,6 +97,16 @@ result<line_piece> line_piece_reader::pass_over_line(std::string &buffer) {
 }
 
 result<line_piece> line_piece_reader::next(std::string &buffer, std::size_t padding) {
+  try {
+    return next_piece(buffer, padding);
+  } catch (const std::bad_alloc &) {
+    at_end_ = true;  // done(): the rest is not read
+    carry_.clear();
+    return make_error(errc::out_of_memory, path_ + ": out of memory reading a piece at byte " + std::to_string(position_));
+  }
+}
+
+result<line_piece> line_piece_reader::next_piece(std::string &buffer, std::size_t padding) {
   const line_piece piece{position_, lines_, 0};
   buffer.assign(carry_);
   carry_.clear();

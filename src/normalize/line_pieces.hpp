@@ -44,11 +44,10 @@ class line_piece_reader {
   // whole lines of about piece_bytes, or one longer line, then `padding` zero
   // bytes. errc::io_error when the file cannot be read on (the rest is not
   // read); limit_exceeded for a line longer than max_line_bytes, which is
-  // passed over: the next call goes on after it. The file is read as large as
-  // it was when opened.
+  // passed over: the next call goes on after it; out_of_memory, and the rest is
+  // not read. The file is read as large as it was when opened.
   [[nodiscard]] result<line_piece> next(std::string &buffer, std::size_t padding);
   [[nodiscard]] bool done() const noexcept { return at_end_ && carry_.empty(); }
-  [[nodiscard]] std::size_t position() const noexcept { return position_; }  // where the next piece starts
 
   // Pieces enough for a file of `size` bytes, whatever its lines: two pieces
   // in a row take at least piece_bytes of it, and a line passed over more than
@@ -65,6 +64,7 @@ class line_piece_reader {
                     std::size_t max_line_bytes, std::size_t size)
       : path_(std::move(path)), file_(std::move(file)), piece_bytes_(piece_bytes), max_line_bytes_(max_line_bytes),
         size_(size) {}
+  [[nodiscard]] result<line_piece> next_piece(std::string &buffer, std::size_t padding);
   [[nodiscard]] result<line_piece> pass_over_line(std::string &buffer);
   // Appends up to `bytes` from the file to `to`; false at the file's end or on a read error.
   bool read_more(std::string &to, std::size_t bytes);

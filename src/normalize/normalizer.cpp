@@ -104,6 +104,12 @@ struct normalizer::impl {
   std::size_t line_cursor_offset = 0;
   std::size_t line_cursor_line = 1;
 
+  // A whole input that could not be read, or the part of a file that was not.
+  void reject_input(std::string_view name, const error &why) {
+    source = name;
+    reject("file", why.message, why.code);
+  }
+
   void reject(std::string location, std::string reason, errc code = errc::invalid_record) {
     ++stats.rejected;
     ++stats.total;
@@ -161,16 +167,19 @@ struct normalizer::impl {
   bool known_json_lines = false;  // a piece of a JSON-lines file: its own first line does not decide
   std::string piece_buffer;       // pieces of a large JSON-lines file, one after another (line_pieces.hpp)
 
-  // Locations in the next inputs count from a piece's place in its file.
+  // The next inputs are a piece of a file: locations count from its place,
+  // and a JSON-lines file's piece is read as JSON lines.
+  void place_piece(std::size_t byte, std::size_t lines_before, bool json_lines) {
+    origin_byte = byte;
+    origin_line = lines_before;
+    known_json_lines = json_lines;
+  }
   struct in_pieces {
     impl &self;
-    explicit in_pieces(impl &s) : self(s) { self.known_json_lines = true; }
+    explicit in_pieces(impl &s) : self(s) {}
     in_pieces(const in_pieces &) = delete;
     in_pieces &operator=(const in_pieces &) = delete;
-    ~in_pieces() {
-      self.known_json_lines = false;
-      self.origin_byte = self.origin_line = 0;
-    }
+    ~in_pieces() { self.place_piece(0, 0, false); }
   };
 
   // A large JSON-lines file a piece of whole lines at a time: memory does not
@@ -179,25 +188,16 @@ struct normalizer::impl {
     const in_pieces located(*this);
     std::size_t accepted = 0;
     while (!pieces.done()) {
-      result<detail::line_piece> piece = tl::unexpected(error{});
-      try {
-        piece = pieces.next(piece_buffer, simdjson::SIMDJSON_PADDING);
-      } catch (const std::bad_alloc &) {
-        piece = make_error(errc::out_of_memory, file + ": out of memory reading a piece at byte " +
-                                                    std::to_string(pieces.position()));
-      }
+      const auto piece = pieces.next(piece_buffer, simdjson::SIMDJSON_PADDING);
       if (!piece) {
-        source = file;
-        reject("file", piece.error().message, piece.error().code);
+        reject_input(file, piece.error());
         if (piece.error().code == errc::limit_exceeded) continue;  // one line passed over
         break;
       }
-      origin_byte = piece->origin_byte;
-      origin_line = piece->lines_before;
+      place_piece(piece->origin_byte, piece->lines_before, true);
       auto n = feed(std::string_view(piece_buffer.data(), piece->length), file, callback, nullptr, piece_buffer.size());
       if (!n) {  // out of memory: the piece is this file's error, and the rest of it is not read
-        source = file;
-        reject("file", n.error().message, n.error().code);
+        reject_input(file, n.error());
         break;
       }
       accepted += *n;
@@ -1065,16 +1065,12 @@ void normalizer_access::merge(normalizer &n, const decode_stats &delta, std::vec
 }
 
 void normalizer_access::reject_input(normalizer &n, std::string_view source, const error &why) {
-  n.impl_->source = source;
-  n.impl_->reject("file", why.message, why.code);
+  n.impl_->reject_input(source, why);
 }
 
-void normalizer_access::set_origin(normalizer &n, std::size_t byte, std::size_t lines_before) {
-  n.impl_->origin_byte = byte;
-  n.impl_->origin_line = lines_before;
+void normalizer_access::place_piece(normalizer &n, std::size_t byte, std::size_t lines_before, bool json_lines) {
+  n.impl_->place_piece(byte, lines_before, json_lines);
 }
-
-void normalizer_access::read_as_json_lines(normalizer &n, bool known) { n.impl_->known_json_lines = known; }
 
 bool normalizer_access::admit(normalizer &n, const event &e, const event_sink &sink) {
   auto &impl = *n.impl_;

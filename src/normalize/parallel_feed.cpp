@@ -138,15 +138,13 @@ class worker {
   void run(loaded_input &in, decoded_input &out) {
     const decode_stats before = decode_->stats();
     normalizer_access::collect_into(*decode_, &out.events, &out.marks);
-    normalizer_access::set_origin(*decode_, in.origin_byte, in.origin_line);
-    normalizer_access::read_as_json_lines(*decode_, in.json_lines);
+    normalizer_access::place_piece(*decode_, in.origin_byte, in.origin_line, in.json_lines);
     const bool viewed = in.owned.empty() && in.bytes.data();  // a caller's buffer or a piece, not a file read here
     const std::string_view bytes = viewed ? in.bytes : std::string_view(in.owned);
     const std::size_t capacity = viewed ? in.capacity : in.owned.capacity();
     auto fed = decode_->feed_padded(bytes, capacity, out.source, {});
     normalizer_access::collect_into(*decode_, nullptr, nullptr);
-    normalizer_access::set_origin(*decode_, 0, 0);
-    normalizer_access::read_as_json_lines(*decode_, false);
+    normalizer_access::place_piece(*decode_, 0, 0, false);
     if (!fed && fed.error().code == errc::out_of_memory) out.unreadable = fed.error();
     else if (!fed) out.failure = fed.error();
     const decode_stats &after = decode_->stats();
@@ -201,6 +199,9 @@ class symbol_remap {
     }
   }
 
+  // Every string the input brought: what follows from the worker is numbered after them.
+  void intern_all() { intern_until(current_->first_new + static_cast<std::uint32_t>(current_->new_strings.size())); }
+
   void translate(event &e) {
     const auto &ids = ids_[current_->worker];
     for_each_symbol(e, [&](symbol &s) { s.id = ids[s.id]; });
@@ -227,7 +228,7 @@ std::size_t take_in(normalizer &n, symbol_remap &remap, decoded_input &in, const
     reading = normalizer_access::admit(n, in.events[i], sink);
     accepted += n.stats().accepted - before;
   }
-  remap.intern_until(in.first_new + static_cast<std::uint32_t>(in.new_strings.size()));
+  remap.intern_all();
   stopped = !reading;
   return accepted;
 }
@@ -284,7 +285,7 @@ result<std::size_t> feed_in_parallel(normalizer &n, symbol_table &symbols, decod
       accepted += take_in(n, pool->remap, in, sink, file_stopped);
     } else {  // nothing of it is taken, but the worker's later strings are numbered after its own
       pool->remap.begin(in);
-      pool->remap.intern_until(in.first_new + static_cast<std::uint32_t>(in.new_strings.size()));
+      pool->remap.intern_all();
     }
     queue.recycle(std::move(in));
   }

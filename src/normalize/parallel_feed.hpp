@@ -54,10 +54,9 @@ struct normalizer_access {
   // A worker's rejections, counted and listed as if the reader had made them.
   static void merge(normalizer &n, const decode_stats &delta, std::vector<decode_error> errors);
   static void reject_input(normalizer &n, std::string_view source, const error &why);
-  // Locations of the next input count from this byte and line of its file.
-  static void set_origin(normalizer &n, std::size_t byte, std::size_t lines_before);
-  // The next inputs are JSON lines, known from the file's first line, not their own.
-  static void read_as_json_lines(normalizer &n, bool known);
+  // Locations of the next input count from this byte and line of its file;
+  // `json_lines`: it is JSON lines, as its file's first line showed, whatever its own.
+  static void place_piece(normalizer &n, std::size_t byte, std::size_t lines_before, bool json_lines);
   // The reader's duplicate filter, counts and sink; false when the sink stopped the input.
   static bool admit(normalizer &n, const event &e, const event_sink &sink);
 };

@@ -244,10 +244,12 @@ std::string report_text(const engine &e, const report_options &options) {
       const int ra = attention_rank(*a), rb = attention_rank(*b);
       return ra != rb ? ra < rb : a->risk > b->risk;
     });
-    if (!attention.empty()) add("\nIdentities needing attention (%zu)\n", attention.size());
-    if (!attention.empty() && !e.correlates())
-      out += "  (detections only: no identity graph, so a status is not carried to the sessions, roles and\n"
-             "  instances behind an identity)\n";
+    if (!attention.empty()) {
+      add("\nIdentities needing attention (%zu)\n", attention.size());
+      if (!e.correlates())
+        out += "  (detections only: no identity graph, so a status is not carried to the sessions, roles and\n"
+               "  instances behind an identity)\n";
+    }
     for (const auto *a : attention) {
       add("  %-23s %-8s %s\n", std::string(to_string(a->status)).c_str(), std::string(to_string(a->risk)).c_str(),
           std::string(s.str(a->identity)).c_str());
