@@ -19,7 +19,7 @@ const idt_detection &idt_engine::view_of(const it::detection &d) {
 
 void idt_engine::refresh() {
   for (std::size_t i = views.size(); i < engine.events().size(); ++i)
-    views.push_back(idt_event{&engine.events(), &engine.symbols(), i, {}, {}});
+    views.push_back(idt_event{&engine.events()[i], &engine.symbols()});
   for (std::size_t i = errors.size(); i < engine.errors().size(); ++i) errors.push_back(engine.errors()[i]);
   if (!standing_stale) return;
   standing.clear();

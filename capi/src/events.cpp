@@ -11,7 +11,7 @@ std::optional<std::string_view> field_of(const idt_event &view, idt_field key) {
   const auto &who = e.who;
   const auto sym = [&](it::symbol s) { return view.symbols->str(s); };
   switch (key) {
-    case IDT_FIELD_ID: return view.kept(view.id, e.id);
+    case IDT_FIELD_ID: return e.id;
     case IDT_FIELD_ACCOUNT: return sym(e.account);
     case IDT_FIELD_REGION: return sym(e.region);
     case IDT_FIELD_EVENT_SOURCE: return sym(e.event_source);
@@ -29,7 +29,7 @@ std::optional<std::string_view> field_of(const idt_event &view, idt_field key) {
     case IDT_FIELD_SOURCE: return sym(e.source.text);
     case IDT_FIELD_USER_AGENT: return sym(e.user_agent);
     case IDT_FIELD_ERROR_CODE: return sym(e.result.error_code);
-    case IDT_FIELD_ERROR_MESSAGE: return view.kept(view.error_message, e.result.error_message);
+    case IDT_FIELD_ERROR_MESSAGE: return e.result.error_message;
     case IDT_FIELD_EVENT_TYPE: return sym(e.event_type);
     case IDT_FIELD_INVOKED_BY: return sym(who.invoked_by);
     case IDT_FIELD_SOURCE_IDENTITY: return sym(who.source_identity);

@@ -30,20 +30,13 @@ struct idt_options {
 struct idt_rule_set {
   it::rule_set rules;
 };
-// An event by index into its owner's vector: owners only append (or clear, which
-// the normalizer documents), so an index never goes stale after a reallocation.
-// The event's own strings (id, error message) move with a reallocation, so the
-// view hands out copies it keeps; symbols live in the table and never move.
+// An event as C sees it: a pointer into its owner's event_store, where an
+// event never moves once kept (until the normalizer's events are cleared, as
+// documented), so its own strings are handed out as they are, not copied.
 struct idt_event {
-  const std::vector<it::event> *events;
+  const it::event *event;
   const it::symbol_table *symbols;
-  std::size_t index;
-  mutable std::optional<std::string> id, error_message;
-  [[nodiscard]] const it::event &get() const { return (*events)[index]; }
-  [[nodiscard]] std::string_view kept(std::optional<std::string> &slot, const std::string &text) const {
-    if (!slot) slot = text;
-    return *slot;
-  }
+  [[nodiscard]] const it::event &get() const { return *event; }
 };
 // A detection's latest revision as C sees it: one view per detection id, kept
 // while the engine lives, so a handed-out pointer never dangles.
@@ -75,11 +68,11 @@ struct idt_normalizer {
   explicit idt_normalizer(it::normalizer_options options) : decode(symbols, std::move(options)) {}
   it::symbol_table symbols;
   it::normalizer decode;
-  std::vector<it::event> events;
+  it::event_store events;
   std::deque<idt_event> views;
   std::deque<it::decode_error> errors;  // copies, as the engine's
   void refresh() {
-    for (std::size_t i = views.size(); i < events.size(); ++i) views.push_back(idt_event{&events, &symbols, i, {}, {}});
+    for (std::size_t i = views.size(); i < events.size(); ++i) views.push_back(idt_event{&events[i], &symbols});
     for (std::size_t i = errors.size(); i < decode.errors().size(); ++i) errors.push_back(decode.errors()[i]);
   }
 };

@@ -79,12 +79,16 @@ class feeding {
   py_engine &engine_;
 };
 
-// An event of an engine, by index: events are only ever appended, so an index
-// stays valid while the engine lives (the Python object keeps it alive).
+// An event of an engine: kept events never move (event_store), so the pointer
+// stays valid while the engine lives (the Python object keeps it alive). get()
+// still asks the engine, which refuses while another thread feeds it.
 struct event_ref {
   const py_engine *owner;
-  std::size_t index;
-  const event &get() const { return owner->read().events().at(index); }
+  const event *kept;
+  const event &get() const {
+    (void)owner->read();
+    return *kept;
+  }
   std::string_view str(symbol s) const { return owner->read().symbols().str(s); }
   const symbol_table &symbols() const { return owner->read().symbols(); }
 };

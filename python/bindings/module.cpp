@@ -472,7 +472,7 @@ PYBIND11_MODULE(_core, m) {
           "event",
           [](const py_engine &e, std::size_t i) {
             if (i >= e.read().events().size()) throw py::index_error("event index out of range");
-            return event_ref{&e, i};
+            return event_ref{&e, &e.read().events()[i]};
           },
           py::arg("index"), py::keep_alive<0, 1>())
       .def("_columns", [](const py_engine &e, std::size_t start) { return columns(e.read(), start); }, py::arg("start") = 0)

@@ -108,7 +108,7 @@ const detector_stats &engine::detection_stats() const noexcept { return impl_->d
 const rule_set &engine::rules() const noexcept { return impl_->detect.rules(); }
 
 const symbol_table &engine::symbols() const noexcept { return impl_->symbols; }
-const std::vector<event> &engine::events() const noexcept { return impl_->events; }
+const event_store &engine::events() const noexcept { return impl_->events; }
 const decode_stats &engine::stats() const noexcept { return impl_->normalize.stats(); }
 const std::vector<decode_error> &engine::errors() const noexcept { return impl_->normalize.errors(); }
 const std::vector<identity_summary> &engine::identities() const noexcept { return impl_->identities; }

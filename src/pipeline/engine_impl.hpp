@@ -38,7 +38,7 @@ struct engine::impl {
   mutable assessment_table assessed;
   mutable bool assessed_fresh = false;
   std::function<void(const detection &)> detection_callback;
-  std::vector<event> events;
+  event_store events;  // chunked: a view keeps a pointer to its event
   std::vector<identity_summary> identities;
   std::unordered_map<symbol, std::size_t, symbol_hash> identity_index;
   std::unordered_map<symbol, std::uint64_t, symbol_hash> action_counts;

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <string>
+
 #include <simdjson.h>
 
 #include "support.hpp"
@@ -16,7 +19,8 @@ simdjson::dom::element parse(simdjson::dom::parser &parser, const std::string &j
 
 std::string to_json(const engine &e, std::size_t i, event_json_form form) {
   std::string out;
-  append_event_json(out, e.events().at(i), e.symbols(), form);
+  if (i >= e.events().size()) throw std::out_of_range("no event " + std::to_string(i));
+  append_event_json(out, e.events()[i], e.symbols(), form);
   return out;
 }
 

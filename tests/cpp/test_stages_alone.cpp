@@ -13,7 +13,8 @@ using namespace identrail;
 
 namespace {
 
-std::string events_json(std::span<const event> events, const symbol_table &symbols) {
+template <class Events>  // a std::vector here, the engine's event_store there
+std::string events_json(const Events &events, const symbol_table &symbols) {
   std::string out;
   for (const auto &e : events) {
     append_event_json(out, e, symbols);
@@ -28,7 +29,7 @@ struct hand_pipeline {
   normalizer decode{symbols};
   detector detect{rule_set::builtin().value(), symbols};
   identity_graph graph{symbols};
-  std::vector<event> events;
+  event_store events;  // as the engine keeps them
   std::vector<symbol> identities;  // first appearance
   std::unordered_map<symbol, bool, symbol_hash> seen;
   assessment_table assessed;

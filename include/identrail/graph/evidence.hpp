@@ -18,6 +18,7 @@
 #include "identrail/graph/identity_graph.hpp"
 #include "identrail/graph/risk.hpp"
 #include "identrail/normalize/event.hpp"
+#include "identrail/normalize/event_store.hpp"
 
 namespace identrail {
 inline namespace v0 {
@@ -26,7 +27,7 @@ struct evidence_view {
   const symbol_table &symbols;
   const identity_graph &graph;
   const assessment_table &assessments;
-  std::span<const event> events = {};  // empty when they were not kept
+  const event_store &events = no_events();  // empty when they were not kept
   std::span<const detection> detections = {};
   // False when events were read but not kept: a timeline then has detections only.
   bool events_retained = true;

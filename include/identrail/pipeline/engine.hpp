@@ -22,6 +22,7 @@
 #include "identrail/graph/identity_graph.hpp"
 #include "identrail/graph/risk.hpp"
 #include "identrail/normalize/event.hpp"
+#include "identrail/normalize/event_store.hpp"
 #include "identrail/normalize/normalizer.hpp"
 
 namespace identrail {
@@ -115,7 +116,8 @@ class engine {
   void advance_to(timestamp now);
 
   [[nodiscard]] const symbol_table &symbols() const noexcept;
-  [[nodiscard]] const std::vector<event> &events() const noexcept;
+  // Events never move once kept: a pointer to one is valid while the engine lives.
+  [[nodiscard]] const event_store &events() const noexcept;
   [[nodiscard]] const decode_stats &stats() const noexcept;
   [[nodiscard]] const std::vector<decode_error> &errors() const noexcept;
 
