@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import collections
 import gzip
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -90,6 +91,14 @@ def measure(command: list[str], work: Path) -> tuple[float, float, str]:
     return seconds, int(parent.stdout.split()[-1]) / 1024, out.read_text()
 
 
+def duckdb_version() -> str:
+    """The version of the DuckDB the runs import, so the table names what was measured."""
+    try:
+        return importlib.metadata.version("duckdb")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def identrail_found(report: str, rule: str) -> list[str]:
     return sorted({d["identity"] for d in json.loads(report)["detections"] if d["rule_id"] == rule})
 
@@ -147,7 +156,7 @@ def main() -> int:
         sys.exit("peers: IDT-CRED-001 found nothing; the comparison would be empty")
     answers = {"python": row("plain Python, IDT-CRED-001, NDJSON", [py, str(HERE / "pure_python.py"), str(ndjson)]).split()}
     for threads in args.threads:
-        answers[f"duckdb {threads}"] = row(f"DuckDB, IDT-CRED-001 as SQL, NDJSON, {threads} thread(s)",
+        answers[f"duckdb {threads}"] = row(f"DuckDB {duckdb_version()}, IDT-CRED-001 as SQL, NDJSON, {threads} thread(s)",
                                            [py, "-c", DUCKDB_RUN, str(ndjson), str(threads),
                                             str(HERE / "duckdb_cred001.sql")]).split()
     for who, found in answers.items():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -244,3 +245,39 @@ def test_decoding_threads_out_of_range_are_one_line_errors():
         run = subprocess.run([sys.executable, "-m", "identrail", "analyze", "--threads", bad], capture_output=True,
                              text=True)
         assert run.returncode == 2 and "--threads" in run.stderr.splitlines()[-1] and "Traceback" not in run.stderr
+
+
+_ANALYZE_SAMPLE = ("import sys\nfrom identrail.cli import main\ncode = main(['analyze', sys.argv[1]])\n"
+                   "print('tqdm' in sys.modules)\nsys.exit(code)")  # and whether the CLI imported tqdm
+
+
+def test_the_progress_bar_shows_on_a_terminal_only():
+    # Off a terminal the bar would be noise, and its import a third of the command's start-up.
+    command = [sys.executable, "-c", _ANALYZE_SAMPLE, str(identrail.sample_path())]
+    piped = subprocess.run(command, capture_output=True, timeout=120, text=True)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.splitlines()[-1] == "False"
+    assert "reading" not in piped.stderr
+
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import struct
+    import termios
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a new one has no columns
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, text=True) as shown:
+        os.close(follower)
+        written = b""
+        while True:  # read while it runs: Linux drops what is unread once the terminal's other end closes
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # that end is closed
+                break
+            if not chunk:
+                break
+            written += chunk
+        out = shown.communicate(timeout=120)[0]
+    os.close(leader)
+    assert shown.returncode == 0
+    assert out.splitlines()[-1] == "True"
+    assert b"reading" in written and b"file" in written

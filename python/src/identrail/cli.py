@@ -14,13 +14,12 @@ With no PATH, the bundled sample trace is read.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from datetime import datetime
 from typing import Sequence
-
-from tqdm import tqdm
 
 from . import Engine, __version__, bench, events, list_input_files, sample_path, test_rules
 from .errors import Error, InvalidArgument, LimitExceeded, NotFoundError
@@ -44,13 +43,20 @@ def _files(paths: Sequence[str]) -> list[str]:
     return list_input_files(named)
 
 
+def _progress_bar(files: int, progress: bool):
+    """A bar only helps when there are many files and someone is watching. Otherwise tqdm is not even
+    imported: that import is a third of the command's start-up, which a short run over one file feels."""
+    if not progress or files < 2 or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from tqdm import tqdm
+    return tqdm(total=files, desc="reading", unit="file", file=sys.stderr, leave=False)
+
+
 def _load(paths: Sequence[str], progress: bool, engine: Engine) -> None:
     files = _files(paths)
-    # A bar only helps when there are many files and someone is watching.
-    with tqdm(total=len(files), desc="reading", unit="file", disable=not progress or len(files) < 2 or None,
-              file=sys.stderr, leave=False) as bar:
+    with _progress_bar(len(files), progress) as bar:
         if files:  # one call: the engine decodes files on its threads, in delivery order
-            engine.feed_paths(files, on_file=lambda _: bar.update())
+            engine.feed_paths(files, on_file=(lambda _: bar.update()) if bar is not None else None)
     if STDIN in paths:  # read once, after the files: any format a file may hold (JSON lines from a pipe)
         _feed_stdin(engine)
 
