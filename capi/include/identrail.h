@@ -63,7 +63,7 @@ extern "C" {
 #endif
 
 #define IDT_VERSION_MAJOR 0
-#define IDT_VERSION_MINOR 2
+#define IDT_VERSION_MINOR 3
 #define IDT_VERSION_PATCH 0
 
 typedef int32_t idt_status;
@@ -99,7 +99,7 @@ typedef struct idt_policy_set idt_policy_set;
 typedef struct idt_policy_request idt_policy_request;
 typedef struct idt_evaluation idt_evaluation;
 
-/* "0.2.0" */
+/* "0.3.0" */
 IDT_API const char *idt_version(void);
 
 IDT_API int32_t idt_error_code(const idt_error *err);
@@ -559,44 +559,6 @@ IDT_API const char *idt_evaluation_sid(const idt_evaluation *evaluation);       
 /* One line: "denied by scp[0] Statement[2] (DenyRegions)". */
 IDT_API const char *idt_evaluation_reason(const idt_evaluation *evaluation);
 IDT_API void idt_evaluation_free(idt_evaluation *evaluation);
-
-/* ---- Deprecated in 0.2, removed in 0.3 ----------------------------------- */
-/* "" for an unknown key, 0 for an unknown stat: a binding cannot tell them from empty values. */
-IDT_API IDT_DEPRECATED("idt_event_get") const char *idt_event_field(const idt_event *event, idt_field key);
-IDT_API IDT_DEPRECATED("idt_detection_get_string") const char *idt_detection_get(const idt_detection *detection,
-                                                                               idt_detection_field key);
-IDT_API IDT_DEPRECATED("idt_engine_get_stat") uint64_t idt_engine_stat(const idt_engine *engine, idt_stat key);
-IDT_API IDT_DEPRECATED("idt_event_json") idt_status idt_event_to_json(const idt_engine *engine, const idt_event *event,
-                                                                      idt_json_form form, idt_buffer **out,
-                                                                      idt_error **err);
-/* The JSON queries before idt_engine_query, with their options as positional arguments. */
-IDT_API IDT_DEPRECATED("idt_engine_query") idt_status idt_engine_assessment_json(const idt_engine *engine,
-                                                                                 const char *identity, size_t len,
-                                                                                 idt_buffer **out, idt_error **err);
-IDT_API IDT_DEPRECATED("idt_engine_query") idt_status idt_engine_resolve_json(const idt_engine *engine,
-                                                                              const char *identity, size_t len,
-                                                                              idt_buffer **out, idt_error **err);
-IDT_API IDT_DEPRECATED("idt_engine_query") idt_status idt_engine_blast_radius_json(const idt_engine *engine,
-                                                                                   const char *identity, size_t len,
-                                                                                   int64_t since_ns, idt_buffer **out,
-                                                                                   idt_error **err);
-IDT_API IDT_DEPRECATED("idt_engine_query") idt_status idt_engine_paths_json(const idt_engine *engine, const char *from,
-                                                                            size_t from_len, const char *to,
-                                                                            size_t to_len, idt_buffer **out,
-                                                                            idt_error **err);
-IDT_API IDT_DEPRECATED("idt_engine_query") idt_status idt_engine_where_used_json(const idt_engine *engine,
-                                                                                 const char *identity, size_t len,
-                                                                                 idt_buffer **out, idt_error **err);
-IDT_API IDT_DEPRECATED("idt_engine_query") idt_status idt_engine_timeline_json(const idt_engine *engine,
-                                                                               const char *identity, size_t len,
-                                                                               int64_t since_ns, idt_buffer **out,
-                                                                               idt_error **err);
-IDT_API IDT_DEPRECATED("idt_engine_query") idt_status idt_engine_remediation_json(
-    const idt_engine *engine, const char *identity, size_t len, const char *const *allow_cidrs, size_t cidr_count,
-    int64_t now_ns, idt_buffer **out, idt_error **err);
-IDT_API IDT_DEPRECATED("idt_engine_query") idt_status idt_engine_least_privilege_json(
-    const idt_engine *engine, const char *identity, size_t len, int64_t flag_time_ns,
-    const char *const *current_policies, size_t policy_count, int compact, idt_buffer **out, idt_error **err);
 
 #ifdef __cplusplus
 }

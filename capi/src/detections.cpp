@@ -51,12 +51,6 @@ idt_status idt_detection_get_string(const idt_detection *detection, idt_detectio
   });
 }
 
-const char *idt_detection_get(const idt_detection *detection, idt_detection_field key) {
-  const char *value = "";
-  (void)idt_detection_get_string(detection, key, &value, nullptr, nullptr);
-  return value ? value : "";
-}
-
 int64_t idt_detection_first_seen_ns(const idt_detection *d) { return d ? it::to_unix_nanos(d->get().first_seen) : 0; }
 int64_t idt_detection_last_seen_ns(const idt_detection *d) { return d ? it::to_unix_nanos(d->get().last_seen) : 0; }
 uint32_t idt_detection_revision(const idt_detection *d) { return d ? d->get().revision : 0; }

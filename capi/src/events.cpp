@@ -51,12 +51,6 @@ idt_status idt_event_get(const idt_event *event, idt_field key, const char **val
   });
 }
 
-const char *idt_event_field(const idt_event *event, idt_field key) {
-  const char *value = "";
-  (void)idt_event_get(event, key, &value, nullptr, nullptr);
-  return value ? value : "";
-}
-
 int64_t idt_event_time_ns(const idt_event *event) { return event ? it::to_unix_nanos(event->get().time) : 0; }
 int idt_event_success(const idt_event *event) { return event && event->get().result.success ? 1 : 0; }
 size_t idt_event_resource_count(const idt_event *event) { return event ? event->get().resources.size() : 0; }
@@ -75,12 +69,6 @@ idt_status idt_event_json(const idt_event *event, idt_json_form form, idt_buffer
                           form == IDT_JSON_OCSF ? it::event_json_form::ocsf : it::event_json_form::flat);
     return give_buffer(out, std::move(json));
   });
-}
-
-idt_status idt_event_to_json(const idt_engine *engine, const idt_event *event, idt_json_form form, idt_buffer **out,
-                             idt_error **err) {
-  if (!engine) return guarded(err, [&] { return null_argument(err, "idt_event_to_json"); });
-  return idt_event_json(event, form, out, err);
 }
 
 idt_status idt_event_raw_field(const idt_event *event, const char *path, idt_buffer **out, idt_error **err) {

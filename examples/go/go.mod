@@ -2,6 +2,6 @@ module github.com/identrail/identrail/examples/go
 
 go 1.21
 
-require github.com/identrail/identrail/bindings/go v0.2.0
+require github.com/identrail/identrail/bindings/go v0.3.0
 
 replace github.com/identrail/identrail/bindings/go => ../../bindings/go

@@ -1,9 +1,9 @@
 #pragma once
 
 #define IDENTRAIL_VERSION_MAJOR 0
-#define IDENTRAIL_VERSION_MINOR 2
+#define IDENTRAIL_VERSION_MINOR 3
 #define IDENTRAIL_VERSION_PATCH 0
-#define IDENTRAIL_VERSION_STRING "0.2.0"
+#define IDENTRAIL_VERSION_STRING "0.3.0"
 
 namespace identrail {
 inline namespace v0 {

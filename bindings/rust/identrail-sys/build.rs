@@ -8,7 +8,7 @@ fn main() {
     let module = if linked_whole { "identrail-static" } else { "identrail" };
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
     let library = pkg_config::Config::new()
-        .atleast_version("0.2")
+        .atleast_version("0.3")
         // The static module names the archive by its path, which the pkg-config
         // crate would link as a shared library: that link line is emitted below.
         .cargo_metadata(!linked_whole)
