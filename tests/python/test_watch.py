@@ -339,3 +339,32 @@ def test_records_that_cannot_be_read_are_said_as_they_come():
     assert proc.returncode == 0
     lines = err.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith("identrail: <stdin>: line 1") and "Traceback" not in err.decode()
+
+
+def test_detections_only_gives_the_same_detections_without_a_graph():
+    records = "".join(raw + "\n" for _, _, raw in records_in_time_order()).encode()
+
+    def watched(*options: str) -> list[dict]:
+        proc = start("-", *options, stdin=subprocess.PIPE)
+        proc.stdin.write(records)
+        proc.stdin.close()
+        lines, err = rest_of(proc)
+        assert proc.returncode == 0, err
+        return lines
+
+    def detections(lines: list[dict]) -> set[tuple]:
+        # Every field but root_principal, which is the graph's answer.
+        return {tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in d.items() if k != "root_principal"))
+                for d in lines if d.get("type") == "detection"}
+
+    def statuses(lines: list[dict]) -> dict:
+        return {d["identity"]: d["status"] for d in lines if d.get("type") == "status"}
+
+    full, alone = watched(), watched("--detections-only")
+    assert detections(alone) == detections(full) and len(detections(full)) > 5
+    named = {d["identity"] for d in alone if d.get("type") == "detection"}
+    assert set(statuses(alone)) == set(statuses(full)) == named
+    # Without the graph, nothing leads from a session back to the role or instance behind it.
+    roots = lambda lines: {(d["identity"], d.get("root_principal")) for d in lines if d.get("type") == "detection"}
+    assert all(root in (None, "", identity) for identity, root in roots(alone))
+    assert any(root and root != identity for identity, root in roots(full))

@@ -582,6 +582,9 @@ def _parser() -> argparse.ArgumentParser:
     live.add_argument("--gzip", choices=["libdeflate", "zlib"], default="libdeflate", help=argparse.SUPPRESS)
     live.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
                       help="read every document as this format (default auto)")
+    live.add_argument("--detections-only", action="store_true",
+                      help="run the rules and build no identity graph (faster): a status line then names only an "
+                           "identity a detection names, not the sessions, roles and instances behind it")
     rule_options(live)
     live.set_defaults(run=_watch, keep_events=False)  # a live engine runs for days: it keeps no events
 
