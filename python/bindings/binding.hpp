@@ -33,17 +33,25 @@ inline void unwrap(result<void> r) {
 // thread could reach the engine mid-feed; `busy` turns that into an error
 // instead of a read of a vector being reallocated.
 struct py_engine {
-  py_engine(engine made, pybind11::dict made_with) : core(std::move(made)), settings(std::move(made_with)) {
-    collect();
-  }
+  py_engine(engine made, pybind11::dict made_with) : core(std::move(made)), settings(std::move(made_with)) {}
   engine core;
   // Revisions as announced, for take_announced(): kept in C++ because the
   // callback runs inside a feed, without the GIL. Bounded: a caller that
-  // never takes them loses the oldest, counted.
+  // never takes them loses the oldest, counted. Kept only once asked for
+  // (announcing): a copy of every revision, up to 100,000 of them, would
+  // otherwise cost every engine that never takes them memory and time.
   std::deque<detection> announced;
   std::uint64_t announced_dropped = 0;
+  bool announcing = false;
   static constexpr std::size_t kMaxAnnounced = 100'000;
-  void collect() {
+  void announce(bool on) {
+    if (on == announcing) return;
+    announcing = on;
+    if (!on) {
+      core.on_detection({});
+      announced.clear();
+      return;
+    }
     core.on_detection([this](const detection &d) {
       if (announced.size() >= kMaxAnnounced) {
         announced.pop_front();

@@ -305,6 +305,10 @@ PYBIND11_MODULE(_core, m) {
           "take_announced",
           [](py_engine &e, const py::object &line) {
             (void)e.read();
+            if (!e.announcing)
+              throw binding_error(errc::bad_state,
+                                  "take_announced: this engine keeps no announcements; set engine.announcing = True "
+                                  "before the feeds whose revisions you want (watch() does)");
             std::optional<detection_json_form> form;
             if (!line.is_none()) {
               const auto name = line.cast<std::string>();
@@ -322,9 +326,18 @@ PYBIND11_MODULE(_core, m) {
             return out;
           },
           py::arg("line") = py::none(),
-          "The detections and revisions announced since the last call, in order, as dicts (the shape of "
+          "The detections and revisions announced since the last call (or since announcing was set), in order, "
+          "as dicts (the shape of "
           "detections, with revision and withdrawn); with line='json' or 'ocsf' each also carries its output line "
           "(flat, or an OCSF Detection Finding, class 2004).")
+      .def_property(
+          "announcing", [](const py_engine &e) { return e.announcing; },
+          [](py_engine &e, bool on) {
+            (void)e.read();
+            e.announce(on);
+          },
+          "Whether every detection revision is kept for take_announced() (at most 100,000, the oldest dropped "
+          "first): off until set; off again drops what was kept.")
       .def_property_readonly(
           "rule_rejections", [](const py_engine &e) { return e.read().rules().rejected(); },
           "With skip_invalid_rules: the rules refused, one 'file:line: rule id: reason' each.")

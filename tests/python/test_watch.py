@@ -368,3 +368,30 @@ def test_detections_only_gives_the_same_detections_without_a_graph():
     roots = lambda lines: {(d["identity"], d.get("root_principal")) for d in lines if d.get("type") == "detection"}
     assert all(root in (None, "", identity) for identity, root in roots(alone))
     assert any(root and root != identity for identity, root in roots(full))
+
+
+def test_revisions_are_kept_for_take_announced_only_once_asked():
+    engine = identrail.Engine()
+    assert engine.announcing is False
+    engine.feed_path(sample_path())
+    with pytest.raises(identrail.BadState, match="announcing"):
+        engine.take_announced()
+
+    asked = identrail.Engine()
+    asked.announcing = True
+    records = records_in_time_order()
+    half = len(records) // 2
+    asked.feed("".join(raw + "\n" for _, _, raw in records[:half]).encode())
+    first = asked.take_announced()
+    asked.feed("".join(raw + "\n" for _, _, raw in records[half:]).encode())
+    asked.finish()
+    second = asked.take_announced("json")
+    assert first and second and asked.take_announced() == []
+    # Every detection standing at the end was announced at its final revision, in one of the two takes.
+    final = {(d["id"], d["revision"]) for d in first + second}
+    assert {(d["id"], d["revision"]) for d in asked.detections} <= final
+    assert all(json.loads(d["line"])["id"] == d["id"] for d in second)
+
+    asked.announcing = False  # off again: what was kept goes, and nothing more is kept
+    with pytest.raises(identrail.BadState):
+        asked.take_announced()

@@ -304,6 +304,7 @@ def watch(engine: Engine, sources: list, poll: float = 2.0, idle_timeout: float 
     ``statuses`` (identity -> (status, risk) last reported) lets a caller go on
     reporting changes with drain() after the loop."""
     known: dict[str, tuple[str, str]] = {} if statuses is None else statuses
+    engine.announcing = True  # every revision from here on is kept until drain() takes it
     last_arrival = clock()
     streams = [s for s in sources if isinstance(s, StreamSource)]
     others = [s for s in sources if isinstance(s, ListedSource)]
