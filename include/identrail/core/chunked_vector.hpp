@@ -1,8 +1,9 @@
 // An append-only sequence kept in fixed-size chunks, so an element never moves
 // once added: a pointer or reference to it stays valid while the container
-// lives (until clear()). A std::vector doubling under millions of kept events
-// copies them all and holds both copies for a moment; this never does, and a
-// view (C, Python) can point at an element instead of copying it.
+// lives (until clear()). A std::vector growing under millions of kept events
+// moves them all into a new array each time it doubles, which invalidates
+// every pointer to them; this never does, so a view (C, Python) can point at
+// an element instead of copying what it hands out.
 #pragma once
 
 #include <compare>
@@ -21,7 +22,7 @@ class chunked_vector {
  public:
   using value_type = T;
   using size_type = std::size_t;
-  using reference = const T &;
+  using reference = T &;
   using const_reference = const T &;
 
   class const_iterator {

@@ -8,7 +8,7 @@
 namespace identrail {
 inline namespace v0 {
 
-// 512 events (about 200 KB) a chunk: large enough that the chunk list stays
+// 512 events (about 140 KB) a chunk: large enough that the chunk list stays
 // short at millions of events, small enough for an engine that keeps a few.
 using event_store = chunked_vector<event, 512>;
 
